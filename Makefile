@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-fast e2e-deps setup migrate seed lint bench clean
+
+$(VENV)/.installed-base: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-base
+
+setup: $(VENV)/.installed-base
+	mkdir -p var/mail var/media
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## Serve the demo county at http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all).
+run: seed
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bash bin/run-local
+
+## Browser tests need Debian's chromium (playwright cannot download browsers here).
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing chromium from Debian packages for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.installed-dev e2e-deps
+	mkdir -p var
+	bash bin/test $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed-dev
+	bash bench/run.sh
+
+clean:
+	rm -rf var/db.sqlite3* var/broker var/mail var/staticfiles

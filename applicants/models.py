@@ -1,0 +1,342 @@
+"""Applicants (the people in the pipeline), their step records, and everything the rules read.
+
+Denormalized on Applicant (kept by ``applicants.services`` only): the current step, the key dates
+(application, activist, candidate, branch meeting, approval, probation end) and the sector/age
+snapshot at approval (step 17) — so lists, to-do and compliance are aggregate queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from recruitment.models import Organization, PartyMember, ScopedQuerySet, Sector
+from recruitment.steps import LAST_STEP, get_step, stage_of, status_label
+
+
+class Gender(models.TextChoices):
+    MALE = "男", "男"
+    FEMALE = "女", "女"
+
+
+class Education(models.TextChoices):
+    POSTGRADUATE = "研究生", "研究生"
+    BACHELOR = "大学本科", "大学本科"
+    JUNIOR_COLLEGE = "大学专科", "大学专科"
+    SECONDARY_VOCATIONAL = "中专", "中专"
+    HIGH_SCHOOL = "高中", "高中"
+    JUNIOR_HIGH_OR_BELOW = "初中及以下", "初中及以下"
+
+    @classmethod
+    def college_or_above(cls) -> set[str]:
+        """大专及以上."""
+        return {cls.POSTGRADUATE, cls.BACHELOR, cls.JUNIOR_COLLEGE}
+
+
+class Occupation(models.TextChoices):
+    WORKER = "工人", "工人"
+    FARMER = "农牧渔民", "农牧渔民"
+    PROFESSIONAL = "专业技术人员", "专业技术人员"
+    MANAGER = "企业管理人员", "企业管理人员"
+    CIVIL_SERVANT = "党政机关工作人员", "党政机关工作人员"
+    STUDENT = "学生", "学生"
+    SOLDIER = "军人", "军人"
+    OTHER = "其他", "其他"
+
+
+class ApplicantStatus(models.TextChoices):
+    ACTIVE = "active", "培养中"
+    MEMBER = "member", "已转正"
+    NOT_DEVELOPED = "not_developed", "不予发展"
+    CANCELLED = "cancelled", "取消预备党员资格"
+    TRANSFERRED_OUT = "transferred_out", "已转出"
+
+
+class ApplicantQuerySet(ScopedQuerySet):
+    scope_field = "branch"
+
+    def active(self):
+        return self.filter(status=ApplicantStatus.ACTIVE)
+
+
+class Applicant(models.Model):
+    # --- 台账 attributes -----------------------------------------------------------------------
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=2, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"))
+    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    education = models.CharField(_("学历"), max_length=10, choices=Education.choices)
+    occupation = models.CharField(_("职业/工作岗位"), max_length=20, choices=Occupation.choices)
+    frontline = models.BooleanField(_("生产工作一线"), default=False)
+    household_registration = models.CharField(_("户籍所在地"), max_length=200, blank=True)
+    household_org = models.ForeignKey(
+        Organization, verbose_name=_("户籍所在地党组织"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("两新组织人员须征求户籍所在地党组织意见（R17）"),
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    branch = models.ForeignKey(Organization, verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="applicants")
+    is_league_member = models.BooleanField(_("共青团员"), default=False)
+    is_cadre_relative = models.BooleanField(_("村组干部近亲属"), default=False)
+
+    # --- state (written by services only) -------------------------------------------------------
+    status = models.CharField(_("状态"), max_length=20, choices=ApplicantStatus.choices, default=ApplicantStatus.ACTIVE)
+    current_step = models.PositiveSmallIntegerField(_("已完成步骤"), default=0, db_index=True)
+    applied_on = models.DateField(_("申请入党日期"), null=True, blank=True)
+    talked_on = models.DateField(_("谈话日期"), null=True, blank=True)
+    activist_on = models.DateField(_("确定积极分子日期"), null=True, blank=True)
+    candidate_on = models.DateField(_("确定发展对象日期"), null=True, blank=True)
+    branch_meeting_on = models.DateField(_("接收支部大会日期"), null=True, blank=True)
+    admitted_on = models.DateField(_("上级党委审批日期"), null=True, blank=True, db_index=True)
+    probation_end = models.DateField(_("预备期满日期"), null=True, blank=True)
+    probation_extended = models.BooleanField(_("已延长预备期"), default=False)
+    conversion_meeting_on = models.DateField(_("转正支部大会日期"), null=True, blank=True)
+    converted_on = models.DateField(_("转正审批日期"), null=True, blank=True)
+    last_step_on = models.DateField(_("最近步骤日期"), null=True, blank=True)
+    # Snapshot at approval (step 17): later re-classification of the branch rewrites no history.
+    admitted_branch = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    admitted_sector = models.CharField(_("审批时所在领域"), max_length=20, choices=Sector.choices, blank=True)
+    admitted_age = models.PositiveSmallIntegerField(_("审批时年龄"), null=True, blank=True)
+    member = models.OneToOneField(PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant")
+    terminal_reason = models.TextField(_("终止原因"), blank=True)
+    terminal_on = models.DateField(_("终止日期"), null=True, blank=True)
+    training_hours_carried = models.DecimalField(_("转入前培训学时"), max_digits=6, decimal_places=1, default=0)
+    training_days_carried = models.DecimalField(_("转入前培训天数"), max_digits=5, decimal_places=1, default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ApplicantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展对象")
+        verbose_name_plural = _("入党申请人与发展对象")
+        indexes = [
+            models.Index(fields=["branch", "status", "current_step"], name="applicant_branch_state"),
+            models.Index(fields=["admitted_on", "admitted_sector"], name="applicant_admitted"),
+            models.Index(fields=["status", "probation_end"], name="applicant_probation"),
+            # Reserve counts and pipeline tabs (compliance reserve, stale scan): active people by step.
+            models.Index(fields=["branch", "current_step"], condition=models.Q(status="active"),
+                         name="applicant_active_step"),
+            # Last admission per branch (stale scan) from the index alone.
+            models.Index(fields=["admitted_branch", "admitted_on"], condition=models.Q(admitted_on__isnull=False),
+                         name="applicant_branch_admitted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def status_label(self) -> str:
+        if self.status != ApplicantStatus.ACTIVE:
+            return self.get_status_display()
+        return status_label(self.current_step)
+
+    @property
+    def stage(self):
+        return stage_of(self.current_step)
+
+    @property
+    def next_step(self):
+        if self.status != ApplicantStatus.ACTIVE or self.current_step >= LAST_STEP:
+            return None
+        return get_step(self.current_step + 1)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ApplicantStatus.ACTIVE
+
+    def age_on(self, day: dt.date) -> int:
+        return age_on(self.birth_date, day)
+
+    @property
+    def party_standing_from(self) -> dt.date | None:
+        """R15: 党龄 counts from the probation end date (after conversion)."""
+        return self.probation_end if self.converted_on else None
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Full years. A 29 Feb birthday falls on 1 Mar in non-leap years (R1)."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The anniversary; 29 Feb → 1 Mar in a non-leap target year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day-of-month ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb).
+    "Within one month of D" means on or before add_months(D, 1)."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class StepRecord(models.Model):
+    """One completed step. Immutable once written; corrections are new events, not edits."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="steps")
+    step = models.PositiveSmallIntegerField(_("步骤"))
+    date = models.DateField(_("日期"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+")
+    acting_org = models.ForeignKey(Organization, verbose_name=_("办理组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    responsible = models.CharField(_("责任人"), max_length=100, blank=True)
+    outcome = models.CharField(_("结果"), max_length=50, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    data = models.JSONField(_("步骤数据"), default=dict, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)  # [{"rule": "R2", "message": "…"}]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("步骤记录")
+        verbose_name_plural = _("步骤记录")
+        ordering = ["applicant_id", "step"]
+        constraints = [models.UniqueConstraint(fields=["applicant", "step"], name="one_record_per_step")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} · {get_step(self.step)} · {self.date}"
+
+    @property
+    def step_obj(self):
+        return get_step(self.step)
+
+
+class PersonRole(models.TextChoices):
+    CONTACT = "contact", "培养联系人"
+    INTRODUCER = "introducer", "入党介绍人"
+
+
+class ApplicantPerson(models.Model):
+    """培养联系人 (step 5, R4) and 入党介绍人 (step 9, R7), chosen from the member registry."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="people")
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=PersonRole.choices)
+    assigned_on = models.DateField()
+    step_record = models.ForeignKey(StepRecord, null=True, on_delete=models.PROTECT, related_name="people")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["applicant", "member", "role"], name="one_person_role")]
+
+
+class Assessment(models.Model):
+    """Half-yearly assessment of an activist or probationary member (R5)."""
+
+    class Result(models.TextChoices):
+        EXCELLENT = "好", "好"
+        GOOD = "较好", "较好"
+        FAIR = "一般", "一般"
+        POOR = "差", "差"
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="assessments")
+    date = models.DateField(_("考察日期"))
+    result = models.CharField(_("考察结果"), max_length=10, choices=Result.choices)
+    notes = models.TextField(_("考察意见"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["applicant_id", "date"]
+
+
+class Training(models.Model):
+    """A centralized training attended (R9: ≥ 3 days or ≥ 24 学时 in total before step 12)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="trainings")
+    name = models.CharField(_("培训班名称"), max_length=200, blank=True)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    days = models.DecimalField(_("天数"), max_digits=5, decimal_places=1, default=0)
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=0)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ProbationChange(models.Model):
+    """Extension (once, 6–12 months) decided by the conversion meeting (R13)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="probation_changes")
+    meeting_on = models.DateField(_("支部大会日期"))
+    months = models.PositiveSmallIntegerField(_("延长月数"))
+    old_end = models.DateField()
+    new_end = models.DateField()
+    reason = models.TextField(_("原因"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Transfer(models.Model):
+    """转出/转入: the applicant moves branch; step records and training time stay (细则 12)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="transfers")
+    from_branch = models.ForeignKey(Organization, null=True, on_delete=models.PROTECT, related_name="+")
+    to_branch = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_outside = models.CharField(_("转往（系统外）"), max_length=200, blank=True)
+    date = models.DateField()
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+def material_upload_to(instance: Material, filename: str) -> str:
+    return f"archive/{instance.applicant_id}/{instance.step:02d}/{filename}"
+
+
+class Material(models.Model):
+    """A scanned material in the applicant's archive (一人一档)."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="materials")
+    step = models.PositiveSmallIntegerField(_("步骤"))
+    kind = models.CharField(_("材料名称"), max_length=100)
+    file = models.FileField(_("文件"), upload_to=material_upload_to)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["applicant_id", "step", "kind"]
+
+
+class Event(models.Model):
+    """Append-only log of everything that happened to an applicant, each attributed to a user."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "建档"
+        STEP = "step", "完成步骤"
+        REFUSED = "refused", "被规则拒绝"
+        ASSESSMENT = "assessment", "考察"
+        TRAINING = "training", "培训"
+        MATERIAL = "material", "上传材料"
+        TRANSFER = "transfer", "转接"
+        PROBATION = "probation", "预备期变更"
+        TERMINAL = "terminal", "终止"
+        REVIEW = "review", "预审"
+        EDIT = "edit", "修改信息"
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    message = models.TextField()
+    rules = models.JSONField(default=list, blank=True)  # [{"rule": "R6", "kind": "hard", "message": "…"}]
+
+    class Meta:
+        ordering = ["applicant_id", "at", "id"]
+        indexes = [models.Index(fields=["applicant", "at"], name="event_applicant_at")]

@@ -1,0 +1,515 @@
+"""Reads for applicants: the pipeline list, the 25-step timeline, the to-do list and the archive.
+
+Every list here costs a constant number of queries whatever the number of rows: the facts the
+reminders need (last assessment, training totals, the step-11 exception) are annotated with
+subqueries, and thresholds come from the rule book (``RuleSet``, one query) so a revised rule set
+moves the reminders too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from recruitment.rulebook import DomainError, RuleSet, Violation
+from recruitment.scope import visible_to
+from recruitment.steps import LAST_STEP, STAGES, STEPS, Actor, Stage, Step, get_step
+
+from .models import (
+    Applicant,
+    ApplicantPerson,
+    ApplicantStatus,
+    Assessment,
+    Event,
+    Material,
+    StepRecord,
+    Training,
+    add_months,
+    add_years,
+)
+
+# --- stages as ranges of the last completed step ---------------------------------------------------
+STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {
+    s.number: (min(st.number for st in STEPS if st.stage == s.number), max(st.number for st in STEPS if st.stage == s.number))
+    for s in STAGES
+}
+STAGE_STEP_RANGES[1] = (0, STAGE_STEP_RANGES[1][1])  # created without an application yet → stage 1
+
+
+def stage_q(stage: int) -> Q:
+    low, high = STAGE_STEP_RANGES[int(stage)]
+    return Q(current_step__gte=low, current_step__lte=high)
+
+
+# --- facts for reminders, annotated in one query ----------------------------------------------------
+_DEC = DecimalField(max_digits=8, decimal_places=1)
+
+
+def with_due_facts(qs: QuerySet) -> QuerySet:
+    """Annotate what the reminders read: last assessment date, training totals, step-11 exception."""
+    last_assessment = Assessment.objects.filter(applicant=OuterRef("pk")).order_by("-date").values("date")[:1]
+    training = Training.objects.filter(applicant=OuterRef("pk")).values("applicant")
+    days = training.annotate(total=Sum("days")).values("total")
+    hours = training.annotate(total=Sum("hours")).values("total")
+    exception = StepRecord.objects.filter(applicant=OuterRef("pk"), step=11).values("data__exception_reason")[:1]
+    return qs.annotate(
+        last_assessment_on=Subquery(last_assessment),
+        training_days_sum=Coalesce(Subquery(days, output_field=_DEC), Value(Decimal(0)), output_field=_DEC),
+        training_hours_sum=Coalesce(Subquery(hours, output_field=_DEC), Value(Decimal(0)), output_field=_DEC),
+        training_exception=Subquery(exception),
+    )
+
+
+# --- to-do items ---------------------------------------------------------------------------------------
+class DueKind:
+    TALK = "talk"
+    ASSESSMENT = "assessment"
+    TRAINING = "training"
+    PROBATION = "probation"
+    APPROVAL = "approval"
+    CANDIDATE_READY = "candidate_ready"
+
+    LABELS = {
+        TALK: "入党谈话",
+        ASSESSMENT: "半年考察",
+        TRAINING: "集中培训不足",
+        PROBATION: "预备期将满",
+        APPROVAL: "上级党委审批期限",
+        CANDIDATE_READY: "可确定为发展对象",
+    }
+    ORDER = [TALK, APPROVAL, PROBATION, ASSESSMENT, TRAINING, CANDIDATE_READY]
+    INFORMATIONAL = {CANDIDATE_READY}
+    # How many days before the due date an item appears in the to-do list.
+    LEAD_DAYS = {TALK: 7, ASSESSMENT: 14, TRAINING: 0, PROBATION: 30, APPROVAL: 30, CANDIDATE_READY: 0}
+
+
+@dataclass
+class DueItem:
+    applicant: Applicant
+    kind: str
+    rule: str
+    step: int
+    due: dt.date
+    days: int  # days left until ``due``; negative = overdue by that many days
+    message: str
+
+    @property
+    def kind_label(self) -> str:
+        return DueKind.LABELS.get(self.kind, self.kind)
+
+    @property
+    def informational(self) -> bool:
+        return self.kind in DueKind.INFORMATIONAL
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0 and not self.informational
+
+    @property
+    def in_window(self) -> bool:
+        """Close enough to its due date to be on the to-do list."""
+        return self.days <= DueKind.LEAD_DAYS.get(self.kind, 0)
+
+    @property
+    def dated(self) -> bool:
+        """False for a shortfall without a calendar deadline (training)."""
+        return self.kind != DueKind.TRAINING
+
+    @property
+    def step_obj(self) -> Step:
+        return get_step(self.step)
+
+
+def _params(ruleset: RuleSet, code: str, today: dt.date) -> dict | None:
+    return ruleset.params(code, today)
+
+
+def _remaining(days: int) -> str:
+    return f"已超期 {-days} 天" if days < 0 else ("今天到期" if days == 0 else f"还有 {days} 天")
+
+
+def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[DueItem]:
+    """Every reminder that applies to one (annotated, active) applicant, whatever its distance."""
+    if a.status != ApplicantStatus.ACTIVE:
+        return []
+    items: list[DueItem] = []
+    n = a.current_step
+
+    def add(kind: str, rule: str, step: int, due: dt.date, message: str) -> None:
+        items.append(DueItem(applicant=a, kind=kind, rule=rule, step=step, due=due, days=(due - today).days, message=message))
+
+    p = _params(ruleset, "R2", today)
+    if p is not None and n == 1 and a.applied_on:
+        months = int(p.get("months", 1))
+        due = add_months(a.applied_on, months)
+        days = (due - today).days
+        add(DueKind.TALK, "R2", 2, due,
+            f"{a.applied_on:%Y-%m-%d}递交入党申请书，应在{months}个月内（{due:%Y-%m-%d}前）派人谈话，{_remaining(days)}")
+
+    p = _params(ruleset, "R5", today)
+    if p is not None and (3 <= n <= 6 or 17 <= n <= 22):
+        months = int(p.get("months", 6))
+        baseline = a.activist_on if n <= 6 else a.branch_meeting_on
+        last = getattr(a, "last_assessment_on", None)
+        if baseline:
+            since = max(baseline, last) if last else baseline
+            due = add_months(since, months)
+            days = (due - today).days
+            who = "入党积极分子" if n <= 6 else "预备党员"
+            basis = f"上次考察 {last:%Y-%m-%d}" if last and last >= baseline else (
+                f"{baseline:%Y-%m-%d}确定为积极分子" if n <= 6 else f"{baseline:%Y-%m-%d}支部大会接收")
+            add(DueKind.ASSESSMENT, "R5", 6 if n <= 6 else 21, due,
+                f"{who}每半年考察一次（{basis}），下次考察应在 {due:%Y-%m-%d} 前完成，{_remaining(days)}")
+
+    p = _params(ruleset, "R9", today)
+    if p is not None and n in (10, 11):
+        min_days, min_hours = Decimal(str(p.get("min_days", 3))), Decimal(str(p.get("min_hours", 24)))
+        total_days = Decimal(a.training_days_carried or 0) + Decimal(getattr(a, "training_days_sum", 0) or 0)
+        total_hours = Decimal(a.training_hours_carried or 0) + Decimal(getattr(a, "training_hours_sum", 0) or 0)
+        exception = (getattr(a, "training_exception", None) or "").strip()
+        if total_days < min_days and total_hours < min_hours and not exception:
+            add(DueKind.TRAINING, "R9", 11 if n == 10 else 12, today,
+                f"集中培训累计 {total_days:g} 天 / {total_hours:g} 学时，支部委员会审查（第12步）前须达到"
+                f"{min_days:g}天或{min_hours:g}学时，还差 {max(Decimal(0), min_hours - total_hours):g} 学时")
+
+    if 15 <= n <= 22 and a.probation_end:
+        due = a.probation_end
+        days = (due - today).days
+        if days < 0:
+            msg = f"预备期已于 {due:%Y-%m-%d} 期满（{-days} 天前），应及时召开支部大会讨论转正"
+        else:
+            msg = f"预备期将于 {due:%Y-%m-%d} 期满，{_remaining(days)}；请督促提出转正申请、准备转正支部大会"
+        add(DueKind.PROBATION, "R14", 23, due, msg)
+
+    p = _params(ruleset, "R12", today)
+    if p is not None:
+        months, max_months = int(p.get("months", 3)), int(p.get("max_months", 6))
+        meeting, step, what = None, 0, ""
+        if n in (15, 16):
+            meeting, step, what = a.branch_meeting_on, 17, "接收预备党员"
+        elif n == 23:
+            meeting, step, what = a.conversion_meeting_on, 24, "预备党员转正"
+        if meeting:
+            due = add_months(meeting, months)
+            days = (due - today).days
+            hard_end = add_months(meeting, max_months)
+            msg = f"{meeting:%Y-%m-%d}支部大会讨论{what}，上级党委应在{months}个月内（{due:%Y-%m-%d}前）审批，{_remaining(days)}"
+            if today > hard_end:
+                msg += f"；已超过最长{max_months}个月期限（{hard_end:%Y-%m-%d}）"
+            elif days < 0:
+                msg += f"；须记录特殊原因，最迟 {hard_end:%Y-%m-%d}"
+            add(DueKind.APPROVAL, "R12", step, due, msg)
+
+    p = _params(ruleset, "R6", today)
+    if p is not None and n == 6 and a.activist_on:
+        years = int(p.get("years", 1))
+        due = add_years(a.activist_on, years)
+        if due <= today:
+            add(DueKind.CANDIDATE_READY, "R6", 7, due,
+                f"{a.activist_on:%Y-%m-%d}确定为入党积极分子，已满{years}年（{due:%Y-%m-%d}），可按程序确定为发展对象")
+    return items
+
+
+def _due_prefilter(today: dt.date, ruleset: RuleSet) -> Q:
+    """A cheap superset of the applicants with an item in the to-do window (exact check in Python).
+    N calendar months are at least 28·N days and a year at least 365 days."""
+    lead, days = DueKind.LEAD_DAYS, dt.timedelta
+
+    def months(code: str, key: str, default: int) -> int:
+        return int((_params(ruleset, code, today) or {}).get(key, default))
+
+    talk_min = days(28 * months("R2", "months", 1))
+    assess_min = days(28 * months("R5", "months", 6))
+    approval_min = days(28 * months("R12", "months", 3))
+    year_min = days(365 * months("R6", "years", 1))
+    assessed = Q(current_step__gte=3, current_step__lte=6) | Q(current_step__gte=17, current_step__lte=22)
+    return (
+        Q(current_step=1, applied_on__lte=today + days(lead[DueKind.TALK]) - talk_min)
+        | assessed & (Q(last_assessment_on__isnull=True)
+                      | Q(last_assessment_on__lte=today + days(lead[DueKind.ASSESSMENT]) - assess_min))
+        | Q(current_step__in=[10, 11])
+        | Q(current_step__gte=15, current_step__lte=22, probation_end__lte=today + days(lead[DueKind.PROBATION]))
+        | Q(current_step__in=[15, 16], branch_meeting_on__lte=today + days(lead[DueKind.APPROVAL]) - approval_min)
+        | Q(current_step=23, conversion_meeting_on__lte=today + days(lead[DueKind.APPROVAL]) - approval_min)
+        | Q(current_step=6, activist_on__lte=today - year_min)
+    )
+
+
+def _in_window(item: DueItem) -> bool:
+    return item.in_window
+
+
+def applicant_list_due(*, user, today: dt.date) -> list[DueItem]:
+    """Reminders for everyone the user may see, most urgent first. Two queries (rules, applicants).
+
+    talk (R2) from 7 days before its one-month deadline; half-yearly assessment (R5) from 14 days
+    before; training short of R9 at steps 10/11; probation ending (R14) from 30 days before; upper
+    committee approval (R12) from 30 days before the 3-month limit; one year as activist reached (R6).
+    """
+    ruleset = RuleSet.load()
+    qs = with_due_facts(visible_to(user, Applicant).active()).filter(_due_prefilter(today, ruleset)).select_related("branch")
+    items = [i for a in qs for i in due_items_for(a, today=today, ruleset=ruleset) if _in_window(i)]
+    items.sort(key=lambda i: (i.informational, i.days, DueKind.ORDER.index(i.kind), i.applicant.name))
+    return items
+
+
+def group_due_items(items: list[DueItem]) -> list[tuple[str, str, list[DueItem]]]:
+    """(kind, label, items) in display order, empty kinds left out."""
+    groups = []
+    for kind in DueKind.ORDER:
+        chosen = [i for i in items if i.kind == kind]
+        if chosen:
+            groups.append((kind, DueKind.LABELS[kind], chosen))
+    return groups
+
+
+def due_counts(*, user, today: dt.date) -> dict[str, int]:
+    items = applicant_list_due(user=user, today=today)
+    return {"total": len(items), "overdue": sum(1 for i in items if i.overdue)}
+
+
+# --- the pipeline list -----------------------------------------------------------------------------------
+LIST_ORDER = ("branch__path", "current_step", "name", "pk")
+
+
+def _base_list(*, user, filters: dict[str, Any]) -> QuerySet:
+    qs = visible_to(user, Applicant)
+    status = filters.get("status")
+    if status:
+        qs = qs.filter(status=status)
+    org = filters.get("branch")
+    if org:
+        qs = qs.filter(branch__path__startswith=org.path)
+    step = filters.get("step")
+    if step not in (None, ""):
+        qs = qs.filter(current_step=int(step))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(id_number__icontains=q.upper()))
+    return qs
+
+
+def applicant_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet:
+    """Applicants the user may see, filtered (stage 1–5, step = last completed step, status, branch or
+    any organization of the subtree, free text on name / ID number), with the reminder facts annotated."""
+    filters = filters or {}
+    qs = _base_list(user=user, filters=filters)
+    stage = filters.get("stage")
+    if stage not in (None, ""):
+        qs = qs.filter(stage_q(int(stage)))
+    return with_due_facts(qs).select_related("branch").order_by(*LIST_ORDER)
+
+
+def applicant_stage_counts(*, user, filters: dict[str, Any] | None = None) -> dict[int, int]:
+    """Counts per stage of the filtered list (ignoring the stage filter itself), in one query."""
+    qs = _base_list(user=user, filters=filters or {})
+    totals = qs.aggregate(**{f"s{n}": Count("pk", filter=stage_q(n)) for n in STAGE_STEP_RANGES}, all=Count("pk"))
+    return {0: totals["all"], **{n: totals[f"s{n}"] for n in STAGE_STEP_RANGES}}
+
+
+def attach_next_due(applicants, *, today: dt.date, ruleset: RuleSet | None = None) -> None:
+    """Set ``next_due`` (the most urgent DueItem, or None) on each annotated applicant: one query."""
+    ruleset = ruleset or RuleSet.load()
+    for a in applicants:
+        items = due_items_for(a, today=today, ruleset=ruleset)
+        # Whatever is in its to-do window first, then what may be done now (R6), then the nearest deadline.
+        items.sort(key=lambda i: (0 if _in_window(i) and not i.informational else 1 if i.informational else 2, i.days))
+        a.next_due = items[0] if items else None
+
+
+# --- the 25-step timeline --------------------------------------------------------------------------------
+# Violations naming these fields are about the form's input, not about the applicant's state: they do
+# not make a step "blocked" before anything was typed.
+INPUT_FIELDS = {"talker", "recommendation", "contacts", "introducers", "conclusion", "verdict", "expected_voters",
+                "attending_voters", "yes_votes", "no_votes", "abstentions", "decision", "extension_months", "reason",
+                "days", "hours", "exception_reason", "group", "special_reason"}
+# Placeholder input that passes form-level validation so the rule engine judges the state alone.
+PROBE_DATA: dict[int, dict] = {2: {"talker": "—"}, 16: {"talker": "—"}, 3: {"recommendation": "党员推荐"},
+                               23: {"decision": "按期转正"}}
+
+
+@dataclass
+class TimelineStep:
+    step: Step
+    state: str  # done / next / due / overdue / blocked / future / waiting (committee, for a branch user)
+    record: StepRecord | None = None
+    due: dt.date | None = None
+    days: int | None = None
+    blocked_by: list[Violation] = field(default_factory=list)
+    due_items: list[DueItem] = field(default_factory=list)
+
+    @property
+    def css(self) -> str:
+        return {"done": "done", "next": "next", "due": "next", "overdue": "overdue", "blocked": "blocked"}.get(self.state, "")
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "已完成", "next": "下一步", "due": "待办", "overdue": "已超期", "blocked": "暂不能办理",
+                "future": "未开始"}.get(self.state, "")
+
+
+@dataclass
+class StageGroup:
+    stage: Stage
+    steps: list[TimelineStep]
+
+    @property
+    def done(self) -> bool:
+        return all(s.state == "done" for s in self.steps)
+
+    @property
+    def current(self) -> bool:
+        return any(s.state in {"next", "due", "overdue", "blocked"} for s in self.steps)
+
+
+@dataclass
+class Timeline:
+    stages: list[StageGroup]
+    next: TimelineStep | None
+    due_items: list[DueItem]  # this applicant's reminders that are on the to-do list now
+
+
+def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:
+    """All 25 steps with their state. The next step is judged by the rule engine on today's date
+    (``applicant_check_step``) so a hard rule that blocks it today is shown with its message."""
+    from .services import applicant_check_step
+
+    ruleset = RuleSet.load()
+    annotated = with_due_facts(Applicant.objects.filter(pk=applicant.pk)).select_related("branch").get()
+    records = {r.step: r for r in applicant.steps.select_related("actor", "acting_org")}
+    due_items = due_items_for(annotated, today=today, ruleset=ruleset)
+    next_number = applicant.current_step + 1 if applicant.is_active and applicant.current_step < LAST_STEP else None
+
+    blocked: list[Violation] = []
+    if next_number:
+        try:
+            verdict = applicant_check_step(applicant=annotated, step=next_number, date=today,
+                                           data=PROBE_DATA.get(next_number, {}), today=today, ruleset=ruleset)
+            blocked = [v for v in verdict.errors if v.field not in INPUT_FIELDS]
+        except DomainError as exc:  # the probe itself refused: show it rather than hide it
+            blocked = [v for v in exc.violations if v.field not in INPUT_FIELDS]
+
+    entries: list[TimelineStep] = []
+    next_entry = None
+    for step in STEPS:
+        if step.number in records and step.number <= applicant.current_step:
+            entries.append(TimelineStep(step=step, state="done", record=records[step.number]))
+            continue
+        if step.number != next_number:
+            entries.append(TimelineStep(step=step, state="future"))
+            continue
+        mine = [i for i in due_items if i.step == step.number and not i.informational]
+        entry = TimelineStep(step=step, state="next", blocked_by=blocked, due_items=mine)
+        if mine:
+            entry.due, entry.days = mine[0].due, mine[0].days
+        if blocked:
+            entry.state = "blocked"
+        elif entry.days is not None and entry.days < 0:
+            entry.state = "overdue"
+        elif entry.due is not None:
+            entry.state = "due"
+        entries.append(entry)
+        next_entry = entry
+    stages = [StageGroup(stage=s, steps=[e for e in entries if e.step.stage == s.number]) for s in STAGES]
+    shown = [i for i in due_items if i.in_window or i.informational]
+    return Timeline(stages=stages, next=next_entry, due_items=sorted(shown, key=lambda i: (i.informational, i.days)))
+
+
+# --- header facts and history -------------------------------------------------------------------------------
+def applicant_people(*, applicant: Applicant) -> list[ApplicantPerson]:
+    return list(applicant.people.select_related("member", "member__branch").order_by("role", "assigned_on", "pk"))
+
+
+def applicant_events(*, applicant: Applicant) -> QuerySet:
+    return applicant.events.select_related("actor").order_by("-at", "-id")
+
+
+def applicant_refusal_count(*, applicant: Applicant) -> int:
+    return applicant.events.filter(kind=Event.Kind.REFUSED).count()
+
+
+def actor_is_waiting_for_upper(user, step: Step) -> bool:
+    """A branch user looking at a step the upper committee or department records."""
+    from .services import actor_may_record
+
+    return step.actor != Actor.BRANCH and not actor_may_record(user, step)
+
+
+# --- the archive (一人一档) -----------------------------------------------------------------------------------
+@dataclass
+class ArchiveSlot:
+    kind: str
+    expected: bool
+    files: list[Material]
+
+    @property
+    def present(self) -> bool:
+        return bool(self.files)
+
+
+@dataclass
+class ArchiveStep:
+    step: Step
+    record: StepRecord | None
+    slots: list[ArchiveSlot]
+
+    @property
+    def missing(self) -> list[str]:
+        return [s.kind for s in self.slots if s.expected and not s.present]
+
+    @property
+    def applicable(self) -> bool:
+        """Materials are expected once the step is done."""
+        return self.record is not None
+
+
+@dataclass
+class Archive:
+    steps: list[ArchiveStep]
+
+    @property
+    def expected_count(self) -> int:
+        return sum(1 for s in self.steps if s.applicable for slot in s.slots if slot.expected)
+
+    @property
+    def present_count(self) -> int:
+        return sum(1 for s in self.steps if s.applicable for slot in s.slots if slot.expected and slot.present)
+
+    @property
+    def missing(self) -> list[tuple[Step, str]]:
+        return [(s.step, kind) for s in self.steps if s.applicable for kind in s.missing]
+
+    @property
+    def file_count(self) -> int:
+        return sum(len(slot.files) for s in self.steps for slot in s.slots)
+
+
+def applicant_archive(*, applicant: Applicant) -> Archive:
+    """Per step: the expected materials (``Step.materials``) with the files uploaded for each, plus
+    any other files uploaded for that step. Two queries."""
+    records = {r.step: r for r in applicant.steps.select_related("actor")}
+    by_step: dict[int, list[Material]] = {}
+    for m in Material.objects.filter(applicant=applicant).select_related("uploaded_by").order_by("step", "kind", "uploaded_at"):
+        by_step.setdefault(m.step, []).append(m)
+    steps = []
+    for step in STEPS:
+        files = by_step.get(step.number, [])
+        slots = [ArchiveSlot(kind=k, expected=True, files=[f for f in files if f.kind == k]) for k in step.materials]
+        extra_kinds = sorted({f.kind for f in files} - set(step.materials))
+        slots += [ArchiveSlot(kind=k, expected=False, files=[f for f in files if f.kind == k]) for k in extra_kinds]
+        steps.append(ArchiveStep(step=step, record=records.get(step.number), slots=slots))
+    return Archive(steps=steps)

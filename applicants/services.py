@@ -1,0 +1,478 @@
+"""Writes for applicants. Every change goes through here — the browser, the ledger import, the
+demo seed and the tests all call the same functions. Each write locks the applicant row, checks
+the rule book, saves with ``update_fields`` and appends an attributed ``Event``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
+from recruitment.models import MemberStatus, Organization, PartyMember, Role
+from recruitment.rulebook import Context, DomainError, RuleSet, Verdict, Violation, evaluate
+from recruitment.steps import LAST_STEP, Actor, Step, get_step
+
+from .models import (
+    Applicant,
+    ApplicantPerson,
+    ApplicantStatus,
+    Assessment,
+    Event,
+    Material,
+    PersonRole,
+    ProbationChange,
+    StepRecord,
+    Training,
+    add_months,
+    add_years,
+    age_on,
+)
+
+APPLICANT_FIELDS = [
+    "name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "frontline",
+    "household_registration", "household_org", "phone", "branch", "is_league_member", "is_cadre_relative",
+]
+
+
+# --- who may act ----------------------------------------------------------------------------------
+def actor_may_record(user, step: Step) -> bool:
+    """Branch steps: branch secretaries and staff above; committee/department steps: staff only."""
+    if user is None:  # system (import, seed) acting without a user
+        return True
+    if user.is_superuser:
+        return True
+    if step.actor == Actor.BRANCH:
+        return user.role in {Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF}
+    if step.actor == Actor.COMMITTEE:
+        return user.role in {Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF}
+    return user.role == Role.DEPARTMENT_STAFF
+
+
+def _check_scope(user, applicant: Applicant) -> None:
+    if user is not None and not user.can_see(applicant.branch):
+        raise PermissionDenied("该人员不在您的管辖范围内")
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def _log(applicant: Applicant, kind: str, message: str, actor=None, step: int | None = None,
+         violations: list[Violation] | None = None) -> Event:
+    return Event.objects.create(applicant=applicant, kind=kind, message=message, actor=actor, step=step,
+                                rules=[v.as_dict() for v in violations or []])
+
+
+# --- applicant identity -----------------------------------------------------------------------------
+def validate_identity(*, id_number: str, birth_date: dt.date | None, gender: str | None) -> tuple[str, dt.date, str]:
+    """Decode the ID number; raise DomainError (rule INPUT) naming the column on any inconsistency."""
+    try:
+        parsed = parse_id_number(id_number)
+    except IdNumberError as exc:
+        raise DomainError.single("INPUT", str(exc), field="公民身份号码") from exc
+    problems = validate_consistency(parsed, birth_date=birth_date, gender=gender)
+    if problems:
+        raise DomainError([Violation("INPUT", p, field="公民身份号码") for p in problems])
+    return parsed.value, parsed.birth_date, parsed.gender
+
+
+@transaction.atomic
+def applicant_create(*, actor, branch: Organization, applied_on: dt.date | None = None, today: dt.date | None = None,
+                     **fields: Any) -> Applicant:
+    """Create an applicant (入党申请人). With ``applied_on`` the application (step 1) is recorded too,
+    so R1 (age) is judged at once."""
+    if not branch.is_branch:
+        raise DomainError.single("INPUT", f"{branch.name}不是党支部，入党申请人须编入党支部", field="branch")
+    if actor is not None and not actor.can_see(branch):
+        raise PermissionDenied("该党支部不在您的管辖范围内")
+    id_number, birth, gender = validate_identity(
+        id_number=fields.get("id_number", ""), birth_date=fields.get("birth_date"), gender=fields.get("gender"))
+    fields.update(id_number=id_number, birth_date=birth, gender=gender)
+    unknown = set(fields) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown applicant fields: {sorted(unknown)}")
+    if Applicant.objects.filter(id_number=id_number).exists():
+        raise DomainError.single("INPUT", f"公民身份号码 {id_number} 已建档，不能重复建档", field="公民身份号码")
+    try:
+        with transaction.atomic():
+            applicant = Applicant.objects.create(branch=branch, created_by=actor, **{k: v for k, v in fields.items() if k != "branch"})
+    except IntegrityError as exc:  # a concurrent create of the same person
+        raise DomainError.single("INPUT", f"公民身份号码 {id_number} 已建档", field="公民身份号码") from exc
+    _log(applicant, Event.Kind.CREATED, f"建档：{applicant.name}，{branch.name}", actor)
+    if applied_on:
+        applicant_record_step(applicant=applicant, step=1, date=applied_on, actor=actor, today=today)
+        applicant.refresh_from_db()
+    return applicant
+
+
+@transaction.atomic
+def applicant_update(*, applicant: Applicant, actor, **fields: Any) -> Applicant:
+    """Edit 台账 attributes (not the pipeline state). Identity stays consistent with the ID number."""
+    applicant = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, applicant)
+    if "id_number" in fields or "birth_date" in fields or "gender" in fields:
+        idn, birth, gender = validate_identity(
+            id_number=fields.get("id_number", applicant.id_number),
+            birth_date=fields.get("birth_date", applicant.birth_date), gender=fields.get("gender", applicant.gender))
+        fields.update(id_number=idn, birth_date=birth, gender=gender)
+        if Applicant.objects.filter(id_number=idn).exclude(pk=applicant.pk).exists():
+            raise DomainError.single("INPUT", f"公民身份号码 {idn} 已被他人使用", field="公民身份号码")
+    if "branch" in fields and fields["branch"] != applicant.branch:
+        raise DomainError.single("INPUT", "变更所在党支部请使用“转接”", field="branch")
+    changed = [k for k, v in fields.items() if k in APPLICANT_FIELDS and getattr(applicant, k) != v]
+    for k in changed:
+        setattr(applicant, k, fields[k])
+    if changed:
+        applicant._history_user = actor
+        applicant.save(update_fields=changed + ["updated_at"])
+        labels = [str(Applicant._meta.get_field(k).verbose_name) for k in changed]
+        _log(applicant, Event.Kind.EDIT, f"修改信息：{'、'.join(labels)}", actor)
+    return applicant
+
+
+# --- step data ----------------------------------------------------------------------------------------
+def _as_int(data: dict, key: str, label: str, errors: list[Violation]) -> int | None:
+    raw = data.get(key)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        errors.append(Violation("INPUT", f"{label}应为整数：{raw}", field=key))
+        return None
+    if value < 0:
+        errors.append(Violation("INPUT", f"{label}不能为负数", field=key))
+    return value
+
+
+def _as_decimal(data: dict, key: str, label: str, errors: list[Violation]) -> Decimal:
+    raw = data.get(key)
+    if raw in (None, ""):
+        return Decimal(0)
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        errors.append(Violation("INPUT", f"{label}应为数字：{raw}", field=key))
+        return Decimal(0)
+    if value < 0:
+        errors.append(Violation("INPUT", f"{label}不能为负数", field=key))
+    return value
+
+
+def _members(applicant: Applicant, raw: Any, key: str, errors: list[Violation]) -> list[PartyMember]:
+    """Members chosen from the registry (ids or PartyMember objects) — must be in the committee's subtree."""
+    items = list(raw or [])
+    ids = [m.pk if isinstance(m, PartyMember) else m for m in items]
+    try:
+        ids = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        errors.append(Violation("INPUT", "党员选择无效", field=key))
+        return []
+    found = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids)}
+    committee = applicant.branch.upper_committee() or applicant.branch
+    members = []
+    for i in ids:
+        m = found.get(i)
+        if m is None:
+            errors.append(Violation("INPUT", f"党员名册中没有编号为 {i} 的党员", field=key))
+        elif not m.branch.path.startswith(committee.path):
+            errors.append(Violation("INPUT", f"{m.name}不在本党委所属党员名册中", field=key))
+        else:
+            members.append(m)
+    return members
+
+
+def clean_step_data(applicant: Applicant, step: Step, data: dict) -> tuple[dict, dict]:
+    """Validate and normalize the typed data of a step. Returns (data for the rules, JSON to store)."""
+    data = dict(data or {})
+    errors: list[Violation] = []
+    rules_data: dict[str, Any] = {}
+    stored: dict[str, Any] = {}
+    n = step.number
+    if n in (2, 16):
+        talker = (data.get("talker") or "").strip()
+        if not talker:
+            errors.append(Violation("INPUT", "请填写谈话人", field="talker"))
+        stored["talker"] = talker
+    if n == 3:
+        rec = data.get("recommendation") or ""
+        if rec not in {"党员推荐", "群团组织推优"}:
+            errors.append(Violation("INPUT", "请选择推荐方式：党员推荐或群团组织推优", field="recommendation"))
+        stored["recommendation"] = rec
+    if n == 5:
+        rules_data["contacts"] = _members(applicant, data.get("contacts"), "contacts", errors)
+        stored["contacts"] = [{"id": m.pk, "name": m.name} for m in rules_data["contacts"]]
+    if n == 9:
+        rules_data["introducers"] = _members(applicant, data.get("introducers"), "introducers", errors)
+        stored["introducers"] = [{"id": m.pk, "name": m.name} for m in rules_data["introducers"]]
+    if n == 10:
+        stored["conclusion"] = (data.get("conclusion") or "").strip()
+        stored["verdict"] = data.get("verdict") or ""
+    if n == 11:
+        stored["days"] = str(_as_decimal(data, "days", "培训天数", errors))
+        stored["hours"] = str(_as_decimal(data, "hours", "培训学时", errors))
+        stored["name"] = (data.get("name") or "").strip()
+        stored["exception_reason"] = (data.get("exception_reason") or "").strip()
+        start = data.get("start")
+        stored["start"] = start.isoformat() if isinstance(start, dt.date) else ""
+    if n in (15, 23):
+        for key, label in [("expected_voters", "应到会有表决权人数"), ("attending_voters", "实到会有表决权人数"),
+                           ("yes_votes", "赞成票数"), ("no_votes", "反对票数"), ("abstentions", "弃权票数")]:
+            stored[key] = _as_int(data, key, label, errors)
+    if n == 15:
+        stored["leaving_unit_soon"] = bool(data.get("leaving_unit_soon"))
+    if n == 23:
+        decision = data.get("decision") or "按期转正"
+        if decision not in {"按期转正", "延长预备期", "取消预备党员资格"}:
+            errors.append(Violation("INPUT", "转正讨论结果应为：按期转正 / 延长预备期 / 取消预备党员资格", field="decision"))
+        stored["decision"] = decision
+        stored["extension_months"] = _as_int(data, "extension_months", "延长月数", errors)
+        stored["reason"] = (data.get("reason") or "").strip()
+        if decision != "按期转正" and not stored["reason"]:
+            errors.append(Violation("INPUT", f"{decision}须填写原因", field="reason"))
+    if n in (17, 24):
+        stored["special_reason"] = (data.get("special_reason") or "").strip()
+    if n == 19:
+        stored["group"] = (data.get("group") or "").strip()
+    if errors:
+        raise DomainError(errors)
+    return {**stored, **rules_data}, stored
+
+
+# --- the one service that records a step -------------------------------------------------------------
+def applicant_check_step(*, applicant: Applicant, step: int, date: dt.date, data: dict | None = None,
+                         actor=None, today: dt.date | None = None, ruleset: RuleSet | None = None) -> Verdict:
+    """Judge a step attempt without writing anything (for previews and the timeline's 'blocked' state)."""
+    step_obj = get_step(step)
+    rules_data, _ = clean_step_data(applicant, step_obj, data or {})
+    return evaluate(Context(applicant=applicant, point=step, date=date, data=rules_data,
+                            today=_today(today), actor=actor), ruleset)
+
+
+def applicant_record_step(*, applicant: Applicant, step: int, date: dt.date, actor, data: dict | None = None,
+                          notes: str = "", today: dt.date | None = None, ruleset: RuleSet | None = None,
+                          log_refusal: bool = True) -> StepRecord | None:
+    """Record one step. Raises DomainError (nothing written, the refusal logged as an event) when a
+    hard rule fails; warnings are stored on the record and shown. Returns None only for a step-23
+    extension, which keeps the applicant waiting for the next conversion meeting."""
+    step_obj = get_step(step)
+    if not actor_may_record(actor, step_obj):
+        raise PermissionDenied(f"第{step}步“{step_obj.name}”由{step_obj.actor.label}办理，您的角色无权登记")
+    refusal: DomainError | None = None
+    with transaction.atomic():
+        locked = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
+        _check_scope(actor, locked)
+        if locked.status != ApplicantStatus.ACTIVE:
+            raise DomainError.single("STATE", f"{locked.name}的状态为“{locked.get_status_display()}”，不能继续办理")
+        rules_data, stored = clean_step_data(locked, step_obj, data or {})
+        verdict = evaluate(Context(applicant=locked, point=step, date=date, data=rules_data,
+                                   today=_today(today), actor=actor), ruleset)
+        if verdict.errors:
+            refusal = DomainError(verdict.errors)
+        else:
+            record = _apply_step(locked, step_obj, date, actor, rules_data, stored, notes, verdict)
+    if refusal is not None:
+        if log_refusal:
+            _log(applicant, Event.Kind.REFUSED, f"{step_obj}未能登记：{refusal}", actor, step, refusal.violations)
+        raise refusal
+    applicant.refresh_from_db()
+    return record
+
+
+def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict, stored: dict, notes: str,
+                verdict: Verdict) -> StepRecord | None:
+    n = step.number
+    warnings = [v.as_dict() for v in verdict.warnings]
+    update = ["current_step", "last_step_on", "updated_at"]
+    if n == 23 and stored["decision"] == "延长预备期":
+        months = int(stored["extension_months"])
+        old_end = a.probation_end
+        a.probation_end = add_months(old_end, months)
+        a.probation_extended = True
+        a.save(update_fields=["probation_end", "probation_extended", "updated_at"])
+        ProbationChange.objects.create(applicant=a, meeting_on=date, months=months, old_end=old_end,
+                                       new_end=a.probation_end, reason=stored["reason"], actor=actor)
+        _log(a, Event.Kind.PROBATION, f"支部大会决定延长预备期 {months} 个月，至 {a.probation_end:%Y-%m-%d}：{stored['reason']}",
+             actor, n, verdict.warnings)
+        return None
+    record = StepRecord.objects.create(
+        applicant=a, step=n, date=date, actor=actor, acting_org=getattr(actor, "organization", None),
+        responsible=stored.get("talker") or (str(actor) if actor else ""), outcome=stored.get("decision") or stored.get("verdict") or "完成",
+        notes=notes, data=stored, warnings=warnings)
+    a.current_step, a.last_step_on = n, date
+    if n == 1:
+        a.applied_on = date
+        update.append("applied_on")
+    elif n == 2:
+        a.talked_on = date
+        update.append("talked_on")
+    elif n == 3:
+        a.activist_on = date
+        update.append("activist_on")
+    elif n in (5, 9):
+        role = PersonRole.CONTACT if n == 5 else PersonRole.INTRODUCER
+        key = "contacts" if n == 5 else "introducers"
+        ApplicantPerson.objects.bulk_create([
+            ApplicantPerson(applicant=a, member=m, role=role, assigned_on=date, step_record=record) for m in rules_data[key]])
+    elif n == 7:
+        a.candidate_on = date
+        update.append("candidate_on")
+    elif n == 11:
+        days, hours = Decimal(stored["days"]), Decimal(stored["hours"])
+        if days or hours:
+            start = dt.date.fromisoformat(stored["start"]) if stored.get("start") else date
+            Training.objects.create(applicant=a, name=stored.get("name") or "发展对象集中培训", start=start, end=date,
+                                    days=days, hours=hours, actor=actor)
+    elif n == 15:
+        a.branch_meeting_on = date
+        a.probation_end = add_years(date, 1)  # R13
+        update += ["branch_meeting_on", "probation_end"]
+    elif n == 17:
+        branch = a.branch
+        a.admitted_on, a.admitted_branch, a.admitted_sector = date, branch, branch.sector
+        a.admitted_age = age_on(a.birth_date, date)
+        member = PartyMember.objects.create(
+            name=a.name, id_number=a.id_number, gender=a.gender, branch=branch,
+            status=MemberStatus.PROBATIONARY, joined_on=a.branch_meeting_on)
+        a.member = member
+        update += ["admitted_on", "admitted_branch", "admitted_sector", "admitted_age", "member"]
+    elif n == 23:
+        a.conversion_meeting_on = date
+        update.append("conversion_meeting_on")
+        if stored["decision"] == "取消预备党员资格":
+            a.status, a.terminal_reason, a.terminal_on = ApplicantStatus.CANCELLED, stored["reason"], date
+            update += ["status", "terminal_reason", "terminal_on"]
+            if a.member_id:
+                PartyMember.objects.filter(pk=a.member_id).update(is_active=False)
+    elif n == 24:
+        a.converted_on = date
+        update.append("converted_on")
+        if a.member_id:  # R15: 党龄 from the probation end date
+            PartyMember.objects.filter(pk=a.member_id).update(status=MemberStatus.FULL, full_member_since=a.probation_end)
+    elif n == LAST_STEP:
+        a.status = ApplicantStatus.MEMBER
+        update.append("status")
+    a._history_user = actor
+    a.save(update_fields=update)
+    message = f"完成{step}（{date:%Y-%m-%d}）"
+    if verdict.warnings:
+        message += "；提示：" + "；".join(str(w) for w in verdict.warnings)
+    _log(a, Event.Kind.STEP, message, actor, n, verdict.warnings)
+    return record
+
+
+# --- other acts -------------------------------------------------------------------------------------
+@transaction.atomic
+def applicant_add_assessment(*, applicant: Applicant, date: dt.date, result: str, notes: str = "", actor,
+                             today: dt.date | None = None) -> Assessment:
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    if not a.is_active or a.current_step < 3:
+        raise DomainError.single("R5", "只有入党积极分子、发展对象和预备党员需要定期考察")
+    if date > _today(today) or (a.activist_on and date < a.activist_on):
+        raise DomainError.single("INPUT", "考察日期应在确定为积极分子之后、今天之前", field="date")
+    if result not in Assessment.Result.values:
+        raise DomainError.single("INPUT", "请选择考察结果", field="result")
+    item = Assessment.objects.create(applicant=a, date=date, result=result, notes=notes, actor=actor)
+    _log(a, Event.Kind.ASSESSMENT, f"半年考察（{date:%Y-%m-%d}）：{result}", actor)
+    return item
+
+
+@transaction.atomic
+def applicant_add_training(*, applicant: Applicant, start: dt.date, end: dt.date, days, hours, name: str = "",
+                           actor) -> Training:
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    errors: list[Violation] = []
+    d = _as_decimal({"days": days}, "days", "培训天数", errors)
+    h = _as_decimal({"hours": hours}, "hours", "培训学时", errors)
+    if end < start:
+        errors.append(Violation("INPUT", "结束日期不能早于开始日期", field="end"))
+    if errors:
+        raise DomainError(errors)
+    item = Training.objects.create(applicant=a, name=name, start=start, end=end, days=d, hours=h, actor=actor)
+    _log(a, Event.Kind.TRAINING, f"参加培训“{name or '集中培训'}”{d:g} 天 / {h:g} 学时", actor)
+    return item
+
+
+@transaction.atomic
+def applicant_terminate(*, applicant: Applicant, outcome: str, reason: str, date: dt.date, actor) -> Applicant:
+    """不予发展 (any time before approval) or 取消预备党员资格 (during probation), with a reason."""
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    if not a.is_active:
+        raise DomainError.single("STATE", f"状态为“{a.get_status_display()}”，不能再终止")
+    if not (reason or "").strip():
+        raise DomainError.single("INPUT", "须填写原因", field="reason")
+    if outcome == ApplicantStatus.NOT_DEVELOPED:
+        if a.current_step >= 17:
+            raise DomainError.single("STATE", "已批准为预备党员，应通过转正讨论“取消预备党员资格”")
+    elif outcome == ApplicantStatus.CANCELLED:
+        if not 17 <= a.current_step < 24:
+            raise DomainError.single("STATE", "只有预备党员才能取消预备党员资格")
+        if a.member_id:
+            PartyMember.objects.filter(pk=a.member_id).update(is_active=False)
+    else:
+        raise DomainError.single("INPUT", "终止结果应为不予发展或取消预备党员资格", field="outcome")
+    a.status, a.terminal_reason, a.terminal_on = outcome, reason.strip(), date
+    a._history_user = actor
+    a.save(update_fields=["status", "terminal_reason", "terminal_on", "updated_at"])
+    _log(a, Event.Kind.TERMINAL, f"{a.get_status_display()}（{date:%Y-%m-%d}）：{reason}", actor)
+    return a
+
+
+@transaction.atomic
+def applicant_transfer(*, applicant: Applicant, date: dt.date, actor, to_branch: Organization | None = None,
+                       to_outside: str = "", reason: str = "") -> Applicant:
+    """转出/转入. Within the system the person keeps every step record, activist time and training
+    hours (细则 12); to an outside organization the record is closed as 已转出."""
+    a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
+    _check_scope(actor, a)
+    if not a.is_active:
+        raise DomainError.single("STATE", f"状态为“{a.get_status_display()}”，不能转接")
+    if to_branch is None and not to_outside.strip():
+        raise DomainError.single("INPUT", "请选择转入的党支部或填写系统外的接收组织", field="to_branch")
+    if to_branch is not None:
+        if not to_branch.is_branch:
+            raise DomainError.single("INPUT", "只能转入党支部", field="to_branch")
+        if to_branch == a.branch:
+            raise DomainError.single("INPUT", "转入党支部与当前党支部相同", field="to_branch")
+    from .models import Transfer
+
+    Transfer.objects.create(applicant=a, from_branch=a.branch, to_branch=to_branch, to_outside=to_outside.strip(),
+                            date=date, reason=reason, actor=actor)
+    old = a.branch
+    if to_branch is not None:
+        a.branch = to_branch
+        a._history_user = actor
+        a.save(update_fields=["branch", "updated_at"])
+        if a.member_id:
+            PartyMember.objects.filter(pk=a.member_id).update(branch=to_branch)
+        _log(a, Event.Kind.TRANSFER, f"由{old.name}转入{to_branch.name}（{date:%Y-%m-%d}），已有培养考察时间和培训学时接续计算", actor)
+    else:
+        a.status, a.terminal_on, a.terminal_reason = ApplicantStatus.TRANSFERRED_OUT, date, f"转往{to_outside}：{reason}"
+        a._history_user = actor
+        a.save(update_fields=["status", "terminal_on", "terminal_reason", "updated_at"])
+        _log(a, Event.Kind.TRANSFER, f"转出至{to_outside}（{date:%Y-%m-%d}）", actor)
+    return a
+
+
+@transaction.atomic
+def material_upload(*, applicant: Applicant, step: int, kind: str, file, actor) -> Material:
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    get_step(step)
+    if file.size > 20 * 1024 * 1024:
+        raise DomainError.single("INPUT", "单个文件不能超过 20 MB", field="file")
+    allowed = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx", ".ofd")
+    if not file.name.lower().endswith(allowed):
+        raise DomainError.single("INPUT", f"只支持以下格式：{' '.join(allowed)}", field="file")
+    m = Material.objects.create(applicant=a, step=step, kind=kind.strip() or "其他材料", file=file,
+                                original_name=file.name[:255], size=file.size, uploaded_by=actor)
+    _log(a, Event.Kind.MATERIAL, f"上传第{step}步材料“{m.kind}”：{m.original_name}", actor, step)
+    return m

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applicants"
+urlpatterns = [
+    path("", views.applicant_list, name="list"),
+    path("new/", views.applicant_create_view, name="create"),
+    path("id-check/", views.id_check, name="id_check"),
+    path("todo/", views.todo, name="todo"),
+    path("<int:pk>/", views.applicant_detail, name="detail"),
+    path("<int:pk>/edit/", views.applicant_update_view, name="update"),
+    path("<int:pk>/steps/<int:step>/", views.record_step, name="record_step"),
+    path("<int:pk>/assessments/", views.add_assessment, name="add_assessment"),
+    path("<int:pk>/trainings/", views.add_training, name="add_training"),
+    path("<int:pk>/terminate/", views.terminate, name="terminate"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/archive/", views.archive, name="archive"),
+    path("<int:pk>/archive/upload/", views.material_upload_view, name="material_upload"),
+    path("<int:pk>/archive/files/<int:material_id>/", views.material_download, name="material_download"),
+    path("<int:pk>/archive.zip", views.archive_zip, name="archive_zip"),
+]

@@ -1,0 +1,443 @@
+"""Pages of the pipeline: list, add/edit, the applicant page with its 25-step timeline and the form
+of the next step, to-do reminders and the archive (一人一档).
+
+Views hold no rules: lookups go through ``get_visible_or_404`` (outside the subtree → 404), roles
+through ``require_roles`` / ``actor_may_record`` (→ 403), and every write through
+``applicants.services`` whose DomainError becomes form errors — never a 500.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from recruitment.idcard import IdNumberError, parse_id_number
+from recruitment.registry import applicant_panels
+from recruitment.rulebook import DomainError
+from recruitment.scope import WRITE_ROLES_BRANCH, get_visible_or_404, require_roles
+from recruitment.steps import STAGES, STEPS, get_step
+from recruitment.tabular import write_xlsx
+
+from . import selectors
+from .forms import (
+    ApplicantFilterForm,
+    ApplicantForm,
+    AssessmentForm,
+    MaterialForm,
+    TerminateForm,
+    TrainingForm,
+    TransferForm,
+    add_domain_errors,
+    build_step_form,
+    domain_error_text,
+    today_initial,
+)
+from .models import Applicant, ApplicantStatus, Material, age_on
+from .services import (
+    actor_may_record,
+    applicant_add_assessment,
+    applicant_add_training,
+    applicant_create,
+    applicant_record_step,
+    applicant_terminate,
+    applicant_transfer,
+    applicant_update,
+    material_upload,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _can_write(user) -> bool:
+    return user.has_role(*WRITE_ROLES_BRANCH)
+
+
+def _require_write(user) -> None:
+    """Inspectors (read-only) and users without a role may not change anything."""
+    require_roles(user, *WRITE_ROLES_BRANCH)
+
+
+def _applicant_or_404(request, pk: int) -> Applicant:
+    return get_visible_or_404(request.user, Applicant.objects.select_related("branch", "household_org", "created_by"), pk=pk)
+
+
+# --- list ------------------------------------------------------------------------------------------------
+LIST_HEADER = ["姓名", "性别", "出生日期", "年龄", "公民身份号码", "民族", "学历", "职业/工作岗位", "所在党支部", "状态",
+               "已完成步骤", "下一步", "递交申请日期", "确定积极分子日期", "确定发展对象日期", "接收支部大会日期",
+               "上级党委审批日期", "预备期满日期", "提醒", "到期日期", "联系电话"]
+
+
+@login_required
+@require_GET
+def applicant_list(request):
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = ApplicantStatus.ACTIVE  # a secretary's daily view: the people still in the pipeline
+    form = ApplicantFilterForm(data, user=request.user)
+    form.is_valid()
+    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    today = timezone.localdate()
+    qs = selectors.applicant_list(user=request.user, filters=filters)
+
+    if request.GET.get("export") == "xlsx":
+        rows = list(qs)
+        selectors.attach_next_due(rows, today=today)
+        return _attachment(write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
+                           f"发展党员台账_{today:%Y%m%d}.xlsx", XLSX)
+
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    selectors.attach_next_due(page.object_list, today=today)
+    for a in page.object_list:
+        a.age = age_on(a.birth_date, today)
+    counts = selectors.applicant_stage_counts(user=request.user, filters=filters)
+    base = {k: v for k, v in data.items() if k not in {"stage", "page", "export"} and v}
+    tabs = [{"number": None, "label": "全部", "count": counts[0], "active": not filters.get("stage"),
+             "query": urlencode(base)}]
+    for s in STAGES:
+        tabs.append({"number": s.number, "label": s.name, "count": counts[s.number],
+                     "active": filters.get("stage") == s.number, "query": urlencode({**base, "stage": s.number})})
+    export_query = urlencode({**{k: v for k, v in data.items() if k != "page"}, "export": "xlsx"})
+    return render(request, "applicants/list.html", {
+        "form": form, "page": page, "tabs": tabs, "export_query": export_query, "today": today,
+        "can_write": _can_write(request.user),
+    })
+
+
+def _export_row(a: Applicant, today) -> list:
+    nxt = a.next_step
+    due = getattr(a, "next_due", None)
+    return [a.name, a.gender, a.birth_date, age_on(a.birth_date, today), a.id_number, a.ethnicity, a.education,
+            a.occupation, a.branch.name, a.status_label, a.current_step, str(nxt) if nxt else "", a.applied_on,
+            a.activist_on, a.candidate_on, a.branch_meeting_on, a.admitted_on, a.probation_end,
+            due.message if due else "", due.due if due else None, a.phone]
+
+
+# --- add / edit ------------------------------------------------------------------------------------------
+@login_required
+def applicant_create_view(request):
+    _require_write(request.user)
+    form = ApplicantForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applicant = applicant_create(actor=request.user, applied_on=form.cleaned_data.get("applied_on"),
+                                         **form.service_fields())
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已建档：{applicant.name}"
+                             + (f"，已登记第1步“递交入党申请书”（{applicant.applied_on:%Y-%m-%d}）" if applicant.applied_on else ""))
+            return redirect("applicants:detail", pk=applicant.pk)
+    return render(request, "applicants/form.html", {"form": form, "title": "新增入党申请人"})
+
+
+@login_required
+def applicant_update_view(request, pk: int):
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    form = ApplicantForm(request.POST or None, user=request.user, instance=applicant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            applicant_update(applicant=applicant, actor=request.user, **form.service_fields())
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已保存{applicant.name}的信息")
+            return redirect("applicants:detail", pk=applicant.pk)
+    return render(request, "applicants/form.html", {"form": form, "title": f"编辑：{applicant.name}", "applicant": applicant})
+
+
+@login_required
+@require_GET
+def id_check(request):
+    """htmx: decode the ID number as it is typed; fill birth date and gender out of band."""
+    raw = (request.GET.get("id_number") or "").strip().upper()
+    context = {"raw": raw, "length": len(raw)}
+    if len(raw) < 18:
+        context["partial"] = True
+        if raw and not raw.isdigit():
+            context["error"] = "公民身份号码前 17 位应为数字，最后一位为数字或 X"
+    else:
+        try:
+            parsed = parse_id_number(raw)
+        except IdNumberError as exc:
+            context["error"] = str(exc)
+        else:
+            today = timezone.localdate()
+            context.update(parsed=parsed, age=age_on(parsed.birth_date, today))
+            others = Applicant.objects.filter(id_number=parsed.value)
+            if request.GET.get("applicant", "").isdigit():
+                others = others.exclude(pk=int(request.GET["applicant"]))
+            other = others.select_related("branch").first()
+            if other is not None:
+                context["duplicate"] = other if request.user.can_see(other.branch) else True
+    return render(request, "applicants/partials/id_check.html", context)
+
+
+# --- the applicant page --------------------------------------------------------------------------------------
+def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel: str = "", **forms) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    timeline = selectors.applicant_timeline(applicant=applicant, today=today)
+    can_write = _can_write(user) and applicant.is_active
+    nxt = timeline.next
+    waiting = bool(nxt and not actor_may_record(user, nxt.step))
+    if can_write and nxt and not waiting and step_form is None:
+        step_form = build_step_form(nxt.step.number, applicant)
+    if can_write:
+        forms.setdefault("assessment_form", AssessmentForm(initial=today_initial()))
+        forms.setdefault("training_form", TrainingForm(initial={"start": today, "end": today}))
+        forms.setdefault("terminate_form", TerminateForm(initial=today_initial(), applicant=applicant))
+        forms.setdefault("transfer_form", TransferForm(initial=today_initial(), user=user, applicant=applicant))
+    people = selectors.applicant_people(applicant=applicant)
+    return {
+        "applicant": applicant, "today": today, "age": age_on(applicant.birth_date, today),
+        "timeline": timeline, "next": nxt, "waiting": waiting, "step_form": step_form if can_write else None,
+        "can_write": can_write, "can_write_role": _can_write(user), "open_panel": open_panel,
+        "contacts": [p for p in people if p.role == "contact"],
+        "introducers": [p for p in people if p.role == "introducer"],
+        "assessments": list(applicant.assessments.select_related("actor").order_by("-date")),
+        "trainings": list(applicant.trainings.order_by("-start")),
+        "probation_changes": list(applicant.probation_changes.order_by("-created_at")),
+        "transfers": list(applicant.transfers.select_related("from_branch", "to_branch", "actor").order_by("-date", "-pk")),
+        "events": selectors.applicant_events(applicant=applicant)[:200],
+        "panels": applicant_panels(),
+        **forms,
+    }
+
+
+@login_required
+@require_GET
+def applicant_detail(request, pk: int):
+    applicant = _applicant_or_404(request, pk)
+    return render(request, "applicants/detail.html", _detail_context(request, applicant))
+
+
+def _refused(request, what: str, exc: DomainError) -> None:
+    messages.error(request, f"{what}未能登记：{domain_error_text(exc)}")
+
+
+@login_required
+@require_POST
+def record_step(request, pk: int, step: int):
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    try:
+        step_obj = get_step(step)
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    if not actor_may_record(request.user, step_obj):
+        raise PermissionDenied(f"第{step}步“{step_obj.name}”由{step_obj.actor.label}办理")
+    form = build_step_form(step, applicant, request.POST)
+    if form.is_valid():
+        try:
+            record = applicant_record_step(applicant=applicant, step=step, date=form.cleaned_data["date"],
+                                           actor=request.user, data=form.service_data(), notes=form.cleaned_data["notes"],
+                                           today=timezone.localdate())
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+            _refused(request, f"第{step_obj.number}步“{step_obj.name}”", exc)
+        else:
+            applicant.refresh_from_db()
+            if record is None:  # step 23 decided an extension: the person waits for the next meeting
+                messages.info(request, f"已登记支部大会延长预备期的决定，预备期延至 {applicant.probation_end:%Y-%m-%d}")
+            else:
+                messages.success(request, f"已完成{step_obj}（{record.date:%Y-%m-%d}）")
+                for w in record.warnings:
+                    messages.warning(request, f"提示 {w['message']}")
+            return redirect("applicants:detail", pk=applicant.pk)
+    return render(request, "applicants/detail.html", _detail_context(request, applicant, step_form=form))
+
+
+def _other_act(request, pk: int, form_class, panel: str, act, success: str, **form_kwargs):
+    """POST handler shared by assessment / training / terminate / transfer."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    if "applicant" in form_kwargs:
+        form_kwargs["applicant"] = applicant
+    form = form_class(request.POST, **form_kwargs)
+    if form.is_valid():
+        try:
+            act(applicant, form.cleaned_data)
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+            messages.error(request, f"未能保存：{domain_error_text(exc)}")
+        else:
+            messages.success(request, success)
+            return redirect("applicants:detail", pk=applicant.pk)
+    return render(request, "applicants/detail.html",
+                  _detail_context(request, applicant, open_panel=panel, **{f"{panel}_form": form}))
+
+
+@login_required
+@require_POST
+def add_assessment(request, pk: int):
+    return _other_act(request, pk, AssessmentForm, "assessment",
+                      lambda a, d: applicant_add_assessment(applicant=a, date=d["date"], result=d["result"], notes=d["notes"],
+                                                            actor=request.user, today=timezone.localdate()),
+                      "已登记半年考察")
+
+
+@login_required
+@require_POST
+def add_training(request, pk: int):
+    return _other_act(request, pk, TrainingForm, "training",
+                      lambda a, d: applicant_add_training(applicant=a, start=d["start"], end=d["end"], days=d["days"] or 0,
+                                                          hours=d["hours"] or 0, name=d["name"], actor=request.user),
+                      "已登记培训")
+
+
+@login_required
+@require_POST
+def terminate(request, pk: int):
+    return _other_act(request, pk, TerminateForm, "terminate",
+                      lambda a, d: applicant_terminate(applicant=a, outcome=d["outcome"], reason=d["reason"], date=d["date"],
+                                                       actor=request.user),
+                      "已登记终止", applicant=None)
+
+
+@login_required
+@require_POST
+def transfer(request, pk: int):
+    return _other_act(request, pk, TransferForm, "transfer",
+                      lambda a, d: applicant_transfer(applicant=a, date=d["date"], actor=request.user, to_branch=d["to_branch"],
+                                                      to_outside=d["to_outside"], reason=d["reason"]),
+                      "已办理转接", user=request.user, applicant=None)
+
+
+# --- to-do --------------------------------------------------------------------------------------------------
+TODO_HEADER = ["类别", "姓名", "所在党支部", "步骤", "规则", "到期日期", "剩余天数（负数为超期）", "说明"]
+
+
+@login_required
+@require_GET
+def todo(request):
+    today = timezone.localdate()
+    items = selectors.applicant_list_due(user=request.user, today=today)
+    kind = request.GET.get("kind", "")
+    shown = [i for i in items if i.kind == kind] if kind in selectors.DueKind.LABELS else items
+    if request.GET.get("export") == "xlsx":
+        rows = [[i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
+                for i in shown]
+        return _attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
+    counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
+    return render(request, "applicants/todo.html", {
+        "groups": selectors.group_due_items(shown), "items": items, "kind": kind, "today": today,
+        "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
+        "overdue": sum(1 for i in items if i.overdue),
+    })
+
+
+# --- archive (一人一档) ----------------------------------------------------------------------------------------
+@login_required
+@require_GET
+def archive(request, pk: int):
+    applicant = _applicant_or_404(request, pk)
+    return render(request, "applicants/archive.html", _archive_context(request, applicant))
+
+
+def _archive_context(request, applicant: Applicant, form: MaterialForm | None = None) -> dict:
+    can_write = _can_write(request.user)
+    if can_write and form is None:
+        step = request.GET.get("step")
+        form = MaterialForm(initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step),
+                                     "kind": request.GET.get("kind", "")[:100]})
+    return {"applicant": applicant, "archive": selectors.applicant_archive(applicant=applicant),
+            "form": form if can_write else None, "can_write": can_write,
+            "material_kinds": sorted({k for s in STEPS for k in s.materials})}
+
+
+@login_required
+@require_POST
+def material_upload_view(request, pk: int):
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            m = material_upload(applicant=applicant, step=form.cleaned_data["step"], kind=form.cleaned_data["kind"],
+                                file=form.cleaned_data["file"], actor=request.user)
+        except DomainError as exc:
+            add_domain_errors(form, exc)
+        else:
+            messages.success(request, f"已上传第{m.step}步材料“{m.kind}”：{m.original_name}")
+            return redirect("applicants:archive", pk=applicant.pk)
+    return render(request, "applicants/archive.html", _archive_context(request, applicant, form))
+
+
+@login_required
+@require_GET
+def material_download(request, pk: int, material_id: int):
+    applicant = _applicant_or_404(request, pk)
+    material = get_object_or_404(Material, pk=material_id, applicant=applicant)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件已丢失，请重新上传") from exc
+    return FileResponse(handle, as_attachment=True, filename=material.original_name)
+
+
+ARCHIVE_INDEX_HEADER = ["步骤", "步骤名称", "办理日期", "经办人", "责任人", "结果", "应有材料", "已上传文件", "缺少材料"]
+
+
+def _step_folder(step) -> str:
+    return f"{step.number:02d}_{step.name}"
+
+
+@login_required
+@require_GET
+def archive_zip(request, pk: int):
+    """The whole archive as one zip: a folder per step and an index (xlsx + txt)."""
+    applicant = _applicant_or_404(request, pk)
+    arch = selectors.applicant_archive(applicant=applicant)
+    buffer = io.BytesIO()
+    rows, lines = [], [f"{applicant.name} 一人一档（{applicant.branch.name}，公民身份号码 {applicant.id_number}）",
+                       f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}，生成人：{request.user}", ""]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        used: set[str] = set()
+        for entry in arch.steps:
+            names = []
+            for slot in entry.slots:
+                for m in slot.files:
+                    name = f"{_step_folder(entry.step)}/{slot.kind}_{m.original_name}"
+                    stem, dot, ext = name.rpartition(".")
+                    k = 2
+                    while name in used:
+                        name = f"{stem}({k}){dot}{ext}" if dot else f"{name}({k})"
+                        k += 1
+                    used.add(name)
+                    try:
+                        with m.file.open("rb") as fh:
+                            zf.writestr(name, fh.read())
+                    except FileNotFoundError:
+                        name += "（文件丢失）"
+                    names.append(name.split("/", 1)[1])
+            rec = entry.record
+            missing = entry.missing if entry.applicable else []
+            rows.append([entry.step.number, entry.step.name, rec.date if rec else None, str(rec.actor) if rec and rec.actor else "",
+                         rec.responsible if rec else "", rec.outcome if rec else "", "、".join(entry.step.materials),
+                         "、".join(names), "、".join(missing)])
+            lines.append(f"第{entry.step.number:02d}步 {entry.step.name}："
+                         + (f"{rec.date:%Y-%m-%d} {rec.actor or ''}" if rec else "未办理")
+                         + (f"；文件 {len(names)} 个" if names else "")
+                         + (f"；缺少：{'、'.join(missing)}" if missing else ""))
+        zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
+        zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
+    return _attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", "application/zip")
+

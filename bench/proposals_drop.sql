@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS proposed_applicant_admitted_cover, proposed_applicant_active_step,
+  proposed_applicant_branch_admitted, proposed_ledger_year_open;

@@ -1,0 +1,7 @@
+"""Zero-setup local run: SQLite, the filesystem broker, emails written to var/mail."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="local-development-only-not-secret")

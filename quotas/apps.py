@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class QuotasConfig(AppConfig):
+    name = "quotas"
+    verbose_name = "计划、比例与预警"
+
+    def ready(self) -> None:
+        from .jobs_setup import register as register_jobs_ui
+
+        register_plan_ui()
+        register_jobs_ui()
+
+
+def register_plan_ui() -> None:
+    """Navigation and the home widget of plans / ratio rules / the structure dashboard."""
+    from recruitment.models import Role
+    from recruitment.registry import add_home_widget, add_nav
+
+    staff = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF)
+    add_nav("quotas:plans", "计划与比例", "clipboard-data", roles=staff, order=60)
+    add_nav("quotas:dashboard", "结构比例看板", "bar-chart-line", roles=(*staff, Role.INSPECTOR), order=61)
+    add_home_widget("quotas/widgets/home_shares.html", roles=staff, order=30)

@@ -1,0 +1,53 @@
+"""Celery tasks: thin wrappers (ids in, one service call). Schedules live in settings
+(CELERY_BEAT_SCHEDULE); the bodies are plain functions in ``quotas.notify`` / ``quotas.stale``.
+
+Only transient errors are retried: network/SMTP (OSError, SMTPException) and broker errors.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from .jobs_models import JobKind
+from .notify import email_send, job_run, job_start_scheduled, jobs_requeue
+from .stale import stale_scan_run
+
+TRANSIENT = (OSError, smtplib.SMTPException, BrokerError)
+RETRY = {
+    "autoretry_for": TRANSIENT, "retry_backoff": 30, "retry_backoff_max": 30 * 60, "retry_jitter": True,
+    "max_retries": 5, "acks_late": True,
+}
+
+
+@shared_task(name="jobs.send_email", soft_time_limit=60, time_limit=90, **RETRY)
+def send_email_task(log_id: int) -> str:
+    return email_send(log_id=log_id)
+
+
+@shared_task(name="jobs.run_job", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+def run_job_task(job_id: int) -> str:
+    return job_run(job_id=job_id).status
+
+
+@shared_task(name="jobs.stale_scan_nightly", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+def stale_scan_nightly_task() -> int:
+    return stale_scan_run(as_of=timezone.localdate(), source="task").pk
+
+
+@shared_task(name="jobs.compliance_monthly", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+def compliance_monthly_task() -> str:
+    return job_start_scheduled(kind=JobKind.COMPLIANCE, today=timezone.localdate()).status
+
+
+@shared_task(name="jobs.deadline_reminders_daily", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+def deadline_reminders_daily_task() -> str:
+    return job_start_scheduled(kind=JobKind.REMINDERS, today=timezone.localdate()).status
+
+
+@shared_task(name="jobs.requeue", soft_time_limit=5 * 60, time_limit=6 * 60, **RETRY)
+def requeue_task() -> dict:
+    return jobs_requeue()

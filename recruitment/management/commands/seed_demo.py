@@ -1,0 +1,37 @@
+import datetime as dt
+import importlib
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from recruitment.demo import DEMO_PASSWORD, DEMO_USERS, seed_county
+
+DEMO_APPS = ["applicants", "reviews", "quotas"]
+
+
+class Command(BaseCommand):
+    help = "生成演示县的数据（组织、党员、各角色演示用户，以及各模块的演示数据）；可重复执行"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", help="按此日期生成（YYYY-MM-DD），默认今天")
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, today=None, quiet=False, **options):
+        today = dt.date.fromisoformat(today) if today else timezone.localdate()
+        log = (lambda *a: None) if quiet else (lambda msg: self.stdout.write(msg))
+        with transaction.atomic():
+            county = seed_county(today=today, log=log)
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(county=county, today=today, log=log)
+        if not quiet:
+            self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+            for username, display, role, code in DEMO_USERS:
+                self.stdout.write(f"  {username:<10} {role.label:<14} {display}")
+            self.stdout.write(f"  {'admin':<10} {'系统管理员':<14} 后台 /admin/")

@@ -1,0 +1,277 @@
+"""Organization tree, users with roles, and the party-member registry.
+
+The tree uses a materialized path: ``path`` is the concatenation of each ancestor's id as fixed-width
+hex (8 characters per level, root first, the node itself last). A subtree is one indexed
+``path LIKE 'prefix%'`` query; ancestors are the prefixes of a path. No recursive walks.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+PATH_STEP = 8
+
+
+def path_segment(pk: int) -> str:
+    return f"{pk:0{PATH_STEP}x}"
+
+
+class Sector(models.TextChoices):
+    RURAL = "农村（社区）", _("农村（社区）")
+    PRIVATE = "非公企业", _("非公企业")
+    SOCIAL = "社会组织", _("社会组织")
+    PUBLIC_INSTITUTION = "机关事业单位", _("机关事业单位")
+    STATE_ENTERPRISE = "国有企业", _("国有企业")
+    UNIVERSITY = "高校", _("高校")
+    OTHER = "其他", _("其他")
+
+    @classmethod
+    def two_new(cls) -> set[str]:
+        """两新组织: 非公企业 and 社会组织."""
+        return {cls.PRIVATE, cls.SOCIAL}
+
+
+class OrgLevel(models.TextChoices):
+    DEPARTMENT = "组织部门", _("组织部门")
+    COMMITTEE = "党委", _("党委")
+    WORKING_COMMITTEE = "党工委", _("党工委")
+    GENERAL_BRANCH = "党总支", _("党总支")
+    BRANCH = "党支部", _("党支部")
+
+    @classmethod
+    def committee_levels(cls) -> set[str]:
+        """Levels with approval power over their subtree (the "upper committee")."""
+        return {cls.COMMITTEE, cls.WORKING_COMMITTEE}
+
+
+class Role(models.TextChoices):
+    BRANCH_SECRETARY = "branch", _("党支部书记/组织委员")
+    COMMITTEE_STAFF = "committee", _("党(工)委组织员")
+    DEPARTMENT_STAFF = "department", _("组织部工作人员")
+    INSPECTOR = "inspector", _("督查员（只读）")
+
+
+class ScopedQuerySet(QuerySet):
+    """A queryset that can be narrowed to what a user may see.
+
+    Subclasses name the path to the owning organization in ``scope_field`` (e.g. ``"branch"``).
+    """
+
+    scope_field = "organization"
+
+    def visible_to(self, user) -> QuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        org = getattr(user, "organization", None)
+        if org is None:
+            return self.none()
+        prefix = f"{self.scope_field}__path__startswith" if self.scope_field else "path__startswith"
+        return self.filter(**{prefix: org.path})
+
+
+class OrganizationQuerySet(ScopedQuerySet):
+    scope_field = ""
+
+    def subtree(self, org: Organization, include_self: bool = True) -> QuerySet:
+        qs = self.filter(path__startswith=org.path)
+        return qs if include_self else qs.exclude(pk=org.pk)
+
+    def branches(self) -> QuerySet:
+        return self.filter(level=OrgLevel.BRANCH)
+
+    def committees(self) -> QuerySet:
+        return self.filter(level__in=OrgLevel.committee_levels())
+
+
+class Organization(models.Model):
+    code = models.CharField(_("编码"), max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    level = models.CharField(_("层级"), max_length=10, choices=OrgLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    path = models.CharField(max_length=255, editable=False, default="")  # indexed by org_path_like
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    history = HistoricalRecords(excluded_fields=["path", "depth"])
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["path"]
+        indexes = [
+            # LIKE 'prefix%' on PostgreSQL needs a pattern-ops index under non-C collations.
+            models.Index(fields=["path"], name="org_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "sector"], name="org_level_sector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    # --- tree -------------------------------------------------------------------------------
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return prefix + path_segment(self.pk)
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        new_path = self.compute_path()
+        if new_path != self.path:
+            old_path = self.path
+            self.path, self.depth = new_path, len(new_path) // PATH_STEP - 1
+            Organization.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            if old_path:
+                rebase_subtree(old_path, new_path)
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(self.path[i : i + PATH_STEP], 16) for i in range(0, len(self.path), PATH_STEP)][:-1]
+
+    def ancestors(self) -> QuerySet:
+        return Organization.objects.filter(pk__in=self.ancestor_ids()).order_by("depth")
+
+    def descendants(self, include_self: bool = False) -> QuerySet:
+        return Organization.objects.subtree(self, include_self=include_self)
+
+    def is_descendant_of(self, other: Organization) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def is_branch(self) -> bool:
+        return self.level == OrgLevel.BRANCH
+
+    def upper_committee(self) -> Organization | None:
+        """The nearest ancestor (or self) with approval power: 党委/党工委."""
+        ids = self.ancestor_ids() + [self.pk]
+        return (
+            Organization.objects.filter(pk__in=ids, level__in=OrgLevel.committee_levels())
+            .order_by("-depth")
+            .first()
+        )
+
+
+def rebase_subtree(old_prefix: str, new_prefix: str) -> None:
+    """Move every descendant path from one prefix to another in one statement."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Length, Substr
+
+    Organization.objects.filter(path__startswith=old_prefix).exclude(path=new_prefix).update(
+        path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1)),
+        depth=(Length(Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1))) / PATH_STEP) - 1,
+    )
+
+
+class User(AbstractUser):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ("系统管理员" if self.is_superuser else "")
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or self.role in roles
+
+    def can_see(self, org: Organization | None) -> bool:
+        if self.is_superuser:
+            return True
+        return bool(org and self.organization_id and org.path.startswith(self.organization.path))
+
+
+class MemberStatus(models.TextChoices):
+    FULL = "正式党员", _("正式党员")
+    PROBATIONARY = "预备党员", _("预备党员")
+
+
+class MemberQuerySet(ScopedQuerySet):
+    scope_field = "branch"
+
+    def full(self) -> QuerySet:
+        return self.filter(status=MemberStatus.FULL, is_active=True)
+
+    def eligible_introducers(self) -> QuerySet:
+        """R7: 正式党员, not under 留党察看."""
+        return self.full().filter(under_probation_watch=False)
+
+
+class PartyMember(models.Model):
+    """A member of the party registry who can act as 培养联系人 or 入党介绍人."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("公民身份号码"), max_length=18, blank=True, db_index=True)
+    gender = models.CharField(_("性别"), max_length=2, blank=True)
+    branch = models.ForeignKey(
+        Organization, verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="members"
+    )
+    status = models.CharField(_("党员类别"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.FULL)
+    under_probation_watch = models.BooleanField(_("留党察看"), default=False)
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    full_member_since = models.DateField(_("转正日期（党龄起算）"), null=True, blank=True)
+    is_active = models.BooleanField(_("在册"), default=True)
+    history = HistoricalRecords()
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员名册")
+        ordering = ["branch_id", "name"]
+
+    def __str__(self) -> str:
+        flags = [self.status]
+        if self.under_probation_watch:
+            flags.append("留党察看")
+        return f"{self.name}（{'，'.join(flags)}）"
+
+    Q_ELIGIBLE = Q(status=MemberStatus.FULL, under_probation_watch=False, is_active=True)
+
+
+class RuleKind(models.TextChoices):
+    HARD = "hard", _("刚性（拒绝）")
+    WARN = "warn", _("提示（允许并标记）")
+
+
+class RuleDefinition(models.Model):
+    """One rule of the rule book as data: which rule (code → the check in ``recruitment.rulebook``),
+    how strict, which article, when in force, and its parameters. A revised 细则 is new rows with a
+    later ``effective_from``; history stays judged by the rows in force at each step's date."""
+
+    code = models.CharField(_("规则编号"), max_length=10)
+    title = models.CharField(_("规则"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=RuleKind.choices)
+    article = models.CharField(_("依据"), max_length=100)
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    enabled = models.BooleanField(_("启用"), default=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("规则")
+        verbose_name_plural = _("规则库")
+        ordering = ["code", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="rule_code_from_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}（{self.article}）"

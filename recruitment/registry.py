@@ -1,0 +1,52 @@
+"""Extension points so apps plug into navigation and home pages without editing shared files.
+
+Apps call these from ``AppConfig.ready()``.
+"""
+
+from __future__ import annotations
+
+from .context_processors import NAV_EXTRA
+
+# role (or "*") -> list of (order, template name); each template gets the home view's context.
+HOME_WIDGETS: dict[str, list[tuple[int, str]]] = {}
+
+
+def add_nav(url: str, label: str, icon: str, roles: tuple[str, ...] | None = None, order: int = 50,
+            badge=None) -> None:
+    """``badge``: optional callable(user) -> int shown as a count next to the label (0 hides it)."""
+    if not any(i["url"] == url for i in NAV_EXTRA):
+        NAV_EXTRA.append({"url": url, "label": label, "icon": icon, "roles": roles, "order": order, "badge": badge})
+
+
+def add_home_widget(template: str, roles: tuple[str, ...] | None = None, order: int = 50) -> None:
+    for role in roles or ("*",):
+        widgets = HOME_WIDGETS.setdefault(role, [])
+        if all(t != template for _, t in widgets):
+            widgets.append((order, template))
+
+
+def home_widgets_for(user) -> list[str]:
+    role = "*" if user.is_superuser else user.role
+    items = HOME_WIDGETS.get("*", []) + (HOME_WIDGETS.get(role, []) if role != "*" else
+                                          [w for ws in HOME_WIDGETS.values() for w in ws])
+    seen, out = set(), []
+    for _, t in sorted(items):
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+# Panels on the applicant page (e.g. reviews' responsibility chain): templates that receive
+# ``applicant`` and ``request`` in their context, shown in ``order``.
+APPLICANT_PANELS: list[tuple[int, str]] = []
+
+
+def add_applicant_panel(template: str, order: int = 50) -> None:
+    if all(t != template for _, t in APPLICANT_PANELS):
+        APPLICANT_PANELS.append((order, template))
+        APPLICANT_PANELS.sort()
+
+
+def applicant_panels() -> list[str]:
+    return [t for _, t in APPLICANT_PANELS]

@@ -1,0 +1,169 @@
+"""Writes for the organization tree and the member registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .models import Organization, OrgLevel, Sector
+from .tabular import Table, parse_date
+
+ORG_IMPORT_HEADER = ["编码", "名称", "上级编码", "层级", "领域", "成立日期"]
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行【{self.field}】{self.message}"
+
+
+@dataclass
+class OrgImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _OrgRow:
+    row: int
+    code: str
+    name: str
+    parent_code: str
+    level: str
+    sector: str
+    founded_on: dt.date | None
+
+
+def _validate_org_rows(table: Table) -> tuple[list[_OrgRow], list[RowError]]:
+    errors: list[RowError] = []
+    parsed: list[_OrgRow] = []
+    seen: dict[str, int] = {}
+    for rownum, cells in table.rows:
+        row_errors: list[RowError] = []
+        code = str(cells.get("编码", "")).strip()
+        name = str(cells.get("名称", "")).strip()
+        parent_code = str(cells.get("上级编码", "")).strip()
+        level = str(cells.get("层级", "")).strip()
+        sector = str(cells.get("领域", "")).strip()
+        if not code:
+            row_errors.append(RowError(rownum, "编码", "不能为空"))
+        elif len(code) > 50:
+            row_errors.append(RowError(rownum, "编码", "不能超过 50 个字符"))
+        elif code in seen:
+            row_errors.append(RowError(rownum, "编码", f"与第 {seen[code]} 行重复：{code}"))
+        if not name:
+            row_errors.append(RowError(rownum, "名称", "不能为空"))
+        if level not in OrgLevel.values:
+            row_errors.append(RowError(rownum, "层级", f"应为 {'/'.join(OrgLevel.values)} 之一：{level or '（空）'}"))
+        if sector and sector not in Sector.values:
+            row_errors.append(RowError(rownum, "领域", f"应为 {'/'.join(Sector.values)} 之一：{sector}"))
+        if level == OrgLevel.BRANCH and not sector:
+            row_errors.append(RowError(rownum, "领域", "党支部必须填写领域"))
+        if parent_code and parent_code == code:
+            row_errors.append(RowError(rownum, "上级编码", "不能是自身"))
+        try:
+            founded_on = parse_date(cells.get("成立日期", ""))
+        except ValueError as exc:
+            founded_on = None
+            row_errors.append(RowError(rownum, "成立日期", str(exc)))
+        if code and code not in seen:
+            seen[code] = rownum
+        errors += row_errors
+        if not row_errors:
+            parsed.append(_OrgRow(rownum, code, name, parent_code, level, sector, founded_on))
+    return parsed, errors
+
+
+def _order_parents_first(rows: list[_OrgRow], existing_codes: set[str]) -> tuple[list[_OrgRow], list[RowError]]:
+    """Order rows so each parent precedes its children; report unknown parents and cycles."""
+    by_code = {r.code: r for r in rows}
+    errors: list[RowError] = []
+    ordered: list[_OrgRow] = []
+    state: dict[str, str] = {}  # code -> "visiting" | "done" | "bad"
+
+    def visit(row: _OrgRow, trail: list[str]) -> bool:
+        mark = state.get(row.code)
+        if mark == "done":
+            return True
+        if mark == "bad":
+            return False
+        if mark == "visiting":
+            errors.append(RowError(row.row, "上级编码", f"上下级关系形成循环：{' → '.join(trail + [row.code])}"))
+            state[row.code] = "bad"
+            return False
+        state[row.code] = "visiting"
+        ok = True
+        if row.parent_code:
+            parent = by_code.get(row.parent_code)
+            if parent is not None:
+                ok = visit(parent, trail + [row.code])
+                if not ok:
+                    errors.append(RowError(row.row, "上级编码", f"上级组织 {row.parent_code} 所在行有错误"))
+            elif row.parent_code not in existing_codes:
+                errors.append(RowError(row.row, "上级编码", f"找不到上级组织：{row.parent_code}"))
+                ok = False
+        state[row.code] = "done" if ok else "bad"
+        if ok:
+            ordered.append(row)
+        return ok
+
+    for r in rows:
+        visit(r, [])
+    # A cycle marks several rows; report each row at most once per reason.
+    unique = {(e.row, e.field, e.message): e for e in errors}
+    return ordered, sorted(unique.values(), key=lambda e: e.row)
+
+
+def organizations_import(*, table: Table, actor=None, dry_run: bool = False) -> OrgImportResult:
+    """Create or update organizations by 编码. All or nothing: any bad row → nothing is written."""
+    result = OrgImportResult(dry_run=dry_run)
+    rows, errors = _validate_org_rows(table)
+    referenced = {r.parent_code for r in rows if r.parent_code} | {r.code for r in rows}
+    existing = {o.code: o for o in Organization.objects.filter(code__in=referenced)}
+    ordered, order_errors = _order_parents_first(rows, set(existing))
+    result.errors = sorted(errors + order_errors, key=lambda e: (e.row, e.field))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for r in ordered:
+            parent = existing.get(r.parent_code) if r.parent_code else None
+            org = existing.get(r.code)
+            values = {"name": r.name, "level": r.level, "sector": r.sector, "founded_on": r.founded_on}
+            if org is None:
+                org = Organization(code=r.code, parent=parent, **values)
+                result.created += 1
+            else:
+                changed = org.parent_id != (parent.pk if parent else None) or any(
+                    getattr(org, k) != v for k, v in values.items()
+                )
+                if not changed:
+                    result.unchanged += 1
+                    continue
+                if parent is not None and parent.path.startswith(org.path):
+                    result.errors.append(RowError(r.row, "上级编码", f"不能把组织移到自己的下级 {r.parent_code} 之下"))
+                    continue
+                for k, v in values.items():
+                    setattr(org, k, v)
+                org.parent = parent
+                result.updated += 1
+            org._history_user = actor
+            org.save()
+            existing[r.code] = org
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+            if result.errors:
+                result.created = result.updated = result.unchanged = 0
+    return result

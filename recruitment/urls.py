@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "recruitment"
+urlpatterns = [
+    path("orgs/", views.org_list, name="org_list"),
+    path("orgs/import/", views.org_import, name="org_import"),
+    path("orgs/import/template.xlsx", views.org_import_template, name="org_import_template"),
+    path("orgs/<str:code>/", views.org_detail, name="org_detail"),
+    path("members/", views.member_list, name="member_list"),
+]

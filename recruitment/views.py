@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from .forms import MemberFilterForm, OrgFilterForm, UploadForm
+from .models import Organization, PartyMember, Role
+from .registry import home_widgets_for
+from .scope import get_visible_or_404, role_required, visible_to
+from .services import ORG_IMPORT_HEADER, organizations_import
+from .tabular import TableError, read_table, write_xlsx
+
+
+@login_required
+def home(request):
+    user = request.user
+    org = user.organization
+    context = {
+        "org": org,
+        "widgets": home_widgets_for(user),
+        "subtree_count": visible_to(user, Organization).count() if org or user.is_superuser else 0,
+    }
+    return render(request, "recruitment/home.html", context)
+
+
+@login_required
+def org_list(request):
+    form = OrgFilterForm(request.GET or None)
+    qs = visible_to(request.user, Organization).select_related("parent")
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+        if form.cleaned_data["level"]:
+            qs = qs.filter(level=form.cleaned_data["level"])
+        if form.cleaned_data["sector"]:
+            qs = qs.filter(sector=form.cleaned_data["sector"])
+    if request.GET.get("export") == "xlsx":
+        rows = [[o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on]
+                for o in qs.order_by("path")]
+        resp = HttpResponse(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = "attachment; filename*=UTF-8''organizations.xlsx"
+        return resp
+    page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
+    return render(request, "recruitment/org_list.html", {"form": form, "page": page})
+
+
+@login_required
+def org_detail(request, code: str):
+    org = get_visible_or_404(request.user, Organization.objects.select_related("parent"), code=code)
+    children = org.children.annotate(n_children=Count("children")).order_by("code")
+    ancestors = [a for a in org.ancestors() if request.user.can_see(a)]
+    members = org.members.order_by("name")[:200]
+    return render(request, "recruitment/org_detail.html", {
+        "org": org, "children": children, "ancestors": ancestors, "members": members,
+    })
+
+
+@login_required
+@role_required(Role.DEPARTMENT_STAFF)
+@require_http_methods(["GET", "POST"])
+def org_import(request):
+    result = None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            table = read_table(form.cleaned_data["file"], filename=form.cleaned_data["file"].name,
+                               expected_header=ORG_IMPORT_HEADER)
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            result = organizations_import(table=table, actor=request.user, dry_run=form.cleaned_data["dry_run"])
+            if result.errors:
+                messages.error(request, f"共 {len(result.errors)} 处错误，未写入任何数据。请修改后重新上传。")
+            elif result.dry_run:
+                messages.info(request, f"校验通过：将新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}（未写入）")
+            else:
+                messages.success(request, f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
+                return redirect("recruitment:org_list")
+    return render(request, "recruitment/org_import.html", {"form": form, "result": result, "header": ",".join(ORG_IMPORT_HEADER)})
+
+
+@login_required
+def org_import_template(request):
+    data = write_xlsx(ORG_IMPORT_HEADER, [["XX001", "示例党委", "", "党委", "", "2001-07-01"],
+                                          ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01"]], "党组织")
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp["Content-Disposition"] = "attachment; filename*=UTF-8''org_import_template.xlsx"
+    return resp
+
+
+@login_required
+def member_list(request):
+    form = MemberFilterForm(request.GET or None)
+    qs = visible_to(request.user, PartyMember).select_related("branch")
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        if q:
+            qs = qs.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
+        if form.cleaned_data["status"]:
+            qs = qs.filter(status=form.cleaned_data["status"])
+    page = Paginator(qs.order_by("branch__path", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "recruitment/member_list.html", {"form": form, "page": page})

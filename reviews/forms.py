@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+TEXT = {"class": "form-control form-control-sm"}
+SELECT = {"class": "form-select form-select-sm"}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+class LedgerFilterForm(forms.Form):
+    year = forms.IntegerField(label="年度", required=False, widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"}))
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), ("in_review", "审查中"),
+                                                                     ("passed", "三级审查通过"), ("failed", "未通过")],
+                               widget=forms.Select(attrs=SELECT))
+    tier = forms.TypedChoiceField(label="待审层级", required=False, coerce=int, empty_value=None,
+                                  choices=[("", "全部层级"), (1, "待支部初审"), (2, "待党委复审"), (3, "待组织部终审")],
+                                  widget=forms.Select(attrs=SELECT))
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"}))
+
+
+class SubmitForm(forms.Form):
+    year = forms.IntegerField(label="台账年度", widget=forms.NumberInput(attrs=TEXT))
+    remarks = forms.CharField(label="报送说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    tier = forms.IntegerField(widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(label="结论", choices=Verdict.choices, widget=forms.RadioSelect)
+    decided_on = forms.DateField(label="审查日期", initial=_today, widget=DATE)
+    reason = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={**TEXT, "rows": 3}))
+
+
+class OpinionForm(forms.Form):
+    department = forms.ModelChoiceField(label="部门", queryset=ReviewDepartment.objects.filter(is_active=True),
+                                        widget=forms.Select(attrs=SELECT))
+    verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
+    given_on = forms.DateField(label="出具日期", initial=_today, widget=DATE)
+    opinion = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    file = forms.FileField(label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=TEXT))
+
+
+class HouseholdOpinionForm(forms.Form):
+    organization_name = forms.CharField(label="户籍所在地党组织", widget=forms.TextInput(attrs=TEXT))
+    verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
+    given_on = forms.DateField(label="出具日期", initial=_today, widget=DATE)
+    opinion = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    file = forms.FileField(label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=TEXT))
+
+
+class CadreApprovalForm(forms.Form):
+    relation = forms.CharField(label="亲属关系", widget=forms.TextInput(attrs={**TEXT, "placeholder": "如：村党支部书记之子"}))
+    approved = forms.TypedChoiceField(label="县级批复", coerce=lambda v: v == "1", choices=[("1", "同意发展"), ("0", "不同意发展")],
+                                      widget=forms.Select(attrs=SELECT))
+    document_no = forms.CharField(label="批复文号", required=False, widget=forms.TextInput(attrs=TEXT))
+    decided_on = forms.DateField(label="批复日期", initial=_today, widget=DATE)
+    opinion = forms.CharField(label="县镇联合考察意见", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+
+class NegativeCheckForm(forms.Form):
+    hits = forms.ModelMultipleChoiceField(label="命中的条目（未命中则不勾选）", required=False,
+                                          queryset=NegativeListItem.objects.filter(is_active=True),
+                                          widget=forms.CheckboxSelectMultiple)
+    checked_on = forms.DateField(label="比对日期", initial=_today, widget=DATE)
+    hit_notes = forms.CharField(label="命中情况说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    notes = forms.CharField(label="备注", required=False, widget=forms.TextInput(attrs=TEXT))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="撤销理由", widget=forms.TextInput(attrs=TEXT))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"}))
+
+
+class BulkRecordForm(forms.Form):
+    step = forms.TypedChoiceField(coerce=int, choices=[(4, "第4步"), (8, "第8步"), (18, "第18步")], widget=forms.HiddenInput)
+    date = forms.DateField(label="备案日期", initial=_today, widget=DATE)
+    notes = forms.CharField(label="备注", required=False, widget=forms.TextInput(attrs=TEXT))
+
+
+class StepActForm(forms.Form):
+    date = forms.DateField(label="日期", initial=_today, widget=DATE)
+    expected = forms.IntegerField(label="应到委员", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
+    attending = forms.IntegerField(label="实到委员", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
+    yes = forms.IntegerField(label="同意票", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
+    special_reason = forms.CharField(label="超过三个月的特殊原因", required=False, widget=forms.TextInput(attrs=TEXT))
+    notes = forms.CharField(label="意见/备注", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        e, a, y = data.get("expected"), data.get("attending"), data.get("yes")
+        if a is not None and e is not None and a > e:
+            self.add_error("attending", "实到人数不能多于应到人数")
+        if y is not None and a is not None and y > a:
+            self.add_error("yes", "同意票不能多于实到人数")
+        return data

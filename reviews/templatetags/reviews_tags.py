@@ -1,0 +1,29 @@
+from django import template
+from django.utils import timezone
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_panel_data(applicant):
+    """Data for the applicant-page panel: ledger entries, opinions, checks and the responsibility chain."""
+    return {**selectors.applicant_review_summary(applicant), "chain": selectors.responsibility_chain(applicant)}
+
+
+@register.simple_tag
+def review_queue_counts(user):
+    q = selectors.approval_queue(user=user, today=timezone.localdate())
+    return {"steps": sum(len(v) for v in q.steps.values()), "reviews": sum(len(v) for v in q.reviews.values()),
+            "overdue": sum(1 for v in q.steps.values() for i in v if i.state != "ok")}
+
+
+@register.filter
+def percent(value):
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,333 @@
+"""Views: look up in scope (404), check role (403), call one service, show DomainError messages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applicants.models import Applicant, ApplicantStatus
+from applicants.services import applicant_record_step
+from recruitment.models import Role
+from recruitment.rulebook import DomainError
+from recruitment.scope import get_visible_or_404, require_roles
+from recruitment.steps import get_step
+
+from . import selectors, services
+from .exports import ledger_xlsx
+from .forms import (
+    BulkRecordForm,
+    CadreApprovalForm,
+    DecisionForm,
+    HouseholdOpinionForm,
+    LedgerFilterForm,
+    NegativeCheckForm,
+    OpinionForm,
+    QueueFilterForm,
+    RevokeForm,
+    StepActForm,
+    SubmitForm,
+)
+from .models import EntryStatus, LedgerEntry, NegativeListHit, OpinionPurpose, Tier
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VIEW_ROLES = tuple(Role.values)
+
+
+def _error(request, exc: DomainError) -> None:
+    for v in exc.violations:
+        messages.error(request, str(v))
+
+
+def _form_errors(request, form) -> None:
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+def _entry_or_404(request, pk: int) -> LedgerEntry:
+    return get_visible_or_404(request.user, LedgerEntry.objects.select_related("applicant__branch__parent"), pk=pk)
+
+
+# --- ledger ------------------------------------------------------------------------------------------------
+@login_required
+def ledger(request):
+    require_roles(request.user, *VIEW_ROLES)
+    today = timezone.localdate()
+    form = LedgerFilterForm(request.GET or None)
+    year, filters = today.year, {}
+    if form.is_valid():
+        year = form.cleaned_data["year"] or today.year
+        filters = {"status": form.cleaned_data["status"], "tier": form.cleaned_data["tier"], "q": form.cleaned_data["q"]}
+    qs = selectors.ledger_entries(user=request.user, year=year, **filters)
+    if request.GET.get("export") == "xlsx":
+        resp = HttpResponse(ledger_xlsx(entries=list(qs), year=year), content_type=XLSX)
+        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''ledger_{year}.xlsx"
+        return resp
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [{"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page]
+    return render(request, "reviews/ledger.html", {
+        "form": form, "page": page, "rows": rows, "year": year,
+        "counts": selectors.ledger_counts(user=request.user, year=year),
+        "can_submit": request.user.has_role(*services.BRANCH_ROLES),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ledger_submit(request):
+    require_roles(request.user, *services.BRANCH_ROLES)
+    today = timezone.localdate()
+    year = int(request.POST.get("year") or request.GET.get("year") or today.year)
+    form = SubmitForm(request.POST or None, initial={"year": year})
+    candidates = selectors.eligible_for_ledger(user=request.user, year=year)
+    if request.method == "POST" and form.is_valid():
+        ids = [int(i) for i in request.POST.getlist("applicants") if i.isdigit()]
+        chosen = list(candidates.filter(pk__in=ids))
+        if not chosen:
+            messages.error(request, "请至少选择一名发展对象")
+        done, refused = [], []
+        for a in chosen:
+            try:
+                services.ledger_submit(applicant=a, year=form.cleaned_data["year"], actor=request.user,
+                                       remarks=form.cleaned_data["remarks"], today=today)
+                done.append(a.name)
+            except DomainError as exc:
+                refused.append(f"{a.name}：{exc}")
+        if done:
+            messages.success(request, f"已报送 {len(done)} 人列入{form.cleaned_data['year']}年度预判分析台账：{'、'.join(done)}")
+        for r in refused:
+            messages.error(request, r)
+        if done and not refused:
+            return redirect(f"{reverse('reviews:ledger')}?year={form.cleaned_data['year']}")
+    return render(request, "reviews/ledger_submit.html", {"form": form, "candidates": candidates, "year": year})
+
+
+@login_required
+def entry_detail(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    user = request.user
+    summary = selectors.applicant_review_summary(entry.applicant)
+    entry = next(e for e in summary["entries"] if e.pk == entry.pk)
+    context = {
+        "entry": entry, "applicant": entry.applicant, **summary,
+        "committee_opinions": [o for o in summary["opinions"] if o.entry_id == entry.pk],
+        "by_tier": selectors.decisions_by_tier(entry), "returned": selectors.last_return(entry),
+        "tiers": Tier,
+    }
+    if entry.status == EntryStatus.IN_REVIEW and services.may_decide(user, entry.tier):
+        context["decision_form"] = DecisionForm(initial={"version": entry.version, "tier": entry.tier})
+    if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*services.STAFF_ROLES):
+        context["opinion_form"] = OpinionForm()
+    if entry.tier == Tier.DEPARTMENT and user.has_role(Role.DEPARTMENT_STAFF, Role.INSPECTOR):
+        county = selectors.county_of(user)
+        if county is not None:
+            context["effect"] = selectors.quota_effect(entry=entry, org=county)
+    return render(request, "reviews/entry_detail.html", context)
+
+
+@login_required
+@require_POST
+def entry_decide(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:entry_detail", pk=entry.pk)
+    require_roles(request.user, *services.TIER_ROLES[Tier(form.cleaned_data["tier"])])
+    try:
+        d = services.review_decide(entry=entry, tier=form.cleaned_data["tier"], verdict=form.cleaned_data["verdict"],
+                                   reason=form.cleaned_data["reason"], actor=request.user,
+                                   version=form.cleaned_data["version"], decided_on=form.cleaned_data["decided_on"])
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, f"已记录{d.get_tier_display()}：{d.get_verdict_display()}")
+    return redirect("reviews:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_opinion(request, pk: int):
+    entry = _entry_or_404(request, pk)
+    require_roles(request.user, *services.STAFF_ROLES)
+    form = OpinionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.opinion_record(entry=entry, purpose=OpinionPurpose.COMMITTEE_REVIEW, actor=request.user,
+                                    **form.cleaned_data)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, f"已记录{form.cleaned_data['department']}意见")
+    else:
+        _form_errors(request, form)
+    return redirect("reviews:entry_detail", pk=entry.pk)
+
+
+# --- applicant-level checks (R17–R20) -----------------------------------------------------------------------
+def _applicant_or_404(request, pk: int) -> Applicant:
+    return get_visible_or_404(request.user, Applicant.objects.select_related("branch__parent"), pk=pk)
+
+
+@login_required
+def applicant_checks(request, pk: int):
+    a = _applicant_or_404(request, pk)
+    user = request.user
+    summary = selectors.applicant_review_summary(a)
+    active = a.status == ApplicantStatus.ACTIVE
+    return render(request, "reviews/applicant_checks.html", {
+        "applicant": a, **summary, "chain": selectors.responsibility_chain(a),
+        "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
+        "household_form": HouseholdOpinionForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+        "negative_form": NegativeCheckForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+        "cadre_form": CadreApprovalForm() if active and a.is_cadre_relative and user.has_role(Role.DEPARTMENT_STAFF) else None,
+        "joint_form": OpinionForm() if active and user.has_role(*services.STAFF_ROLES) else None,
+        "can_revoke": user.has_role(*services.STAFF_ROLES),
+        "two_new": a.branch.sector in {"非公企业", "社会组织"},
+    })
+
+
+def _post_check(request, pk: int, roles, form_class, call, ok: str):
+    a = _applicant_or_404(request, pk)
+    require_roles(request.user, *roles)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            call(a, form.cleaned_data)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, ok)
+    else:
+        _form_errors(request, form)
+    return redirect("reviews:applicant_checks", pk=a.pk)
+
+
+@login_required
+@require_POST
+def household_opinion(request, pk: int):
+    return _post_check(request, pk, services.BRANCH_ROLES, HouseholdOpinionForm,
+                       lambda a, d: services.household_opinion_record(applicant=a, actor=request.user, **d),
+                       "已记录户籍所在地党组织意见")
+
+
+@login_required
+@require_POST
+def cadre_approval(request, pk: int):
+    return _post_check(request, pk, (Role.DEPARTMENT_STAFF,), CadreApprovalForm,
+                       lambda a, d: services.cadre_relative_approval_record(applicant=a, actor=request.user, **d),
+                       "已记录县级批复")
+
+
+@login_required
+@require_POST
+def negative_check(request, pk: int):
+    return _post_check(request, pk, services.BRANCH_ROLES, NegativeCheckForm,
+                       lambda a, d: services.negative_list_check(applicant=a, actor=request.user, hits=list(d["hits"]),
+                                                                 checked_on=d["checked_on"], notes=d["notes"],
+                                                                 hit_notes=d["hit_notes"]),
+                       "已记录负面清单比对结果")
+
+
+@login_required
+@require_POST
+def joint_opinion(request, pk: int):
+    return _post_check(request, pk, services.STAFF_ROLES, OpinionForm,
+                       lambda a, d: services.opinion_record(applicant=a, purpose=OpinionPurpose.JOINT_REVIEW,
+                                                            actor=request.user, **d),
+                       "已记录联审意见")
+
+
+@login_required
+@require_POST
+def hit_revoke(request, pk: int):
+    hit = get_visible_or_404(request.user, NegativeListHit.objects.all().select_related("applicant"), pk=pk)
+    require_roles(request.user, *services.STAFF_ROLES)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.negative_list_hit_revoke(hit=hit, reason=form.cleaned_data["reason"], actor=request.user)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, "已撤销该负面清单命中记录")
+    else:
+        _form_errors(request, form)
+    return redirect("reviews:applicant_checks", pk=hit.applicant_id)
+
+
+# --- approval queues ----------------------------------------------------------------------------------------
+@login_required
+def queue(request):
+    require_roles(request.user, *services.STAFF_ROLES)
+    today = timezone.localdate()
+    form = QueueFilterForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    data = selectors.approval_queue(user=request.user, today=today, q=q)
+    return render(request, "reviews/queue.html", {
+        "form": form, "queue": data, "today": today, "bulk_steps": services.BULK_RECORD_STEPS,
+        "step_names": {s: get_step(s) for s in data.steps}, "tiers": Tier,
+    })
+
+
+@login_required
+@require_POST
+def queue_bulk(request):
+    require_roles(request.user, *services.STAFF_ROLES)
+    form = BulkRecordForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:queue")
+    step = form.cleaned_data["step"]
+    ids = [int(i) for i in request.POST.getlist("applicants") if i.isdigit()]
+    people = list(Applicant.objects.visible_to(request.user).filter(pk__in=ids).order_by("name"))
+    if not people:
+        messages.error(request, "请至少选择一人")
+        return redirect("reviews:queue")
+    try:
+        result = services.approvals_bulk_record(applicants=people, step=step, date=form.cleaned_data["date"],
+                                                actor=request.user, notes=form.cleaned_data["notes"])
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("reviews:queue")
+    if result.done:
+        messages.success(request, f"{get_step(step)}：已为 {len(result.done)} 人登记（{form.cleaned_data['date']:%Y-%m-%d}）："
+                                  f"{'、'.join(a.name for a in result.done)}")
+    for a, why in result.refused:
+        messages.error(request, f"{a.name}未能登记：{why}")
+    return redirect(f"{reverse('reviews:queue')}#step-{step}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_act(request, pk: int, step: int):
+    """One candidate, one form: 备案 / 预审 / 审批 (17 and 24 are voted one by one)."""
+    a = _applicant_or_404(request, pk)
+    if step not in services.SINGLE_ACT_STEPS:
+        return redirect("reviews:queue")
+    s = get_step(step)
+    require_roles(request.user, *(services.STAFF_ROLES if s.actor == "committee" else (Role.DEPARTMENT_STAFF,)))
+    form = StepActForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        notes = d["notes"]
+        if d["expected"] is not None:
+            notes = f"党委会表决：应到委员 {d['expected']} 人，实到 {d['attending'] or 0} 人，同意 {d['yes'] or 0} 票。{notes}"
+        try:
+            applicant_record_step(applicant=a, step=step, date=d["date"], actor=request.user,
+                                           data={"special_reason": d["special_reason"]}, notes=notes.strip())
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, f"{a.name}：已登记{s}（{d['date']:%Y-%m-%d}）")
+            return redirect("reviews:queue")
+    entry = a.ledger_entries.order_by("-year").first()
+    return render(request, "reviews/step_act.html", {"applicant": a, "step": s, "form": form, "entry": entry,
+                                                     "vote": step in (17, 24)})

@@ -1,0 +1,52 @@
+"""The demo applicants: every step occupied, the demo users' branches filled, reminders and
+terminal outcomes present, the records consistent, and a second seed adds nothing."""
+
+import datetime as dt
+
+from django.core.management import call_command
+from django.db.models import Count, Max
+
+from applicants.models import Applicant, ApplicantStatus, Event, StepRecord
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_demo_seed_fills_the_county_consistently_and_only_once(db):
+    call_command("seed_demo", "--quiet", "--today", TODAY.isoformat())
+    people = Applicant.objects.all()
+    assert 600 <= people.count() <= 900
+    assert set(people.values_list("current_step", flat=True)) == set(range(1, 26))
+    for code in ("HC0101", "HC0201"):
+        steps = set(people.filter(branch__code=code).values_list("current_step", flat=True))
+        assert {6, 7, 14, 15, 17, 22} <= steps and len(steps) >= 20
+    assert people.filter(branch__code__startswith="HC10", current_step__range=(7, 16)).exists()
+    statuses = dict(people.values_list("status").annotate(n=Count("id")))
+    assert statuses[ApplicantStatus.NOT_DEVELOPED] >= 3 and statuses[ApplicantStatus.CANCELLED] == 1
+    assert people.filter(transfers__isnull=False).count() == 1 and people.filter(probation_extended=True).count() == 1
+    assert Event.objects.filter(kind="refused", step=7, rules__0__rule="R6").count() >= 2
+    # reminders: talk overdue, approval near 3 months, probation over without a conversion meeting
+    assert people.filter(status="active", current_step=1, applied_on__lt=TODAY - dt.timedelta(days=40)).exists()
+    assert people.filter(current_step=16, branch_meeting_on__lt=TODAY - dt.timedelta(days=69)).exists()
+    assert people.filter(status="active", current_step=22, probation_end__lt=TODAY).exists()
+    # consistent: current step = highest record, no gaps
+    stats = StepRecord.objects.values("applicant").annotate(top=Max("step"), n=Count("id"))
+    assert all(s["top"] == s["n"] for s in stats)
+    assert all(Applicant.objects.get(pk=s["applicant"]).current_step == s["top"] for s in stats[:50])
+    # this year's intake breaks the 非公企业 ≤ 20% share; earlier years keep it
+    for year, over in ((TODAY.year, True), (TODAY.year - 1, False)):
+        admitted = people.filter(admitted_on__year=year)
+        share = admitted.filter(admitted_sector="非公企业").count() / admitted.count()
+        assert (share > 0.20) is over
+    from recruitment.models import Organization, PartyMember, User
+    from reviews.models import LedgerEntry, ReviewDecision
+
+    assert Organization.objects.count() > 200
+    assert Organization.objects.filter(level="党支部").values("sector").distinct().count() == 5
+
+    def counts():
+        return tuple(m.objects.count() for m in (Applicant, StepRecord, Event, Organization, PartyMember, User,
+                                                  LedgerEntry, ReviewDecision))
+
+    before = counts()
+    call_command("seed_demo", "--quiet", "--today", TODAY.isoformat())
+    assert counts() == before

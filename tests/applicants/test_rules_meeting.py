@@ -1,0 +1,90 @@
+"""R10 (leaving the unit), R11 (branch meeting quorum and majority), R12 (approval within 3, at most 6 months)."""
+
+import datetime as dt
+
+import pytest
+
+from applicants.models import StepRecord
+from recruitment.rulebook import DomainError
+
+from .pipeline import advance, attempt, new_applicant
+
+D = dt.date
+
+
+def at_step(world, n, **dates):
+    return advance(world, new_applicant(world), until=n, dates={int(k[1:]): v for k, v in dates.items()})
+
+
+def votes(expected, attending, yes, **extra):
+    return {"expected_voters": expected, "attending_voters": attending, "yes_votes": yes, **extra}
+
+
+# --- R10 ------------------------------------------------------------------------------------------
+def test_candidate_leaving_the_unit_soon_is_admitted_with_an_r10_warning(world):
+    a = at_step(world, 14)
+    record = attempt(world, a, 15, a.last_step_on, votes(10, 8, 8, leaving_unit_soon=True))
+    assert [w["rule"] for w in record.warnings] == ["R10"]
+
+
+# --- R11 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("step", [15, 23])
+@pytest.mark.parametrize("expected, attending, yes, refused_field", [
+    (10, 5, 5, "attending_voters"),   # exactly half attending → refused
+    (10, 6, 5, "yes_votes"),          # exactly half of the expected voters say yes → refused
+    (10, 6, 6, None),                 # one more than half → accepted
+    (9, 5, 5, None),                  # odd: 5 of 9 is a majority
+    (9, 4, 4, "attending_voters"),
+    (10, 11, 6, "attending_voters"),  # more attending than expected
+    (10, 6, 7, "yes_votes"),          # more votes than people present
+])
+def test_branch_meeting_needs_more_than_half_attending_and_voting_yes(world, step, expected, attending, yes, refused_field):
+    a = at_step(world, step - 1)
+    data = votes(expected, attending, yes)
+    if refused_field is None:
+        attempt(world, a, step, a.last_step_on + dt.timedelta(days=40), data)
+        assert StepRecord.objects.filter(applicant=a, step=step).exists()
+        return
+    with pytest.raises(DomainError) as exc:
+        attempt(world, a, step, a.last_step_on + dt.timedelta(days=40), data)
+    assert set(exc.value.rules) == {"R11"} and "R11 细则第二十条、第二十一条" in str(exc.value)
+    assert refused_field in {v.field for v in exc.value.violations}
+    assert not StepRecord.objects.filter(applicant=a, step=step).exists()
+
+
+def test_branch_meeting_without_vote_counts_is_refused(world):
+    a = at_step(world, 14)
+    with pytest.raises(DomainError) as exc:
+        attempt(world, a, 15, a.last_step_on, {})
+    assert exc.value.rules == ["R11"] and "请填写" in str(exc.value)
+
+
+# --- R12 ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("approved, outcome", [
+    (D(2023, 10, 1), "ok"),        # exactly 3 months after the meeting
+    (D(2023, 10, 2), "warn"),      # 3 months + 1 day: allowed with a warning
+    (D(2024, 1, 1), "warn"),       # exactly 6 months: still allowed
+    (D(2024, 1, 2), "refused"),    # past 6 months: refused
+])
+def test_approval_after_3_months_warns_and_after_6_is_refused(world, approved, outcome):
+    a = at_step(world, 16, s15=D(2023, 7, 1), s16=D(2023, 7, 5))
+    if outcome == "refused":
+        with pytest.raises(DomainError) as exc:
+            attempt(world, a, 17, approved)
+        assert exc.value.rules == ["R12"] and "R12 细则第二十五条、第三十四条" in str(exc.value) and "已超出 1 天" in str(exc.value)
+        a.refresh_from_db()
+        assert a.admitted_on is None and a.member is None
+        return
+    record = attempt(world, a, 17, approved, {"special_reason": "待县委组织部统一审批" if outcome == "warn" else ""})
+    assert [w["rule"] for w in record.warnings] == ([] if outcome == "ok" else ["R12"])
+    if outcome == "warn":
+        assert "特殊原因：待县委组织部统一审批" in record.warnings[0]["message"]
+
+
+def test_conversion_approval_is_judged_from_the_conversion_meeting(world):
+    a = at_step(world, 23, s15=D(2023, 7, 1), s23=D(2024, 7, 10))
+    with pytest.raises(DomainError) as exc:
+        attempt(world, a, 24, D(2025, 1, 11))
+    assert exc.value.rules == ["R12"] and "支部大会 2024-07-10" in str(exc.value)
+    record = attempt(world, a, 24, D(2024, 10, 10))
+    assert record.warnings == []

@@ -1,0 +1,223 @@
+"""The stale-organization scan: red (3 years, must be cleared) and watch (2 years / no reserve)."""
+
+import datetime as dt
+
+import pytest
+
+from applicants.models import ApplicantStatus
+from quotas.jobs_models import StaleChange, StaleFlag, StaleScan
+from quotas.stale import Thresholds, stale_evaluate, stale_scan_run
+from recruitment.models import RuleDefinition
+
+from .conftest import admitted, person
+
+D = dt.date
+AS_OF = D(2026, 11, 22)
+
+
+def flags_by_code(as_of=AS_OF, reserve_min=None):
+    t = Thresholds.in_force(as_of, reserve_min)
+    return {s.code: (s.level, s.reason) for s in stale_evaluate(as_of=as_of, thresholds=t)}
+
+
+def with_reserve(branch, n=1):
+    for _ in range(n):
+        person(branch, step=5)
+
+
+def test_approval_exactly_three_years_before_is_outside_the_window_so_red(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2023, 11, 22))
+    with_reserve(b)
+    assert flags_by_code()["X1"] == ("red", "3y")
+
+
+def test_approval_one_day_inside_three_years_is_not_red_but_watch_for_two_years(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2023, 11, 23))
+    with_reserve(b)
+    assert flags_by_code()["X1"] == ("watch", "2y")
+
+
+def test_branch_never_admitting_anyone_is_red_with_reason_never(make_branch):
+    make_branch("X1")
+    assert flags_by_code()["X1"] == ("red", "never")
+
+
+def test_branch_founded_two_years_ago_is_not_red_yet_but_watched(make_branch):
+    b = make_branch("X1", founded=D(2024, 11, 22))
+    with_reserve(b)
+    assert flags_by_code()["X1"] == ("watch", "2y")
+
+
+def test_branch_founded_exactly_three_years_ago_counts_as_old_enough_for_red(make_branch):
+    make_branch("OLD", founded=D(2023, 11, 22))
+    b = make_branch("YOUNG", founded=D(2023, 11, 23))
+    with_reserve(b)
+    flags = flags_by_code()
+    assert flags["OLD"] == ("red", "never")
+    assert flags["YOUNG"] == ("watch", "2y")
+
+
+def test_branch_younger_than_two_years_is_only_watched_for_its_reserve(make_branch):
+    make_branch("NEW", founded=D(2025, 6, 1))
+    staffed = make_branch("NEW2", founded=D(2025, 6, 1))
+    with_reserve(staffed)
+    flags = flags_by_code()
+    assert flags["NEW"] == ("watch", "reserve")
+    assert "NEW2" not in flags
+
+
+def test_approval_exactly_two_years_before_is_watch_and_one_day_later_is_clear(make_branch):
+    b1, b2 = make_branch("X1"), make_branch("X2")
+    admitted(b1, D(2024, 11, 22))
+    admitted(b2, D(2024, 11, 23))
+    with_reserve(b1)
+    with_reserve(b2)
+    flags = flags_by_code()
+    assert flags["X1"] == ("watch", "2y")
+    assert "X2" not in flags
+
+
+def test_reserve_counts_only_active_activists_and_candidates_before_approval(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2026, 1, 1))
+    person(b, step=2)  # applicant, not yet activist
+    person(b, step=17, admitted_on=D(2026, 3, 1))  # already a probationary member
+    person(b, step=8, status=ApplicantStatus.NOT_DEVELOPED)
+    person(b, step=9, status=ApplicantStatus.TRANSFERRED_OUT)
+    assert flags_by_code()["X1"] == ("watch", "reserve")
+    person(b, step=3)
+    assert "X1" not in flags_by_code()
+    person(b, step=16)
+    assert "X1" not in flags_by_code(reserve_min=2)
+    assert flags_by_code(reserve_min=3)["X1"] == ("watch", "reserve")
+
+
+def test_reserve_threshold_is_rule_data_in_force_on_the_date(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2026, 1, 1))
+    with_reserve(b, 2)
+    assert "X1" not in flags_by_code()
+    RuleDefinition.objects.filter(code="STALE").update(params={"red_years": 3, "watch_years": 2, "reserve_min": 3})
+    assert flags_by_code()["X1"] == ("watch", "reserve")
+
+
+def test_branch_failing_both_watch_criteria_has_reason_two_years(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2024, 6, 1))
+    assert flags_by_code()["X1"] == ("watch", "2y")  # its reserve is zero as well
+
+
+def test_admission_counts_for_the_branch_at_approval_not_the_current_one(make_branch):
+    then, now = make_branch("THEN"), make_branch("NOW")
+    moved = person(now, step=17, admitted_on=D(2026, 1, 1), admitted_branch=then)
+    assert moved.branch == now
+    with_reserve(then)
+    flags = flags_by_code()
+    assert "THEN" not in flags
+    assert flags["NOW"] == ("red", "never")
+
+
+def test_approvals_after_the_as_of_date_are_ignored(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2026, 12, 1))
+    assert flags_by_code()["X1"] == ("red", "never")
+    with_reserve(b)
+    assert "X1" not in flags_by_code(as_of=D(2026, 12, 1))
+
+
+def test_inactive_branches_and_branches_founded_after_the_date_are_not_scanned(make_branch):
+    make_branch("GONE", is_active=False)
+    make_branch("FUTURE", founded=D(2027, 1, 1))
+    flags = flags_by_code()
+    assert "GONE" not in flags and "FUTURE" not in flags
+
+
+def test_committees_are_not_scanned_only_branches(world):
+    codes = flags_by_code()
+    assert "A" not in codes and "ROOT" not in codes and "A1" in codes
+
+
+@pytest.mark.parametrize(("last", "level"), [(D(2025, 3, 1), ("red", "3y")), (D(2025, 3, 2), ("watch", "2y"))])
+def test_29_february_as_of_date_maps_the_window_start_to_1_march(make_branch, last, level):
+    b = make_branch("X1")
+    admitted(b, last)
+    with_reserve(b)
+    assert flags_by_code(as_of=D(2028, 2, 29))["X1"] == level
+
+
+def test_unknown_founding_date_does_not_excuse_a_branch(make_branch):
+    make_branch("X1", founded=None)
+    assert flags_by_code()["X1"] == ("red", "never")
+
+
+# --- stored scans -------------------------------------------------------------------------------
+
+def test_scan_stores_flags_with_last_admission_and_reserve(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2020, 5, 4))
+    with_reserve(b, 2)
+    scan = stale_scan_run(as_of=AS_OF)
+    flag = StaleFlag.objects.get(scan=scan, org=b)
+    assert (flag.level, flag.reason, flag.last_admitted, flag.reserve) == ("red", "3y", D(2020, 5, 4), 2)
+    assert scan.red_count == StaleFlag.objects.filter(scan=scan, level="red").count()
+    assert scan.branch_count >= 4
+
+
+def test_second_scan_for_the_same_date_replaces_the_first(make_branch):
+    make_branch("X1")
+    first = stale_scan_run(as_of=AS_OF)
+    second = stale_scan_run(as_of=AS_OF)
+    assert first.pk == second.pk
+    assert StaleScan.objects.count() == 1
+    assert StaleFlag.objects.filter(scan=second, org__code="X1").count() == 1
+
+
+def test_history_records_when_a_branch_enters_and_leaves_a_list(make_branch):
+    b = make_branch("X1")
+    with_reserve(b)
+    stale_scan_run(as_of=D(2026, 10, 1))
+    admitted(b, D(2026, 10, 15))
+    stale_scan_run(as_of=D(2026, 11, 1))
+    entered = StaleChange.objects.get(org=b, scan__as_of=D(2026, 10, 1))
+    left = StaleChange.objects.get(org=b, scan__as_of=D(2026, 11, 1))
+    assert (entered.before, entered.after, entered.label) == ("", "red", "列入红色名单")
+    assert (left.before, left.after, left.label) == ("red", "", "移出红色名单")
+    assert not StaleFlag.objects.filter(org=b, scan__as_of=D(2026, 11, 1)).exists()
+
+
+def test_flag_remembers_the_previous_scans_level(make_branch):
+    b = make_branch("X1")
+    admitted(b, D(2024, 1, 1))
+    stale_scan_run(as_of=D(2026, 11, 1))
+    stale_scan_run(as_of=D(2027, 2, 1))
+    flag = StaleFlag.objects.get(org=b, scan__as_of=D(2027, 2, 1))
+    assert (flag.previous_level, flag.level, flag.is_new) == ("watch", "red", True)
+
+
+def _branches(world, n, prefix):
+    from tests.factories import OrganizationFactory
+
+    for i in range(n):
+        b = OrganizationFactory(code=f"{prefix}{i:03d}", parent=world.b)
+        if i % 3 == 0:
+            admitted(b, D(2025, 1, 1))
+        if i % 2 == 0:
+            person(b, step=6)
+
+
+def test_scan_runs_a_constant_number_of_queries_whatever_the_number_of_branches(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _branches(world, 5, "S")
+    stale_scan_run(as_of=D(2026, 11, 21))
+    with CaptureQueriesContext(connection) as small:
+        stale_scan_run(as_of=D(2026, 11, 22))
+    _branches(world, 60, "L")
+    with CaptureQueriesContext(connection) as large:
+        stale_scan_run(as_of=D(2026, 11, 23))
+    # the large run also inserts list changes (the 60 new branches entered): one more statement
+    assert len(large.captured_queries) <= len(small.captured_queries) + 1
+    assert len(large.captured_queries) <= 20, [q["sql"][:80] for q in large.captured_queries]
