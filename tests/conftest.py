@@ -14,6 +14,16 @@ from recruitment.models import MemberStatus, OrgLevel, Role, Sector
 from .factories import OrganizationFactory, PartyMemberFactory, UserFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test must restore the migrated data (seeded rules, departments) with
+    ``serialized_rollback=True``. A plain ``transaction=True`` test flushes and lets Django recreate
+    content types under new ids, which breaks the next serialized test on PostgreSQL."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: transaction=True 的测试必须同时写 serialized_rollback=True")
+
+
 @pytest.fixture
 def world(db):
     root = OrganizationFactory(code="ROOT", name="测试县委组织部", level=OrgLevel.DEPARTMENT, sector="")

@@ -84,7 +84,7 @@ def test_inspector_cannot_record_follow_ups(scanned, client_for):
 
 # --- the on-demand button -------------------------------------------------------------------------
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_button_with_the_broker_down_reports_it_and_keeps_a_pending_job(world, client_for):
     c = client_for(world.users.department)
     started = time.monotonic()
@@ -110,7 +110,7 @@ def test_pending_job_is_queued_by_the_sweeper_once_the_broker_answers(world):
     assert job.status == JobStatus.QUEUED and job.enqueue_attempts == 2 and job.error == ""
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_button_with_a_working_broker_queues_the_job_and_shows_its_progress(world, client_for):
     c = client_for(world.users.department)
     with broker("memory://"):

@@ -57,7 +57,7 @@ def mail_files(folder: Path) -> list[email.message.EmailMessage]:
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_on_redis_sends_the_monthly_report_and_logs_it(mailed, tmp_path):
     if not redis_answers(REDIS):
         pytest.skip(f"Redis 不可达：{REDIS}")
