@@ -127,6 +127,11 @@ class Applicant(models.Model):
             # Last admission per branch (stale scan) from the index alone.
             models.Index(fields=["admitted_branch", "admitted_on"], condition=models.Q(admitted_on__isnull=False),
                          name="applicant_branch_admitted"),
+            # The year's admissions (compliance, dashboard, trend) read from the index alone on
+            # PostgreSQL (covering; other databases get a plain partial index).
+            models.Index(fields=["admitted_on"], include=["admitted_branch", "admitted_sector", "admitted_age",
+                                                          "education", "gender", "frontline"],
+                         condition=models.Q(admitted_on__isnull=False), name="applicant_admitted_cover"),
         ]
 
     def __str__(self) -> str:

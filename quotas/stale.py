@@ -20,7 +20,8 @@ Definitions (as of a date ``D``; ``add_years`` maps 29 Feb to 1 Mar):
 The thresholds are rule data (``RuleDefinition`` code ``STALE``; params red_years, watch_years,
 reserve_min), so a county can change them without a release.
 
-The scan is set-based: one aggregate query over branches (two correlated subqueries using the
+The scan is set-based: one aggregate query over branches (for the whole province two GROUP BY
+aggregates joined to the branches; for one subtree two correlated subqueries using the
 ``admitted_branch`` and ``(branch, status, current_step)`` indexes), one query for the previous
 scan's flags, and batched inserts — no query per branch.
 """
@@ -90,11 +91,32 @@ def branch_states(*, as_of: dt.date, within: Organization | None = None) -> Quer
     ).values_list("org_id", "org_code", "org_founded_on", "last_admitted", "reserve")
 
 
+def _all_branch_states_sql(*, as_of: dt.date) -> tuple[str, list]:
+    """``branch_states`` for every branch of the province, as two GROUP BY aggregates joined to the
+    branches: one pass over the admissions and one over the active reserve, instead of two indexed
+    lookups per branch (7× faster at 200,000 branches; bench/ANALYSIS.md). Same columns."""
+    q = connection.ops.quote_name
+    app, org = q(Applicant._meta.db_table), q(Organization._meta.db_table)
+    sql = (
+        f"SELECT o.id AS org_id, o.code AS org_code, o.founded_on AS org_founded_on, "
+        f"la.m AS last_admitted, COALESCE(r.n, 0) AS reserve FROM {org} o "
+        f"LEFT JOIN (SELECT admitted_branch_id AS bid, MAX(admitted_on) AS m FROM {app} "
+        f"WHERE admitted_on <= %s AND admitted_branch_id IS NOT NULL GROUP BY admitted_branch_id) la ON la.bid = o.id "
+        f"LEFT JOIN (SELECT branch_id AS bid, COUNT(*) AS n FROM {app} "
+        f"WHERE status = %s AND current_step >= %s AND current_step <= %s GROUP BY branch_id) r ON r.bid = o.id "
+        f"WHERE o.level = %s AND o.is_active AND (o.founded_on IS NULL OR o.founded_on <= %s)")
+    return sql, [as_of, ApplicantStatus.ACTIVE.value, RESERVE_STEPS[0], RESERVE_STEPS[1],
+                 OrgLevel.BRANCH.value, as_of]
+
+
 def _classified_sql(*, as_of: dt.date, t: Thresholds, within: Organization | None = None) -> tuple[str, list]:
     """The rule, once, in SQL over ``branch_states``: (org_id, code, founded_on, last_admitted,
     reserve, level, reason) for every flagged branch. A derived table so each correlated subquery
     runs once per branch, and the whole scan can be one INSERT … SELECT."""
-    inner, params = branch_states(as_of=as_of, within=within).query.sql_with_params()
+    if within is None:
+        inner, params = _all_branch_states_sql(as_of=as_of)
+    else:
+        inner, params = branch_states(as_of=as_of, within=within).query.sql_with_params()
     red_cut, watch_cut = add_years(as_of, -t.red_years), add_years(as_of, -t.watch_years)
     old_red = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"
     old_watch = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"

@@ -221,3 +221,24 @@ def test_scan_runs_a_constant_number_of_queries_whatever_the_number_of_branches(
     # the large run also inserts list changes (the 60 new branches entered): one more statement
     assert len(large.captured_queries) <= len(small.captured_queries) + 1
     assert len(large.captured_queries) <= 20, [q["sql"][:80] for q in large.captured_queries]
+
+
+def test_province_and_subtree_forms_of_the_scan_agree(world, make_branch):
+    """The whole-province scan (GROUP BY aggregates) and a committee's (correlated lookups) are
+    two SQL forms of one rule: on a mix of cases they flag the same branches the same way."""
+    cases = [make_branch("M1"), make_branch("M2"), make_branch("M3", founded=D(2025, 1, 1)), make_branch("M4"),
+             make_branch("M5", founded=None)]
+    admitted(cases[0], D(2023, 11, 22))
+    with_reserve(cases[0])
+    admitted(cases[1], D(2026, 2, 1))
+    with_reserve(cases[2])
+    admitted(cases[3], D(2024, 11, 23))
+    person(cases[3], step=16)
+    person(cases[3], step=17, admitted_on=D(2027, 1, 1))
+    t = Thresholds.in_force(AS_OF)
+    whole = {s.code: s for s in stale_evaluate(as_of=AS_OF, thresholds=t)}
+    subtree = {s.code: s for s in stale_evaluate(as_of=AS_OF, thresholds=t, within=world.a)}
+    in_a = {code: s for code, s in whole.items() if code in subtree or code.startswith(("A", "M"))}
+    assert subtree == in_a
+    assert {c: (s.level, s.reason) for c, s in subtree.items() if c.startswith("M")} == {
+        "M1": ("red", "3y"), "M2": ("watch", "reserve"), "M5": ("red", "never")}  # M3 young + reserve, M4 in time
