@@ -23,7 +23,7 @@ class IdNumber:
 
 
 def check_char(first17: str) -> str:
-    return CHECK_CODES[sum(int(c) * w for c, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CODES[sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=False)) % 11]
 
 
 def parse_id_number(raw: str) -> IdNumber:

@@ -10,9 +10,10 @@ from recruitment.idcard import make_id_number
 from recruitment.rulebook import DomainError
 
 D = dt.date
+BIRTH, APPLIED = D(1995, 3, 10), D(2022, 1, 10)
 
 
-def make_applicant(world, birth=D(1995, 3, 10), gender="男", applied=D(2022, 1, 10), **kw):
+def make_applicant(world, birth=BIRTH, gender="男", applied=APPLIED, **kw):
     return applicant_create(
         actor=world.users.secretary, branch=world.a1, applied_on=applied, today=D(2026, 11, 22),
         name=kw.pop("name", "张三"), gender=gender, birth_date=birth, id_number=make_id_number(birth, gender),

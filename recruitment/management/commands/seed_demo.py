@@ -31,7 +31,7 @@ class Command(BaseCommand):
                     continue
                 module.seed(county=county, today=today, log=log)
         if not quiet:
-            self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
-            for username, display, role, code in DEMO_USERS:
+            self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
+            for username, display, role, _code in DEMO_USERS:
                 self.stdout.write(f"  {username:<10} {role.label:<14} {display}")
             self.stdout.write(f"  {'admin':<10} {'系统管理员':<14} 后台 /admin/")
