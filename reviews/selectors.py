@@ -179,9 +179,10 @@ class ChainRow:
     detail: str = ""
 
 
-def responsibility_chain(applicant: Applicant) -> list[ChainRow]:
+def responsibility_chain(applicant: Applicant, entries: list[LedgerEntry] | None = None) -> list[ChainRow]:
     """Who recommended, introduced, handled, pre-reviewed and approved each step, in order.
-    Four queries; everything shown is immutable and attributed."""
+    Four queries (two when the ledger ``entries`` with their decisions are passed in, as the
+    applicant-page panel does); everything shown is immutable and attributed."""
     rows: list[ChainRow] = []
     records = list(StepRecord.objects.filter(applicant=applicant).select_related("actor", "acting_org").order_by("step"))
     people = list(ApplicantPerson.objects.filter(applicant=applicant).select_related("member__branch").order_by("role", "id"))
@@ -212,10 +213,10 @@ def responsibility_chain(applicant: Applicant) -> list[ChainRow]:
         if p.role == PersonRole.INTRODUCER:
             rows.append(ChainRow(kind="介绍", what="入党介绍人（谁介绍谁负责）", date=p.assigned_on, person=p.member.name,
                                  org=p.member.branch.name))
-    entries = list(LedgerEntry.objects.filter(applicant=applicant)
-                   .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")))
-                   .order_by("year"))
-    for e in entries:
+    if entries is None:
+        entries = list(LedgerEntry.objects.filter(applicant=applicant)
+                       .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer"))))
+    for e in sorted(entries, key=lambda e: e.year):
         for d in e.decisions.all():
             rows.append(ChainRow(kind="预审", what=f"{e.year}年度预判分析·{d.get_tier_display()}", date=d.decided_on,
                                  person=str(d.reviewer), detail=f"{d.get_verdict_display()}：{d.reason}"))

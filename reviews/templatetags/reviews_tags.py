@@ -9,7 +9,8 @@ register = template.Library()
 @register.simple_tag
 def review_panel_data(applicant):
     """Data for the applicant-page panel: ledger entries, opinions, checks and the responsibility chain."""
-    return {**selectors.applicant_review_summary(applicant), "chain": selectors.responsibility_chain(applicant)}
+    summary = selectors.applicant_review_summary(applicant)
+    return {**summary, "chain": selectors.responsibility_chain(applicant, entries=summary["entries"])}
 
 
 @register.simple_tag
