@@ -223,10 +223,18 @@ def _youth_cutoff(today: dt.date) -> dt.date:
         return dt.date(year, 2, 28)
 
 
+def under(org: Organization, field: str) -> Q:
+    """Rows whose organization ``field`` lies in ``org``'s subtree. For the only root that is every
+    row with one, so the condition is on the foreign key alone (no join, the aggregates read
+    their covering indexes)."""
+    if org.spans_everything():
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__path__startswith": org.path})
+
+
 def admitted_in(*, org: Organization, year: int):
     start, end = year_bounds(year)
-    return Applicant.objects.filter(admitted_on__gte=start, admitted_on__lt=end,
-                                    admitted_branch__path__startswith=org.path)
+    return Applicant.objects.filter(under(org, "admitted_branch"), admitted_on__gte=start, admitted_on__lt=end)
 
 
 def _sector_keys() -> list[str]:
@@ -234,13 +242,15 @@ def _sector_keys() -> list[str]:
 
 
 def _admitted_aggregates() -> dict:
-    aggs = {"total": Count("id")}
+    # Counting a column of the covering index (never null in these rows) rather than the primary
+    # key lets PostgreSQL answer from applicant_admitted_cover alone (Count("*") takes no filter).
+    aggs = {"total": Count("admitted_on")}
     for i, s in enumerate(_sector_keys()):
-        aggs[f"s{i}"] = Count("id", filter=Q(admitted_sector=s))
-    aggs[Structure.YOUTH] = Count("id", filter=Q(admitted_age__lte=YOUTH_AGE))
-    aggs[Structure.COLLEGE] = Count("id", filter=Q(education__in=Education.college_or_above()))
-    aggs[Structure.FEMALE] = Count("id", filter=Q(gender=Gender.FEMALE))
-    aggs[Structure.FRONTLINE] = Count("id", filter=Q(frontline=True))
+        aggs[f"s{i}"] = Count("admitted_on", filter=Q(admitted_sector=s))
+    aggs[Structure.YOUTH] = Count("admitted_on", filter=Q(admitted_age__lte=YOUTH_AGE))
+    aggs[Structure.COLLEGE] = Count("admitted_on", filter=Q(education__in=Education.college_or_above()))
+    aggs[Structure.FEMALE] = Count("admitted_on", filter=Q(gender=Gender.FEMALE))
+    aggs[Structure.FRONTLINE] = Count("admitted_on", filter=Q(frontline=True))
     return aggs
 
 
@@ -248,13 +258,13 @@ def _ledger_aggregates(today: dt.date) -> dict:
     """Over LedgerEntry rows (one per applicant and year): all on the ledger, and the pending ones
     (not yet admitted, still active) broken down by their branch's sector now and structure."""
     pending = Q(applicant__admitted_on__isnull=True, applicant__status=ApplicantStatus.ACTIVE)
-    aggs = {"on_ledger": Count("id"), "total": Count("id", filter=pending)}
+    aggs = {"on_ledger": Count("year"), "total": Count("year", filter=pending)}
     for i, s in enumerate(_sector_keys()):
-        aggs[f"s{i}"] = Count("id", filter=pending & Q(applicant__branch__sector=s))
-    aggs[Structure.YOUTH] = Count("id", filter=pending & Q(applicant__birth_date__gt=_youth_cutoff(today)))
-    aggs[Structure.COLLEGE] = Count("id", filter=pending & Q(applicant__education__in=Education.college_or_above()))
-    aggs[Structure.FEMALE] = Count("id", filter=pending & Q(applicant__gender=Gender.FEMALE))
-    aggs[Structure.FRONTLINE] = Count("id", filter=pending & Q(applicant__frontline=True))
+        aggs[f"s{i}"] = Count("year", filter=pending & Q(applicant__branch__sector=s))
+    aggs[Structure.YOUTH] = Count("year", filter=pending & Q(applicant__birth_date__gt=_youth_cutoff(today)))
+    aggs[Structure.COLLEGE] = Count("year", filter=pending & Q(applicant__education__in=Education.college_or_above()))
+    aggs[Structure.FEMALE] = Count("year", filter=pending & Q(applicant__gender=Gender.FEMALE))
+    aggs[Structure.FRONTLINE] = Count("year", filter=pending & Q(applicant__frontline=True))
     return aggs
 
 
@@ -318,11 +328,11 @@ def plan_execution(*, org: Organization, year: int, admitted: int, on_ledger: in
 
 
 def reserve_now(*, org: Organization, basis: int, target: tuple[int, int, int]) -> Reserve:
-    row = Applicant.objects.filter(status=ApplicantStatus.ACTIVE, current_step__gte=1, current_step__lt=17,
-                                   branch__path__startswith=org.path).aggregate(
-        applicants=Count("id", filter=Q(current_step__lt=3)),
-        activists=Count("id", filter=Q(current_step__gte=3, current_step__lt=7)),
-        candidates=Count("id", filter=Q(current_step__gte=7)))
+    row = Applicant.objects.filter(under(org, "branch"), status=ApplicantStatus.ACTIVE, current_step__gte=1,
+                                   current_step__lt=17).aggregate(
+        applicants=Count("current_step", filter=Q(current_step__lt=3)),
+        activists=Count("current_step", filter=Q(current_step__gte=3, current_step__lt=7)),
+        candidates=Count("current_step", filter=Q(current_step__gte=7)))
     return Reserve(applicants=row["applicants"], activists=row["activists"], candidates=row["candidates"],
                    new_members=basis, target=target)
 
@@ -340,7 +350,7 @@ def compliance_for_year(*, org: Organization, year: int, what_if: Iterable[int] 
     rules = rules_for_year(org=org, year=year)
 
     total, sector_counts, structure_counts = _counts(admitted_in(org=org, year=year).aggregate(**_admitted_aggregates()))
-    ledger = (LedgerEntry.objects.expected(year).filter(applicant__branch__path__startswith=org.path)
+    ledger = (LedgerEntry.objects.expected(year).filter(under(org, "applicant__branch"))
               .aggregate(**_ledger_aggregates(today)))
     pending, pending_sectors, pending_structure = _counts(ledger)
     on_ledger = ledger["on_ledger"] or 0
@@ -487,8 +497,7 @@ class TrendRow:
 def trend_by_year(*, org: Organization, years: list[int]) -> list[TrendRow]:
     """Admitted per year and sector over ``years``: one grouped query."""
     start, end = dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
-    rows = (Applicant.objects.filter(admitted_on__gte=start, admitted_on__lt=end,
-                                     admitted_branch__path__startswith=org.path)
+    rows = (Applicant.objects.filter(under(org, "admitted_branch"), admitted_on__gte=start, admitted_on__lt=end)
             .annotate(y=ExtractYear("admitted_on")).values("y", "admitted_sector").annotate(n=Count("id")).order_by())
     by_year: dict[int, dict[str, int]] = {y: {} for y in years}
     for r in rows:

@@ -220,3 +220,26 @@ def test_a_sector_only_on_the_ledger_gets_the_same_row_on_both_bases(county):
     c = compliance_for_year(org=county.root, year=Y)
     assert [r.key for r in c.sectors] == [r.key for r in c.expected_sectors]
     assert (row(c.sectors, Sector.UNIVERSITY).count, row(c.expected_sectors, Sector.UNIVERSITY).count) == (0, 1)
+
+
+def test_the_only_root_counts_everything_and_a_second_root_keeps_its_own(county):
+    """The root shortcut (no subtree join) holds only while the root is the only one."""
+    from recruitment.models import OrgLevel
+
+    many_admitted(county.a1, D(Y, 3, 1), 2)
+    on_ledger(person(county.b1), Y)
+    person(county.a2, current_step=5)
+    whole = compliance_for_year(org=county.root, year=Y)
+    assert county.root.spans_everything()
+    assert (whole.admitted, whole.expected, whole.reserve.activists) == (2, 1, 1)
+    other = OrganizationFactory(code="ROOT2", level=OrgLevel.DEPARTMENT, sector="", parent=None)
+    far = OrganizationFactory(code="R2B1", parent=other, sector=Sector.RURAL)
+    many_admitted(far, D(Y, 4, 1), 3)
+    on_ledger(person(far), Y)
+    person(far, current_step=5)
+    root = type(county.root).objects.get(pk=county.root.pk)  # fresh instance: the answer is remembered per instance
+    assert not root.spans_everything()
+    again = compliance_for_year(org=root, year=Y)
+    assert (again.admitted, again.expected, again.reserve.activists) == (2, 1, 1)
+    theirs = compliance_for_year(org=other, year=Y)
+    assert (theirs.admitted, theirs.expected, theirs.reserve.activists) == (3, 1, 1)
