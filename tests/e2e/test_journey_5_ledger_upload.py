@@ -44,7 +44,7 @@ def test_ledger_upload_previews_errors_and_imports_valid_rows(watched_page, serv
     def person(prefix, birth=dt.date(1994, 6, 1), gender="男"):
         return unique_name(prefix), birth, fresh_id_number(birth, gender, taken)
 
-    minor_birth = today().replace(year=today().year - 17) - dt.timedelta(days=30)
+    minor_birth = dt.date(today().year - 17, 1, 1)  # 16 or 17 on an application a few days ago
     good = {  # file row number → (name, birth, id, steps reached, expected current step)
         2: (*person("导入甲"), {1: days_ago(200), 2: days_ago(190), 3: days_ago(100)}, 3),
         4: (*person("导入乙"), {1: days_ago(10)}, 1),
