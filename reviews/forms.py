@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
+# ISO value: <input type=date> discards anything else, and the zh-hans default renders "2026/11/26".
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
 

@@ -80,8 +80,8 @@ def server(demo, django_db_blocker):
     """A live server over the seeded test database for the whole session. pytest-django's own
     ``live_server`` forces ``transactional_db``, whose flush would wipe the demo after the first
     journey; journeys instead create their own people and never rely on a clean slate."""
-    from django.db import connections
     from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connections
     from django.test.testcases import LiveServerThread
 
     with django_db_blocker.unblock():
@@ -144,6 +144,14 @@ def login(page, server: str, username: str, password: str = DEMO_PASSWORD) -> No
 def logout(page) -> None:
     page.click("nav .dropdown-menu-end >> xpath=.. >> button.dropdown-toggle")
     page.click("nav form[action$='/logout/'] button")
+
+
+def nav(page, menu: str, item: str | None = None) -> None:
+    """Click a top navigation entry; with ``item``, open the ``menu`` dropdown and click that entry."""
+    page.locator("#mainnav .navbar-nav .nav-link", has_text=menu).first.click()
+    if item is not None:
+        page.locator("#mainnav .dropdown-menu.show .dropdown-item", has_text=item).click()
+    page.wait_for_load_state()
 
 
 def screenshot(page, name: str) -> Path:
