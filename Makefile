@@ -31,12 +31,13 @@ seed: migrate
 run: seed
 	HOST=$(HOST) PORT=$(PORT) PY=$(PY) bash bin/run-local
 
-## Browser tests need Debian's chromium (playwright cannot download browsers here).
+## Browser tests need Debian's chromium (playwright cannot download browsers here) and a CJK font
+## so that the journeys' screenshots show Chinese text.
 e2e-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing chromium from Debian packages for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-wqy-microhei >/dev/null 2>&1; } || { \
+	  echo "Installing chromium and a Chinese font from Debian packages for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; }
 
 test: $(VENV)/.installed-dev e2e-deps
 	mkdir -p var

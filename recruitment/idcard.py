@@ -7,6 +7,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CODES = "10X98765432"
 
@@ -39,7 +41,7 @@ def parse_id_number(raw: str) -> IdNumber:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise IdNumberError(f"公民身份号码中的出生日期无效：{value[6:14]}") from exc
-    if birth.year < 1900 or birth > dt.date.today():
+    if birth.year < 1900 or birth > timezone.localdate():
         raise IdNumberError(f"公民身份号码中的出生日期不合理：{birth.isoformat()}")
     expected = check_char(value[:17])
     if value[17] != expected:
