@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -343,7 +343,7 @@ def compliance_context(*, org: Organization, year: int, as_of: dt.date, scan: St
         "list_limit": LIST_LIMIT,
         "links": {
             "stale": site_link(reverse("jobs:stale_list")),
-            "compliance": site_link("/quotas/"),
+            "compliance": site_link(f"{reverse('quotas:dashboard')}?{urlencode({'org': org.code, 'year': year})}"),
             "inbox": site_link(reverse("jobs:inbox")),
         },
     }

@@ -159,3 +159,23 @@ def test_send_compliance_email_command_sends_once_per_period(mailed):
     call_command("send_compliance_email", "--today", "2026-11-23", stdout=out)
     assert "此前已发送的收件人未重复发送" in out.getvalue()
     assert len(mail.outbox) == 3
+
+
+def test_every_link_in_the_monthly_report_opens_for_its_recipient(mailed, client_for, settings):
+    """No dead link: each address in the email answers 200 for the person it was sent to."""
+    import re
+    from urllib.parse import urlsplit
+
+    settings.SITE_URL = "https://dyfz.example.gov.cn"
+    admitted(mailed.a1, D(2026, 3, 1))
+    compliance_report_run(job=None, today=TODAY)
+    send_all()
+    for message in mail.outbox:
+        user = next(u for u in vars(mailed.users).values() if u.email == message.to[0])
+        links = set(re.findall(r"https://dyfz\.example\.gov\.cn[^\s\"<>）]*", message.body + message.alternatives[0][0]))
+        assert links, message.to
+        client = client_for(user)
+        for link in links:
+            parts = urlsplit(link.replace("&amp;", "&"))
+            resp = client.get(parts.path, dict(p.split("=", 1) for p in parts.query.split("&") if p))
+            assert resp.status_code == 200, (message.to[0], link, resp.status_code)
