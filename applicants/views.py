@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
@@ -229,12 +230,26 @@ def applicant_detail(request, pk: int):
     return render(request, "applicants/detail.html", _detail_context(request, applicant))
 
 
+def post_else_person_page(view):
+    """For the person page's forms. A refused form is shown again at its POST address; reloading,
+    bookmarking or going back to it then asks with GET, which is sent to the person's page instead
+    of a blank 405."""
+    @wraps(view)
+    def wrapper(request, pk: int, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            return redirect("applicants:detail", pk=pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, pk, *args, **kwargs)
+    return wrapper
+
+
 def _refused(request, what: str, exc: DomainError) -> None:
     messages.error(request, f"{what}未能登记：{domain_error_text(exc)}")
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def record_step(request, pk: int, step: int):
     _require_write(request.user)
     applicant = _applicant_or_404(request, pk)
@@ -286,7 +301,7 @@ def _other_act(request, pk: int, form_class, panel: str, act, success: str, **fo
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def add_assessment(request, pk: int):
     return _other_act(request, pk, AssessmentForm, "assessment",
                       lambda a, d: applicant_add_assessment(applicant=a, date=d["date"], result=d["result"], notes=d["notes"],
@@ -295,7 +310,7 @@ def add_assessment(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def add_training(request, pk: int):
     return _other_act(request, pk, TrainingForm, "training",
                       lambda a, d: applicant_add_training(applicant=a, start=d["start"], end=d["end"], days=d["days"] or 0,
@@ -304,7 +319,7 @@ def add_training(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def terminate(request, pk: int):
     return _other_act(request, pk, TerminateForm, "terminate",
                       lambda a, d: applicant_terminate(applicant=a, outcome=d["outcome"], reason=d["reason"], date=d["date"],
@@ -313,7 +328,7 @@ def terminate(request, pk: int):
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def transfer(request, pk: int):
     return _other_act(request, pk, TransferForm, "transfer",
                       lambda a, d: applicant_transfer(applicant=a, date=d["date"], actor=request.user, to_branch=d["to_branch"],
@@ -364,7 +379,7 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
 
 
 @login_required
-@require_POST
+@post_else_person_page
 def material_upload_view(request, pk: int):
     _require_write(request.user)
     applicant = _applicant_or_404(request, pk)

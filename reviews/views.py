@@ -84,7 +84,8 @@ def ledger(request):
 def ledger_submit(request):
     require_roles(request.user, *services.BRANCH_ROLES)
     today = timezone.localdate()
-    year = int(request.POST.get("year") or request.GET.get("year") or today.year)
+    raw = str(request.POST.get("year") or request.GET.get("year") or "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year  # a bad ?year= is not an error page
     form = SubmitForm(request.POST or None, initial={"year": year})
     candidates = selectors.eligible_for_ledger(user=request.user, year=year)
     if request.method == "POST" and form.is_valid():

@@ -112,6 +112,16 @@ def test_material_of_another_applicant_is_404_through_this_applicant(world, peop
     assert response.status_code == 404
 
 
-def test_get_on_post_only_endpoints_is_405(world, people, client_for):
+@pytest.mark.parametrize("name,args", [("record_step", [5]), ("add_assessment", []), ("add_training", []),
+                                       ("terminate", []), ("transfer", []), ("material_upload", [])])
+def test_get_on_a_form_address_goes_to_the_person_page_other_methods_are_405(world, people, client_for, name, args):
+    """A refused form is shown at its POST address: reloading it, a bookmark or going back asks
+    with GET and lands on the person's page, not on a blank 405."""
     a, _ = people["a1"]
-    assert client_for(world.users.secretary).get(reverse("applicants:record_step", args=[a.pk, 5])).status_code == 405
+    client = client_for(world.users.secretary)
+    url = reverse(f"applicants:{name}", args=[a.pk, *args])
+    resp = client.get(url)
+    assert resp.status_code == 302 and resp["Location"] == reverse("applicants:detail", args=[a.pk])
+    assert client.put(url).status_code == 405
+    b, _ = people["b1"]
+    assert client.get(reverse(f"applicants:{name}", args=[b.pk, *args]), follow=True).status_code == 404  # out of scope
