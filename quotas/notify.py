@@ -295,8 +295,9 @@ def _share_rows(rows) -> list[dict]:
         lo, hi = getattr(r, "min", None), getattr(r, "max", None)
         req = "，".join(p for p in ((f"≥ {_pct(lo)}" if lo is not None else ""), (f"≤ {_pct(hi)}" if hi is not None else "")) if p)
         ok = getattr(r, "ok", None)
+        verdict = ("仅供参考" if getattr(r, "reference", False) else "—") if ok is None else ("符合" if ok else "不符合")
         out.append({"key": r.key, "count": r.count, "share": _pct(r.share), "rule": req or "不考核",
-                    "ok": ok, "verdict": "—" if ok is None else ("符合" if ok else "不符合")})
+                    "ok": ok, "verdict": verdict})
     return out
 
 
@@ -315,7 +316,7 @@ def compliance_figures(*, org: Organization, year: int) -> dict | None:
     return {
         "admitted": c.admitted, "expected": c.expected,
         "sectors": _share_rows(c.sectors), "structure": _share_rows(getattr(c, "structure", [])),
-        "plan": plan, "plan_rate": rate,
+        "plan": plan, "plan_rate": rate, "sector_note": getattr(c, "sector_note", ""),
         "failing": [r for r in _share_rows(c.sectors) + _share_rows(getattr(c, "structure", [])) if r["ok"] is False],
     }
 

@@ -26,7 +26,7 @@ from django.db.models.functions import ExtractYear, Substr
 from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantStatus, Education, Gender
-from recruitment.models import Organization, Sector
+from recruitment.models import Organization, OrgLevel, Sector
 from reviews.models import LedgerEntry
 
 from .models import DEFAULT_SECTOR_RULES, AnnualPlan, PlanAllocation, RatioRuleSet, RuleKind, Structure
@@ -73,6 +73,7 @@ class ShareRow:
     total: int = 0
     min_pct: Decimal | None = None
     max_pct: Decimal | None = None
+    reference: bool = False  # a requirement shown for reference, not judged at this level
 
     @property
     def failing(self) -> bool:
@@ -172,6 +173,7 @@ class Compliance:
     reserve: Reserve
     rules: RulesInForce
     what_if: list[int] = field(default_factory=list)  # the applicant ids actually added
+    sector_note: str = ""  # why the sector shares are not judged here (a committee's own mix)
 
     @property
     def projected(self) -> int:
@@ -281,13 +283,25 @@ def _sector_keys_listed(counts: dict[str, int], rules: RulesInForce) -> list[str
     return keys + [k for k in rules.sector if k not in keys]
 
 
-def _sector_rows(counts: dict[str, int], total: int, rules: RulesInForce, keys: list[str]) -> list[ShareRow]:
+def judges_sectors(org: Organization, rules: RulesInForce) -> bool:
+    """Sector shares are a requirement on a jurisdiction's whole intake (seed 000: the county's):
+    judged for an organization department and for the organization that set its own rule set. A
+    committee is made of branches of a few sectors (a 两新 working committee has no village), so
+    below those levels the shares are shown for reference only."""
+    if rules.rule_set is not None and rules.rule_set.org_id == org.pk:
+        return True
+    return org.level == OrgLevel.DEPARTMENT
+
+
+def _sector_rows(counts: dict[str, int], total: int, rules: RulesInForce, keys: list[str],
+                 judged: bool = True) -> list[ShareRow]:
     rows = []
     for key in keys:
         lo, hi = rules.sector.get(key, (None, None))
         n = counts.get(key, 0)
         rows.append(ShareRow(key=key, count=n, share=share_of(n, total), min=_fraction(lo), max=_fraction(hi),
-                             ok=judge(n, total, lo, hi), total=total, min_pct=lo, max_pct=hi))
+                             ok=judge(n, total, lo, hi) if judged else None, total=total, min_pct=lo, max_pct=hi,
+                             reference=not judged and (lo is not None or hi is not None)))
     return rows
 
 
@@ -387,13 +401,17 @@ def compliance_for_year(*, org: Organization, year: int, what_if: Iterable[int] 
     keys = _sector_keys_listed(projected_sectors, rules)
     plan = plan_execution(org=org, year=year, admitted=total, on_ledger=on_ledger)
     reserve = reserve_now(org=org, basis=plan.total if plan.total else total, target=rules.reserve)
+    judged = judges_sectors(org, rules)
+    note = "" if judged else (
+        f"领域比例是对{rules.rule_set.org.name if rules.rule_set else '县（市、区）'}全年发展总数的要求，"
+        f"{org.name}本级的领域构成仅供参考；如需单独考核，可为其设置本级比例要求。")
     return Compliance(
         year=year, org=org, admitted=total, expected=pending,
-        sectors=_sector_rows(sector_counts, total, rules, keys),
-        expected_sectors=_sector_rows(projected_sectors, projected, rules, keys),
+        sectors=_sector_rows(sector_counts, total, rules, keys, judged),
+        expected_sectors=_sector_rows(projected_sectors, projected, rules, keys, judged),
         structure=_structure_rows(structure_counts, total, rules),
         expected_structure=_structure_rows(_add(structure_counts, pending_structure), projected, rules),
-        plan=plan, reserve=reserve, rules=rules, what_if=sorted(added),
+        plan=plan, reserve=reserve, rules=rules, what_if=sorted(added), sector_note=note,
     )
 
 

@@ -243,3 +243,19 @@ def test_the_only_root_counts_everything_and_a_second_root_keeps_its_own(county)
     assert (again.admitted, again.expected, again.reserve.activists) == (2, 1, 1)
     theirs = compliance_for_year(org=other, year=Y)
     assert (theirs.admitted, theirs.expected, theirs.reserve.activists) == (3, 1, 1)
+
+
+def test_sector_shares_are_judged_for_the_department_and_shown_for_reference_below(county):
+    """A 两新 working committee has no village: the county's ≥ 30% rural share is not its failure.
+    Structure targets still apply at every level; a committee with its own rule set is judged."""
+    many_admitted(county.b1, D(Y, 3, 1), 2)  # 非公 only, under committee B
+    b = compliance_for_year(org=county.b, year=Y)
+    rural = row(b.sectors, Sector.RURAL)
+    assert (rural.ok, rural.reference, rural.min) == (None, True, 0.3)
+    assert not [r for r in b.failing if r.key in Sector.values] and "仅供参考" in b.sector_note
+    whole = compliance_for_year(org=county.root, year=Y)
+    assert row(whole.sectors, Sector.RURAL).ok is False and whole.sector_note == ""
+    rs = RatioRuleSet.objects.create(org=county.b, year=Y)
+    RatioRule.objects.create(rule_set=rs, kind=RuleKind.SECTOR, key=Sector.PRIVATE, max_pct=50)
+    own = compliance_for_year(org=county.b, year=Y)
+    assert row(own.sectors, Sector.PRIVATE).ok is False and own.sector_note == ""
