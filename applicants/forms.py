@@ -302,8 +302,17 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, user, applicant: Applicant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_branch"].queryset = (visible_to(user, Organization).filter(level=OrgLevel.BRANCH, is_active=True)
+        # Any branch of the person's county (nearest organization department), so that a branch
+        # secretary can hand a person over inside the system (细则 12: time and hours carry over),
+        # plus whatever else the user oversees.
+        county = (Organization.objects.filter(pk__in=applicant.branch.ancestor_ids(), level=OrgLevel.DEPARTMENT)
+                  .order_by("-depth").values_list("path", flat=True).first())
+        targets = visible_to(user, Organization)
+        if county:
+            targets = targets | Organization.objects.filter(path__startswith=county)
+        self.fields["to_branch"].queryset = (targets.filter(level=OrgLevel.BRANCH, is_active=True)
                                              .exclude(pk=applicant.branch_id).order_by("path"))
+        self.fields["to_branch"].label = "转入本县（市、区）党支部"
 
     def clean(self):
         data = super().clean()

@@ -387,13 +387,31 @@ def test_transfer_within_scope_and_to_outside(world, client_for):
     assert a.status == ApplicantStatus.TRANSFERRED_OUT and Transfer.objects.filter(applicant=a).count() == 2
 
 
-def test_transfer_to_a_branch_outside_the_scope_is_not_offered(world, client_for):
+def test_branch_secretary_transfers_within_the_county_but_not_beyond(world, client_for):
+    """细则 12: a person moving inside the county keeps their record; the branch secretary can hand
+    them over to any branch of the county (the receiving branch then sees them, the sender no
+    longer). A branch of another county is not offered: that is a transfer out of the system."""
+    from recruitment.models import OrgLevel
+    from tests.factories import OrganizationFactory
+
+    other_root = OrganizationFactory(code="ROOT2", level=OrgLevel.DEPARTMENT, sector="", parent=None)
+    far = OrganizationFactory(code="R2B1", parent=other_root)
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
-    response = client_for(world.users.committee).post(reverse("applicants:transfer", args=[a.pk]), {
-        "transfer-to_branch": world.b1.pk, "transfer-date": today().isoformat()})
-    assert response.status_code == 200
+    client = client_for(world.users.secretary)
+    options = body(client.get(reverse("applicants:detail", args=[a.pk]))).split('name="transfer-to_branch"')[1].split("</select>")[0]
+    assert world.b1.name in options and world.a2.name in options and far.name not in options
+    refused = client.post(reverse("applicants:transfer", args=[a.pk]), {
+        "transfer-to_branch": far.pk, "transfer-date": today().isoformat()})
+    assert refused.status_code == 200
     a.refresh_from_db()
     assert a.branch == world.a1
+    done = client.post(reverse("applicants:transfer", args=[a.pk]), {
+        "transfer-to_branch": world.b1.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"})
+    assert done.status_code == 302
+    a.refresh_from_db()
+    assert a.branch == world.b1 and a.activist_on == today() - dt.timedelta(days=30)
+    assert client_for(world.users.secretary_b).get(reverse("applicants:detail", args=[a.pk])).status_code == 200
+    assert client_for(world.users.secretary).get(reverse("applicants:detail", args=[a.pk])).status_code == 404
 
 
 def test_history_shows_who_did_what_including_refusals(world, client_for):
