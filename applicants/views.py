@@ -108,6 +108,14 @@ def applicant_list(request):
     for a in page.object_list:
         a.age = age_on(a.birth_date, today)
     counts = selectors.applicant_stage_counts(user=request.user, filters=filters)
+    # A search that finds nobody in the chosen status (by default 培养中) may find someone who has
+    # since become a full member or left: say so, with a link, rather than only "nobody".
+    elsewhere = None
+    if not page.object_list and filters.get("q") and filters.get("status"):
+        n = selectors.applicant_list(user=request.user, filters={k: v for k, v in filters.items() if k != "status"}).count()
+        if n:
+            elsewhere = {"count": n, "query": urlencode({**{k: v for k, v in data.items() if k not in {"page", "status"}},
+                                                          "status": ""})}
     base = {k: v for k, v in data.items() if k not in {"stage", "page", "export"} and v}
     tabs = [{"number": None, "label": "全部", "count": counts[0], "active": not filters.get("stage"),
              "query": urlencode(base)}]
@@ -116,7 +124,7 @@ def applicant_list(request):
                      "active": filters.get("stage") == s.number, "query": urlencode({**base, "stage": s.number})})
     export_query = urlencode({**{k: v for k, v in data.items() if k != "page"}, "export": "xlsx"})
     return render(request, "applicants/list.html", {
-        "form": form, "page": page, "tabs": tabs, "export_query": export_query, "today": today,
+        "form": form, "page": page, "tabs": tabs, "export_query": export_query, "today": today, "elsewhere": elsewhere,
         "can_write": _can_write(request.user),
     })
 

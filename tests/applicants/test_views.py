@@ -438,3 +438,16 @@ def test_unique_helper_numbers_are_valid(world):
     from recruitment.idcard import parse_id_number
 
     assert parse_id_number(unique_id_number(D(2000, 2, 29), "女")).gender == "女"
+
+
+def test_search_finding_nobody_in_the_pipeline_points_to_other_statuses(world, client_for):
+    a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
+    Applicant.objects.filter(pk=a.pk).update(status=ApplicantStatus.MEMBER)
+    client = client_for(world.users.secretary)
+    page = body(client.get(reverse("applicants:list"), {"q": a.name, "status": "active"}))
+    assert "没有符合条件的人员" in page and "1 人符合" in page
+    link = re.search(r'href="\?([^"]*)">1 人符合', page).group(1).replace("&amp;", "&")
+    found = body(client.get(f"{reverse('applicants:list')}?{link}"))
+    assert a.name in found and "没有符合条件的人员" not in found
+    nobody = body(client.get(reverse("applicants:list"), {"q": "查无此人", "status": "active"}))
+    assert "人符合" not in nobody
