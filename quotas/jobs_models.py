@@ -5,8 +5,11 @@ Imported from ``quotas.models`` (one line) so the quotas app owns one migration 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import Organization, ScopedQuerySet
@@ -157,6 +160,14 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period}（{self.get_status_display()}）"
+
+    WAITING_HINT_AFTER = dt.timedelta(minutes=2)
+
+    @property
+    def waiting_too_long(self) -> bool:
+        """Queued and not picked up for a while: most likely no Celery worker is running."""
+        return (self.status == JobStatus.QUEUED and self.queued_at is not None
+                and timezone.now() - self.queued_at > self.WAITING_HINT_AFTER)
 
 
 class EmailKind(models.TextChoices):

@@ -154,3 +154,16 @@ def test_someone_elses_notification_is_404(world, client_for):
 def test_home_shows_the_red_watch_widget_for_staff(scanned, client_for):
     page = client_for(scanned.users.committee).get(reverse("home")).content.decode()
     assert "未发展党员预警组织" in page
+
+
+def test_a_job_queued_for_more_than_two_minutes_says_to_check_the_worker(world, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = JobRun.objects.create(kind="compliance", period="2026-11", requested_by=world.users.department,
+                                status=JobStatus.QUEUED, queued_at=timezone.now() - timedelta(seconds=100))
+    c = client_for(world.users.department)
+    assert "Celery worker" not in c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    JobRun.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=3))
+    assert "请确认后台任务进程（Celery worker）正在运行" in c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
