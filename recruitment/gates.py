@@ -266,7 +266,7 @@ def r13_probation(ctx: Context, p: dict):
     except (TypeError, ValueError):
         months = 0
     if not low <= months <= high:
-        yield Violation("R13", f"延长预备期为{low}至{high}个月，当前 {months or '未填写'}", field="extension_months")
+        yield Violation("R13", f"延长预备期为{low}至{high}个月，当前 {f'{months} 个月' if months else '未填写'}", field="extension_months")
 
 
 # --- R14 conversion not before probation end ------------------------------------------------------------

@@ -73,8 +73,8 @@ def last_return(entry: LedgerEntry) -> ReviewDecision | None:
 
 # --- queues --------------------------------------------------------------------------------------------
 # step → previous step, whose date starts the wait
-QUEUE_STEPS = {4: "备案", 8: "备案", 13: "预审", 17: "审批", 18: "备案", 24: "审批"}
-STEP_ROLES = {4: Role.COMMITTEE_STAFF, 8: Role.COMMITTEE_STAFF, 13: Role.COMMITTEE_STAFF,
+QUEUE_STEPS = {4: "备案", 8: "备案", 13: "预审", 16: "谈话", 17: "审批", 18: "备案", 24: "审批"}
+STEP_ROLES = {4: Role.COMMITTEE_STAFF, 8: Role.COMMITTEE_STAFF, 13: Role.COMMITTEE_STAFF, 16: Role.COMMITTEE_STAFF,
               17: Role.COMMITTEE_STAFF, 24: Role.COMMITTEE_STAFF, 18: Role.DEPARTMENT_STAFF}
 
 
@@ -115,9 +115,9 @@ class Queue:
 
 def queue_steps_for(user) -> list[int]:
     if user.is_superuser or user.role == Role.DEPARTMENT_STAFF:
-        return [4, 8, 13, 17, 18, 24]
+        return [4, 8, 13, 16, 17, 18, 24]
     if user.role == Role.COMMITTEE_STAFF:
-        return [4, 8, 13, 17, 24]
+        return [4, 8, 13, 16, 17, 24]
     return []
 
 
@@ -131,7 +131,8 @@ def queue_tiers_for(user) -> list[int]:
 
 def approval_queue(*, user, today: dt.date, steps: list[int] | None = None, tiers: list[int] | None = None,
                    q: str = "") -> Queue:
-    """What waits for committee / department staff: steps 4, 8, 13, 17, 18, 24 and review tiers 2–3,
+    """What waits for committee / department staff: steps 4, 8, 13, 16 (the committee's talk after the
+    branch meeting), 17, 18, 24 and review tiers 2–3,
     each with its age; 17/24 with the R12 deadlines. Two queries."""
     steps = queue_steps_for(user) if steps is None else steps
     tiers = queue_tiers_for(user) if tiers is None else tiers

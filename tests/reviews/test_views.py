@@ -224,3 +224,14 @@ def test_a_stale_decision_form_shows_who_decided(world, make_candidate, submit, 
                                                       {**DECIDE, "tier": 1, "version": 0}, follow=True)
     assert f"该条目已由{world.users.committee}于" in response.content.decode()
     assert entry.decisions.count() == 1
+
+
+def test_committee_queue_lists_the_talk_after_the_branch_meeting(world, make_candidate, client_for):
+    """Step 16 (上级党委派人谈话) is the committee's to do: it waits in the queue after step 15."""
+    a = make_candidate()
+    passed(world, a)
+    run_steps(world, a, until=15)
+    queue = client_for(world.users.committee).get(reverse("reviews:queue")).content.decode()
+    assert 'id="step-16"' in queue and a.name in queue.split('id="step-16"')[1].split('id="step-17"')[0]
+    assert f'{reverse("applicants:detail", args=[a.pk])}#step-16' in queue
+    assert 'id="step-16"' not in client_for(world.users.secretary).get(reverse("reviews:queue")).content.decode()
