@@ -284,6 +284,13 @@ def record_step(request, pk: int, step: int):
                 messages.success(request, f"已完成{step_obj}（{record.date:%Y-%m-%d}）")
                 for w in record.warnings:
                     messages.warning(request, f"提示 {w['message']}")
+                if step == STEPS[-1].number:  # 材料归档: say what the file still lacks (一人一档)
+                    archive = selectors.applicant_archive(applicant=applicant)
+                    if archive.missing:
+                        shown = "、".join(f"第{s.number}步{kind}" for s, kind in archive.missing[:5])
+                        more = f"等 {len(archive.missing)} 项" if len(archive.missing) > 5 else ""
+                        messages.warning(request, f"提示 档案材料尚未齐全（{archive.present_count}/{archive.expected_count}）："
+                                                  f"缺{shown}{more}，请在“档案”中补齐上传")
             return redirect("applicants:detail", pk=applicant.pk)
     return render(request, "applicants/detail.html", _detail_context(request, applicant, step_form=form))
 

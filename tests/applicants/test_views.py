@@ -451,3 +451,14 @@ def test_search_finding_nobody_in_the_pipeline_points_to_other_statuses(world, c
     assert a.name in found and "没有符合条件的人员" not in found
     nobody = body(client.get(reverse("applicants:list"), {"q": "查无此人", "status": "active"}))
     assert "人符合" not in nobody
+
+
+def test_archiving_an_incomplete_file_warns_what_is_missing(world, client_for):
+    """Step 25 (材料归档) stays allowed — materials may be on paper — but the secretary is told
+    the electronic file lacks materials, naming the first ones."""
+    a = at_step(world, 24, converted_on=today() - dt.timedelta(days=20))
+    client = client_for(world.users.secretary)
+    response = post_step(client, a, 25, date=today() - dt.timedelta(days=1))
+    assert response.status_code == 302, texts(response)
+    warning = next(m for m in texts(response) if "档案材料尚未齐全" in m)
+    assert "缺第" in warning and "请在“档案”中补齐上传" in warning
