@@ -328,6 +328,15 @@ class MaterialForm(forms.Form):
                            widget=forms.TextInput(attrs={"list": "material-kinds", "placeholder": "如：入党申请书"}))
     file = forms.FileField(label="文件", help_text="PDF、图片、Word、Excel 或 OFD，单个不超过 20 MB")
 
+    def clean(self):
+        data = super().clean()
+        step, kind = data.get("step"), (data.get("kind") or "").strip()
+        owners = [s.number for s in STEPS if kind in s.materials]
+        if step and owners and step not in owners:
+            where = "、".join(f"第{n}步" for n in owners)
+            self.add_error("step", f"“{kind}”是{where}的材料，请选择{where}，以免归错档")
+        return data
+
 
 def today_initial() -> dict[str, dt.date]:
     return {"date": timezone.localdate()}

@@ -384,11 +384,15 @@ def archive(request, pk: int):
 
 def _archive_context(request, applicant: Applicant, form: MaterialForm | None = None) -> dict:
     can_write = _can_write(request.user)
+    archive = selectors.applicant_archive(applicant=applicant)
     if can_write and form is None:
-        step = request.GET.get("step")
+        step, kind = request.GET.get("step"), request.GET.get("kind", "")[:100]
+        if not (step or "").isdigit() and not kind and archive.missing:  # offer the first missing material
+            first_step, kind = archive.missing[0]
+            step = str(first_step.number)
         form = MaterialForm(initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step),
-                                     "kind": request.GET.get("kind", "")[:100]})
-    return {"applicant": applicant, "archive": selectors.applicant_archive(applicant=applicant),
+                                     "kind": kind})
+    return {"applicant": applicant, "archive": archive,
             "form": form if can_write else None, "can_write": can_write,
             "material_kinds": sorted({k for s in STEPS for k in s.materials})}
 

@@ -98,3 +98,18 @@ def test_zip_has_a_folder_per_step_and_an_index(world, client_for):
     index = zf.read("index.txt").decode()
     assert "第02步 党组织派人谈话：2022-02-01" in index and "缺少：推荐表、支部委员会会议记录" in index
     assert "第04步 上级党委备案：未办理" in index
+
+
+def test_upload_form_offers_the_first_missing_material_and_refuses_a_misfiled_one(world, client_for):
+    a = new_applicant(world, applied=D(2022, 1, 10))
+    run_steps(world, a, until=3)
+    client = client_for(world.users.secretary)
+    page = client.get(reverse("applicants:archive", args=[a.pk])).content.decode()
+    assert 'value="入党申请书"' in page  # step 1's application, not the current step's material
+    wrong = client.post(reverse("applicants:material_upload", args=[a.pk]), {
+        "material-step": 3, "material-kind": "入党申请书", "material-file": pdf()})
+    assert wrong.status_code == 200 and "“入党申请书”是第1步的材料，请选择第1步" in wrong.content.decode()
+    assert not Material.objects.exists()
+    other = client.post(reverse("applicants:material_upload", args=[a.pk]), {
+        "material-step": 3, "material-kind": "其他佐证材料", "material-file": pdf()})
+    assert other.status_code == 302  # a material no step lists may go with any step
