@@ -54,12 +54,21 @@ def django_db_setup(django_test_environment, django_db_blocker):
     """Always create the test database. pytest-django only creates databases that some collected
     test asks for through ``db``/``django_db``; journeys ask for none (their data must stay across
     the session), so without this they would run on the development database."""
+    from django.db import connection, connections
     from django.test.utils import setup_databases, teardown_databases
 
+    # The live server's request threads close their connection after each request (no persistent
+    # connections), so none is left open when the test database is dropped at the end.
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
     with django_db_blocker.unblock():
         old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set())
     yield
     with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            # A browser keep-alive socket may still hold a request thread (and its connection).
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         teardown_databases(old_config, verbosity=0)
 
 
