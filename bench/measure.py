@@ -273,6 +273,10 @@ def http_login(port: int, user: str) -> tuple[str, str]:
     return cookies["sessionid"], cookies["csrftoken"]
 
 
+class TooSlow(RuntimeError):
+    """No request of a page finished within wrk's timeout: a measured miss, not a broken run."""
+
+
 def run_wrk(wrk: str, port: int, user: str, paths: list[str], seconds: int, clients: int, check: bool = True) -> dict:
     session, csrf = http_login(port, user)
     env = {**os.environ, "BENCH_USER": user, "BENCH_PASSWORD": BENCH_PASSWORD, "BENCH_SESSION": session, "BENCH_CSRF": csrf}
@@ -282,6 +286,8 @@ def run_wrk(wrk: str, port: int, user: str, paths: list[str], seconds: int, clie
     for line in out.stdout.splitlines():
         if line.startswith("WRKJSON "):
             result = json.loads(line[len("WRKJSON "):])
+            if check and result["ok"] == 0 and result["bad"] == 0:
+                raise TooSlow(f"{clients} 个并发连接下 {seconds} s 内没有一个请求完成（wrk 超时 10 s）")
             if check and (result["ok"] == 0 or result["bad"] > 0):
                 raise RuntimeError(f"wrk: {result['bad']} 个非 200 响应，{result['ok']} 个 200（{user} {paths[0]}）")
             return result
@@ -325,7 +331,7 @@ def part_pages(w: World, port: int, seconds: int, runs: int, clients: int, worke
                 row.update(p50_ms=median([r["p50_ms"] for r in results]), p95_ms=median([r["p95_ms"] for r in results]),
                            rps=median([r["rps"] for r in results]), requests=sum(r["ok"] for r in results),
                            timeouts=sum(r["errors"] for r in results))
-            except (OSError, subprocess.TimeoutExpired) as exc:  # too slow to answer under this load
+            except (OSError, subprocess.TimeoutExpired, TooSlow) as exc:  # too slow to answer under this load
                 row["note"] = f"负载下无法在时限内完成：{type(exc).__name__}: {exc}"[:300]
         rows.append(row)
         print(f"[bench]   {label}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, {row['rps']} req/s {row['note']}", flush=True)

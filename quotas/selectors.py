@@ -476,18 +476,19 @@ def execution_rows(*, scope: Organization, targets: list[Organization], year: in
         issued = dict(PlanAllocation.objects.filter(plan=plan, source_id__in=ids).values("source")
                       .annotate(s=Sum("amount")).values_list("source", "s"))
     by_path = {c.path: c.pk for c in targets}
-    sector_aggs = {f"s{i}": Count("id", filter=Q(admitted_sector=s)) for i, s in enumerate(_sector_keys())}
+    # counts on indexed columns (see _admitted_aggregates): answered from the covering indexes
+    sector_aggs = {f"s{i}": Count("admitted_on", filter=Q(admitted_sector=s)) for i, s in enumerate(_sector_keys())}
     admitted_by, sectors_by, ledger_by = {}, {}, {}
     for width in sorted({len(c.path) for c in targets}):
         for r in (admitted_in(org=scope, year=year).annotate(prefix=Substr("admitted_branch__path", 1, width))
-                  .values("prefix").annotate(n=Count("id"), **sector_aggs).order_by()):
+                  .values("prefix").annotate(n=Count("admitted_on"), **sector_aggs).order_by()):
             pk = by_path.get(r["prefix"])
             if pk is not None:
                 admitted_by[pk] = r["n"]
                 sectors_by[pk] = {(s or UNCLASSIFIED): r[f"s{i}"] for i, s in enumerate(_sector_keys()) if r[f"s{i}"]}
         for r in (LedgerEntry.objects.expected(year).filter(applicant__branch__path__startswith=scope.path)
                   .annotate(prefix=Substr("applicant__branch__path", 1, width)).values("prefix")
-                  .annotate(n=Count("id")).order_by()):
+                  .annotate(n=Count("year")).order_by()):
             pk = by_path.get(r["prefix"])
             if pk is not None:
                 ledger_by[pk] = r["n"]
@@ -516,7 +517,7 @@ def trend_by_year(*, org: Organization, years: list[int]) -> list[TrendRow]:
     """Admitted per year and sector over ``years``: one grouped query."""
     start, end = dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
     rows = (Applicant.objects.filter(under(org, "admitted_branch"), admitted_on__gte=start, admitted_on__lt=end)
-            .annotate(y=ExtractYear("admitted_on")).values("y", "admitted_sector").annotate(n=Count("id")).order_by())
+            .annotate(y=ExtractYear("admitted_on")).values("y", "admitted_sector").annotate(n=Count("admitted_on")).order_by())
     by_year: dict[int, dict[str, int]] = {y: {} for y in years}
     for r in rows:
         by_year.setdefault(r["y"], {})[r["admitted_sector"] or UNCLASSIFIED] = r["n"]
