@@ -105,5 +105,28 @@ def member_list(request):
             qs = qs.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
         if form.cleaned_data["status"]:
             qs = qs.filter(status=form.cleaned_data["status"])
+    if request.GET.get("export") == "xlsx":
+        if qs.count() > MEMBER_EXPORT_MAX:
+            messages.error(request, f"符合条件的党员超过 {MEMBER_EXPORT_MAX:,} 名，请先按姓名、支部或类别缩小范围再导出")
+            return redirect(f"{request.path}?{_without(request.GET, 'export')}")
+        rows = [[m.name, m.gender, m.status, m.branch.code, m.branch.name, m.joined_on, m.full_member_since,
+                 "是" if m.under_probation_watch else "", "在册" if m.is_active else "不在册"]
+                for m in qs.order_by("branch__path", "name")]
+        resp = HttpResponse(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        resp["Content-Disposition"] = "attachment; filename*=UTF-8''party_members.xlsx"
+        return resp
     page = Paginator(qs.order_by("branch__path", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "recruitment/member_list.html", {"form": form, "page": page})
+    return render(request, "recruitment/member_list.html", {"form": form, "page": page,
+                                                            "export_query": _without(request.GET, "page", "export")})
+
+
+MEMBER_EXPORT_MAX = 50_000
+MEMBER_EXPORT_HEADER = ["姓名", "性别", "党员类别", "支部编码", "所在党支部", "入党日期", "转正日期", "留党察看", "在册"]
+
+
+def _without(params, *names: str) -> str:
+    query = params.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
