@@ -21,14 +21,16 @@
         backgroundColor: "rgba(13,110,253,.25)", borderColor: BLUE, borderWidth: 1 });
     }
     datasets.push({ type: "line", label: "最低要求", order: 1, data: rows.map((r) => r.min), showLine: false,
-      pointStyle: "triangle", pointRadius: 9, borderColor: GREEN, backgroundColor: GREEN });
+      pointStyle: "triangle", pointRadius: 10, borderColor: "#fff", borderWidth: 2, backgroundColor: GREEN, clip: false });
     datasets.push({ type: "line", label: "最高限额", order: 1, data: rows.map((r) => r.max), showLine: false,
-      pointStyle: "triangle", rotation: 180, pointRadius: 9, borderColor: RED, backgroundColor: RED });
+      pointStyle: "triangle", rotation: 180, pointRadius: 10, borderColor: "#fff", borderWidth: 2, backgroundColor: RED,
+      clip: false });
     new Chart(canvas, {
       data: { labels, datasets },
       options: {
         responsive: true, animation: false,
-        scales: { y: { beginAtZero: true, suggestedMax: 50, ticks: pctTick } },
+        // head-room above the highest bar or marker so neither is cut at the top edge
+        scales: { y: { beginAtZero: true, suggestedMax: 50, grace: "10%", ticks: pctTick } },
         plugins: {
           legend: { labels: { usePointStyle: true } },
           tooltip: { callbacks: { label: (ctx) => {
