@@ -8,10 +8,23 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from recruitment.models import MemberStatus, OrgLevel, Role, Sector
 
+from .clock import FROZEN_NOW
 from .factories import OrganizationFactory, PartyMemberFactory, UserFactory
+
+_travel = time_machine.travel(FROZEN_NOW, tick=True)
+
+
+def pytest_configure(config):
+    """The whole session, fixtures and live server included, runs on the frozen clock (tests/clock.py)."""
+    _travel.start()
+
+
+def pytest_unconfigure(config):
+    _travel.stop()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -13,6 +13,7 @@ import random
 import sys
 
 from recruitment.idcard import make_id_number
+from tests.clock import TODAY
 
 HEADER = [
     "姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "职业", "是否生产工作一线", "户籍所在地", "党组织编码",
@@ -21,7 +22,6 @@ HEADER = [
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-TODAY = dt.date(2026, 11, 22)
 
 
 def person(rng: random.Random, code: str, stage: int, today: dt.date = TODAY, used: set | None = None) -> dict:

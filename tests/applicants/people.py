@@ -9,9 +9,9 @@ import itertools
 from applicants.models import Applicant
 from applicants.services import applicant_create
 from recruitment.idcard import check_char
+from tests.clock import TODAY
 
 D = dt.date
-TODAY = D(2026, 11, 22)
 _seq = itertools.count(1)
 BIRTH = D(1995, 3, 10)
 APPLIED = D(2026, 1, 10)

@@ -11,9 +11,9 @@ import datetime as dt
 
 from applicants.services import applicant_create, applicant_record_step
 from recruitment.idcard import make_id_number
+from tests.clock import TODAY
 
 D = dt.date
-TODAY = D(2026, 11, 22)
 BIRTH = D(1995, 3, 10)
 APPLIED = D(2022, 1, 10)
 

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, Max
 
 from applicants.models import Applicant, ApplicantStatus, Event, StepRecord
-
-TODAY = dt.date(2026, 11, 22)
+from tests.clock import TODAY
 
 
 def test_demo_seed_fills_the_county_consistently_and_only_once(db):

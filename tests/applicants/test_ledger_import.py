@@ -14,11 +14,12 @@ from applicants.ledger import LEDGER_HEADER
 from applicants.models import Applicant, Event, StepRecord, Training
 from recruitment.idcard import make_id_number
 from recruitment.models import PartyMember
+from tests.clock import TODAY as CLOCK_TODAY
 
 from .ledger_samples import HEADER, sample_rows
 
 D = dt.date
-TODAY = "2026-11-22"
+TODAY = CLOCK_TODAY.isoformat()
 
 
 def row(**cells):

@@ -11,11 +11,11 @@ from django.utils import timezone
 from quotas.jobs_models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus, Notification
 from quotas.notify import SENDING_LEASE, compliance_report_run, email_send, job_run
 from quotas.tasks import send_email_task
+from tests.clock import TODAY
 
 from .conftest import admitted, person
 
 D = dt.date
-TODAY = D(2026, 11, 22)
 FAILING = "tests.jobs.conftest.FailingSMTPBackend"
 
 

@@ -9,7 +9,6 @@ import email.policy
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +19,7 @@ from django.conf import settings
 
 from quotas.jobs_models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus
 from quotas.tasks import run_job_task
+from tests.clock import frozen_command
 
 from .conftest import broker
 
@@ -68,9 +68,9 @@ def test_worker_on_redis_sends_the_monthly_report_and_logs_it(mailed, tmp_path):
                CELERY_QUEUE=queue, EMAIL_FILE_PATH=str(mail_dir), SITE_URL="https://dyfz.example.gov.cn")
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
-         "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-         "--loglevel=INFO"],
+        frozen_command("celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
+                       "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                       "--loglevel=INFO"),
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         job = JobRun.objects.create(kind=JobKind.COMPLIANCE, period="2026-11", requested_by=mailed.users.department)

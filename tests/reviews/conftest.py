@@ -6,9 +6,9 @@ from applicants.models import Applicant
 from reviews.models import LedgerEntry, NegativeListItem, OpinionVerdict, ReviewDepartment
 from reviews.services import ledger_submit, negative_list_check, opinion_record
 from tests.applicants.test_full_pipeline import make_applicant, run_steps
+from tests.clock import TODAY
 
 D = dt.date
-TODAY = D(2026, 11, 22)
 ON = D(2023, 6, 20)  # decisions between step 14 (2023-06-15) and the branch meeting (2023-07-01)
 
 
