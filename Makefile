@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast e2e-deps setup migrate seed lint bench clean
+.PHONY: run test test-fast e2e-deps setup migrate seed lint format bench clean
 
 $(VENV)/.installed-base: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,14 @@ test: $(VENV)/.installed-dev e2e-deps
 	mkdir -p var
 	bash bin/test $(PYTEST_ARGS)
 
+## Lint as CI does: ruff's rules and its formatting (`make format` applies the formatting).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 bench: $(VENV)/.installed-dev
 	bash bench/run.sh

@@ -36,9 +36,23 @@ class ApplicantAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "id_number")
     list_select_related = ("branch",)
     raw_id_fields = ("branch", "household_org", "admitted_branch", "member", "created_by")
-    readonly_fields = [f.name for f in Applicant._meta.fields if f.name not in {
-        "name", "ethnicity", "education", "occupation", "frontline", "household_registration", "household_org",
-        "phone", "is_league_member", "is_cadre_relative"}]
+    readonly_fields = [
+        f.name
+        for f in Applicant._meta.fields
+        if f.name
+        not in {
+            "name",
+            "ethnicity",
+            "education",
+            "occupation",
+            "frontline",
+            "household_registration",
+            "household_org",
+            "phone",
+            "is_league_member",
+            "is_cadre_relative",
+        }
+    ]
     inlines = [StepRecordInline, EventInline]
 
 

@@ -36,19 +36,78 @@ from .services import (
 
 SEED = 20262
 # Days between steps (low, high); 6, 7, 22 and 23 follow the rules instead (see _timeline).
-GAPS = {2: (7, 25), 3: (60, 150), 4: (5, 15), 5: (3, 10), 8: (5, 15), 9: (3, 10), 10: (10, 30), 11: (10, 30),
-        12: (5, 15), 13: (5, 15), 14: (3, 10), 15: (5, 20), 16: (5, 15), 17: (10, 55), 18: (5, 20), 19: (3, 10),
-        20: (1, 15), 21: (120, 200), 24: (10, 50), 25: (5, 20)}
+GAPS = {
+    2: (7, 25),
+    3: (60, 150),
+    4: (5, 15),
+    5: (3, 10),
+    8: (5, 15),
+    9: (3, 10),
+    10: (10, 30),
+    11: (10, 30),
+    12: (5, 15),
+    13: (5, 15),
+    14: (3, 10),
+    15: (5, 20),
+    16: (5, 15),
+    17: (10, 55),
+    18: (5, 20),
+    19: (3, 10),
+    20: (1, 15),
+    21: (120, 200),
+    24: (10, 50),
+    25: (5, 20),
+}
 # How many people end at each step (active), before the special cases below.
-FINAL_STEPS = {1: 40, 2: 40, 3: 40, 4: 25, 5: 35, 6: 60, 7: 25, 8: 12, 9: 12, 10: 12, 11: 15, 12: 10, 13: 10, 14: 15,
-               15: 12, 16: 15, 17: 12, 18: 12, 19: 12, 20: 15, 21: 25, 22: 20, 23: 10, 24: 15, 25: 130}
-SECTOR_WEIGHTS = {Sector.RURAL: 42, Sector.PUBLIC_INSTITUTION: 28, Sector.PRIVATE: 16, Sector.SOCIAL: 7,
-                  Sector.STATE_ENTERPRISE: 7}
+FINAL_STEPS = {
+    1: 40,
+    2: 40,
+    3: 40,
+    4: 25,
+    5: 35,
+    6: 60,
+    7: 25,
+    8: 12,
+    9: 12,
+    10: 12,
+    11: 15,
+    12: 10,
+    13: 10,
+    14: 15,
+    15: 12,
+    16: 15,
+    17: 12,
+    18: 12,
+    19: 12,
+    20: 15,
+    21: 25,
+    22: 20,
+    23: 10,
+    24: 15,
+    25: 130,
+}
+SECTOR_WEIGHTS = {
+    Sector.RURAL: 42,
+    Sector.PUBLIC_INSTITUTION: 28,
+    Sector.PRIVATE: 16,
+    Sector.SOCIAL: 7,
+    Sector.STATE_ENTERPRISE: 7,
+}
 # New members (step 17) by sector: within the Hancheng shares in past years; this year 非公企业 is too high.
-ADMITTED_WEIGHTS = {Sector.RURAL: 37, Sector.PUBLIC_INSTITUTION: 33, Sector.PRIVATE: 18, Sector.SOCIAL: 8,
-                    Sector.STATE_ENTERPRISE: 4}
-ADMITTED_WEIGHTS_THIS_YEAR = {Sector.RURAL: 31, Sector.PUBLIC_INSTITUTION: 30, Sector.PRIVATE: 27, Sector.SOCIAL: 8,
-                              Sector.STATE_ENTERPRISE: 4}
+ADMITTED_WEIGHTS = {
+    Sector.RURAL: 37,
+    Sector.PUBLIC_INSTITUTION: 33,
+    Sector.PRIVATE: 18,
+    Sector.SOCIAL: 8,
+    Sector.STATE_ENTERPRISE: 4,
+}
+ADMITTED_WEIGHTS_THIS_YEAR = {
+    Sector.RURAL: 31,
+    Sector.PUBLIC_INSTITUTION: 30,
+    Sector.PRIVATE: 27,
+    Sector.SOCIAL: 8,
+    Sector.STATE_ENTERPRISE: 4,
+}
 
 
 @dataclass
@@ -135,9 +194,21 @@ def _specs(rng: random.Random, fake: Faker, today: dt.date) -> list[Spec]:
         if s.final == 25:
             s.dates = _shift(_timeline(rng, dt.date(2000, 1, 1)), 17, today - dt.timedelta(days=rng.randint(480, 1300)))
             s.birth = s.dates[1] - dt.timedelta(days=rng.randint(19, 45) * 365 + rng.randint(0, 364))
-    for special, final in [("not_developed", 3), ("not_developed", 5), ("not_developed", 6), ("not_developed", 8),
-                           ("not_developed", 10), ("not_developed", 12), ("cancel", 22), ("extend", 22), ("transfer", 6),
-                           ("refuse7", 6), ("refuse7", 6), ("refuse7", 6), ("refuse7", 6)]:
+    for special, final in [
+        ("not_developed", 3),
+        ("not_developed", 5),
+        ("not_developed", 6),
+        ("not_developed", 8),
+        ("not_developed", 10),
+        ("not_developed", 12),
+        ("cancel", 22),
+        ("extend", 22),
+        ("transfer", 6),
+        ("refuse7", 6),
+        ("refuse7", 6),
+        ("refuse7", 6),
+        ("refuse7", 6),
+    ]:
         s = person(final, anchor=today - dt.timedelta(days=rng.randint(30, 120)), special=special)
         if final == 22:  # probation already over: the meeting can cancel or extend it
             s.dates = _shift(s.dates, 15, today - dt.timedelta(days=365 + rng.randint(20, 50)))
@@ -190,10 +261,15 @@ def _attributes(rng: random.Random, sector: str, branch: Organization) -> dict:
         occupation = rng.choices(["工人", "专业技术人员", "企业管理人员"], [40, 35, 25])[0]
         education = rng.choices(["中专", "大学专科", "大学本科", "研究生"], [15, 30, 45, 10])[0]
         frontline = occupation == "工人"
-    return {"education": education, "occupation": occupation, "frontline": frontline,
-            "ethnicity": "汉族" if rng.random() < 0.97 else rng.choice(["回族", "满族", "蒙古族"]),
-            "household_registration": f"陕西省韩城市{name[:2]}", "phone": f"1{rng.choice('35789')}{rng.randint(0, 999999999):09d}",
-            "is_league_member": rng.random() < 0.3}
+    return {
+        "education": education,
+        "occupation": occupation,
+        "frontline": frontline,
+        "ethnicity": "汉族" if rng.random() < 0.97 else rng.choice(["回族", "满族", "蒙古族"]),
+        "household_registration": f"陕西省韩城市{name[:2]}",
+        "phone": f"1{rng.choice('35789')}{rng.randint(0, 999999999):09d}",
+        "is_league_member": rng.random() < 0.3,
+    }
 
 
 class _Actors:
@@ -283,9 +359,18 @@ def seed(*, county, today: dt.date, log=print) -> None:
             s.branch = pick(weights, admitted)
     # One approval 2–3 years ago in each watch branch.
     for b in watch:
-        s = Spec(final=25, dates=_shift(_timeline(rng, dt.date(2000, 1, 1)), 17,
-                                        today - dt.timedelta(days=rng.randint(2 * 365 + 20, 3 * 365 - 20))),
-                 gender="男", birth=dt.date(1990, 1, 1), name=fake.name_male(), branch=b)
+        s = Spec(
+            final=25,
+            dates=_shift(
+                _timeline(rng, dt.date(2000, 1, 1)),
+                17,
+                today - dt.timedelta(days=rng.randint(2 * 365 + 20, 3 * 365 - 20)),
+            ),
+            gender="男",
+            birth=dt.date(1990, 1, 1),
+            name=fake.name_male(),
+            branch=b,
+        )
         s.birth = s.dates[1] - dt.timedelta(days=rng.randint(20, 40) * 365)
         specs.append(s)
     used: set[str] = set()
@@ -311,11 +396,20 @@ def seed(*, county, today: dt.date, log=print) -> None:
     for s in todo:
         if s.final == 25:
             continue
-        refused += _run(s, today=today, rng=random.Random(s.id_number), actors=actors, members=members,
-                        ruleset=ruleset, by_code=by_code)
+        refused += _run(
+            s,
+            today=today,
+            rng=random.Random(s.id_number),
+            actors=actors,
+            members=members,
+            ruleset=ruleset,
+            by_code=by_code,
+        )
         created += 1
-    log(f"发展对象：新增 {created} 人（覆盖 25 个步骤，{len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展），"
-        f"演示 R6 拒绝 {refused} 次")
+    log(
+        f"发展对象：新增 {created} 人（覆盖 25 个步骤，{len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展），"
+        f"演示 R6 拒绝 {refused} 次"
+    )
 
 
 def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, actor) -> None:
@@ -332,14 +426,32 @@ def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, acto
     for i, s in enumerate(specs, start=2):
         rng = random.Random(s.id_number)
         cells = {h: "" for h in LEDGER_HEADER}
-        cells.update({"姓名": s.name, "性别": s.gender, "民族": s.extra["ethnicity"], "出生日期": s.birth.isoformat(),
-                      "公民身份号码": s.id_number, "学历": s.extra["education"], "职业": s.extra["occupation"],
-                      "是否生产工作一线": "是" if s.extra["frontline"] else "否",
-                      "户籍所在地": s.extra["household_registration"], "党组织编码": s.branch.code,
-                      "集中培训学时": str(rng.choice([24, 32])), "应到会有表决权人数": "", "实到会有表决权人数": "", "赞成票数": ""})
+        cells.update(
+            {
+                "姓名": s.name,
+                "性别": s.gender,
+                "民族": s.extra["ethnicity"],
+                "出生日期": s.birth.isoformat(),
+                "公民身份号码": s.id_number,
+                "学历": s.extra["education"],
+                "职业": s.extra["occupation"],
+                "是否生产工作一线": "是" if s.extra["frontline"] else "否",
+                "户籍所在地": s.extra["household_registration"],
+                "党组织编码": s.branch.code,
+                "集中培训学时": str(rng.choice([24, 32])),
+                "应到会有表决权人数": "",
+                "实到会有表决权人数": "",
+                "赞成票数": "",
+            }
+        )
         votes = _step_data(15, s, rng, [], None)
-        cells.update({"应到会有表决权人数": str(votes["expected_voters"]), "实到会有表决权人数": str(votes["attending_voters"]),
-                      "赞成票数": str(votes["yes_votes"])})
+        cells.update(
+            {
+                "应到会有表决权人数": str(votes["expected_voters"]),
+                "实到会有表决权人数": str(votes["attending_voters"]),
+                "赞成票数": str(votes["yes_votes"]),
+            }
+        )
         for n, column in STEP_COLUMNS.items():
             cells[column] = s.dates[n].isoformat()
         rows.append((i, cells))
@@ -347,17 +459,27 @@ def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, acto
     bad = [r for r in result.rows if not r.ok]
     if bad:
         raise RuntimeError(f"演示历史台账有 {len(bad)} 行未通过：{bad[0].errors}")
-    people = {a.id_number: a for a in Applicant.objects.filter(id_number__in=[s.id_number for s in specs]).select_related("branch")}
+    people = {
+        a.id_number: a
+        for a in Applicant.objects.filter(id_number__in=[s.id_number for s in specs]).select_related("branch")
+    }
     for s in specs:
         a = people[s.id_number]
-        applicant_record_step(applicant=a, step=25, date=min(s.dates[25], today), actor=actors.for_step(a.branch, 25),
-                              today=today, ruleset=ruleset)
+        applicant_record_step(
+            applicant=a,
+            step=25,
+            date=min(s.dates[25], today),
+            actor=actors.for_step(a.branch, 25),
+            today=today,
+            ruleset=ruleset,
+        )
 
 
 def _eligible_members(branches: list[Organization]) -> dict:
     out: dict = {}
-    for m in PartyMember.objects.filter(branch__in=branches, status=MemberStatus.FULL, is_active=True,
-                                        under_probation_watch=False).order_by("pk"):
+    for m in PartyMember.objects.filter(
+        branch__in=branches, status=MemberStatus.FULL, is_active=True, under_probation_watch=False
+    ).order_by("pk"):
         out.setdefault(m.branch_id, []).append(m)
     parent_of = {b.pk: b.parent_id for b in branches}
     for branch_id, ms in list(out.items()):
@@ -383,8 +505,12 @@ def _step_data(step: int, s: Spec, rng: random.Random, people: list[PartyMember]
         expected = rng.randint(8, 25)
         attending = expected - rng.randint(0, min(3, (expected - 1) // 2 - 1))
         yes = max(expected // 2 + 1, attending - rng.randint(0, 1))
-        return {"expected_voters": expected, "attending_voters": attending, "yes_votes": yes,
-                **({"decision": "按期转正"} if step == 23 else {})}
+        return {
+            "expected_voters": expected,
+            "attending_voters": attending,
+            "yes_votes": yes,
+            **({"decision": "按期转正"} if step == 23 else {}),
+        }
     if step == 16:
         return {"talker": talker}
     if step in (17, 24):
@@ -398,8 +524,17 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
     """Create one person and record their steps; returns the number of demonstrated refusals."""
     fields = {k: v for k, v in s.extra.items() if not k.startswith("_")}
     first_actor = actors.for_step(s.branch, 1)
-    a = applicant_create(actor=first_actor, branch=s.branch, applied_on=s.dates[1], today=today, name=s.name,
-                         gender=s.gender, birth_date=s.birth, id_number=s.id_number, **fields)
+    a = applicant_create(
+        actor=first_actor,
+        branch=s.branch,
+        applied_on=s.dates[1],
+        today=today,
+        name=s.name,
+        gender=s.gender,
+        birth_date=s.birth,
+        id_number=s.id_number,
+        **fields,
+    )
     people = members.get(s.branch.pk) or []
     if len(people) < 2:  # too few in the branch: members of sibling branches under the same committee
         people = people + members.get(("parent", s.branch.parent_id), [])
@@ -411,17 +546,40 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
         if date > today:
             break
         if s.special == "transfer" and n == 6:
-            target = next((b for code, b in by_code.items() if b.parent_id == s.branch.parent_id and b.pk != s.branch.pk), None)
+            target = next(
+                (b for code, b in by_code.items() if b.parent_id == s.branch.parent_id and b.pk != s.branch.pk), None
+            )
             if target:
-                applicant_transfer(applicant=a, date=s.dates[5] + dt.timedelta(days=20), actor=None, to_branch=target,
-                                   reason="工作调动，随迁转接")
+                applicant_transfer(
+                    applicant=a,
+                    date=s.dates[5] + dt.timedelta(days=20),
+                    actor=None,
+                    to_branch=target,
+                    reason="工作调动，随迁转接",
+                )
                 s.branch = target
         if n == 7 or (n == 6 and s.special != "no_assessment"):
-            _assess(a, since=s.dates[3], until=min(date, today), rng=rng, actor=actors.for_step(s.branch, 6), today=today,
-                    done=assessed_until, key="activist")
+            _assess(
+                a,
+                since=s.dates[3],
+                until=min(date, today),
+                rng=rng,
+                actor=actors.for_step(s.branch, 6),
+                today=today,
+                done=assessed_until,
+                key="activist",
+            )
         if n == 22:
-            _assess(a, since=s.dates[15], until=min(date, today), rng=rng, actor=actors.for_step(s.branch, 21), today=today,
-                    done=assessed_until, key="probation")
+            _assess(
+                a,
+                since=s.dates[15],
+                until=min(date, today),
+                rng=rng,
+                actor=actors.for_step(s.branch, 21),
+                today=today,
+                done=assessed_until,
+                key="probation",
+            )
         actor = actors.for_step(s.branch, n)
         data = _step_data(n, s, rng, people, actor)
         if n == 17 and date > add_months(s.dates[15], 3):
@@ -430,30 +588,62 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
             _pre_assess(a, s, actors=actors, today=today)
         applicant_record_step(applicant=a, step=n, date=date, actor=actor, data=data, today=today, ruleset=ruleset)
     if a.current_step in (3, 4, 5, 6) and s.special != "no_assessment":
-        _assess(a, since=s.dates[3], until=today, rng=rng, actor=actors.for_step(s.branch, 6), today=today,
-                done=assessed_until, key="activist")
+        _assess(
+            a,
+            since=s.dates[3],
+            until=today,
+            rng=rng,
+            actor=actors.for_step(s.branch, 6),
+            today=today,
+            done=assessed_until,
+            key="activist",
+        )
     if a.current_step in range(15, 22):
-        _assess(a, since=s.dates[15], until=today, rng=rng, actor=actors.for_step(s.branch, 21), today=today,
-                done=assessed_until, key="probation")
+        _assess(
+            a,
+            since=s.dates[15],
+            until=today,
+            rng=rng,
+            actor=actors.for_step(s.branch, 21),
+            today=today,
+            done=assessed_until,
+            key="probation",
+        )
     last = a.last_step_on or s.dates[1]
     if s.special == "not_developed":
-        applicant_terminate(applicant=a, outcome=ApplicantStatus.NOT_DEVELOPED, date=min(today, last + dt.timedelta(days=20)),
-                            reason=rng.choice(["本人主动撤回入党申请", "培养考察期间表现较差，经支部委员会研究不予发展",
-                                               "政治审查发现问题，不予发展"]), actor=actors.for_step(s.branch, 12))
+        applicant_terminate(
+            applicant=a,
+            outcome=ApplicantStatus.NOT_DEVELOPED,
+            date=min(today, last + dt.timedelta(days=20)),
+            reason=rng.choice(
+                ["本人主动撤回入党申请", "培养考察期间表现较差，经支部委员会研究不予发展", "政治审查发现问题，不予发展"]
+            ),
+            actor=actors.for_step(s.branch, 12),
+        )
     elif s.special in ("cancel", "extend") and a.current_step == 22:
         end = a.probation_end
         meeting = max(end, last) if s.special == "extend" else last + dt.timedelta(days=5)
         if meeting <= today:
             votes = _step_data(23, s, rng, people, None)
-            votes.update({"decision": "延长预备期", "extension_months": 6, "reason": "预备期间参加组织生活不够经常，需继续考察"}
-                         if s.special == "extend" else
-                         {"decision": "取消预备党员资格", "reason": "预备期间违反党的纪律，经教育仍无明显改正"})
-            applicant_record_step(applicant=a, step=23, date=meeting, actor=actors.for_step(s.branch, 23), data=votes,
-                                  today=today, ruleset=ruleset)
+            votes.update(
+                {"decision": "延长预备期", "extension_months": 6, "reason": "预备期间参加组织生活不够经常，需继续考察"}
+                if s.special == "extend"
+                else {"decision": "取消预备党员资格", "reason": "预备期间违反党的纪律，经教育仍无明显改正"}
+            )
+            applicant_record_step(
+                applicant=a,
+                step=23,
+                date=meeting,
+                actor=actors.for_step(s.branch, 23),
+                data=votes,
+                today=today,
+                ruleset=ruleset,
+            )
     elif s.special == "refuse7" and a.current_step == 6:
         try:  # an early attempt at step 7: refused by R6 and logged
-            applicant_record_step(applicant=a, step=7, date=today, actor=actors.for_step(s.branch, 7), today=today,
-                                  ruleset=ruleset)
+            applicant_record_step(
+                applicant=a, step=7, date=today, actor=actors.for_step(s.branch, 7), today=today, ruleset=ruleset
+            )
         except DomainError:
             refused += 1
     return refused
@@ -467,9 +657,15 @@ def _pre_assess(a: Applicant, s: Spec, *, actors: _Actors, today: dt.date) -> No
     meeting = s.dates[15]
     on = max(s.dates[14], dt.date(meeting.year, 1, 1), meeting - dt.timedelta(days=7))
     dept = actors.department
-    pass_pre_assessment(applicant=a, year=meeting.year, on=min(on, meeting),
-                        branch_user=actors.for_step(s.branch, 12) or dept,
-                        committee_user=actors.for_step(s.branch, 13) or dept, department_user=dept, today=today)
+    pass_pre_assessment(
+        applicant=a,
+        year=meeting.year,
+        on=min(on, meeting),
+        branch_user=actors.for_step(s.branch, 12) or dept,
+        committee_user=actors.for_step(s.branch, 13) or dept,
+        department_user=dept,
+        today=today,
+    )
 
 
 def _assess(a: Applicant, *, since: dt.date, until: dt.date, rng, actor, today, done: dict, key: str) -> None:
@@ -480,7 +676,13 @@ def _assess(a: Applicant, *, since: dt.date, until: dt.date, rng, actor, today, 
             return
         if done[key] is None or end > done[key]:
             day = end - dt.timedelta(days=rng.randint(0, 20))
-            applicant_add_assessment(applicant=a, date=min(day, today), result=rng.choice(["好", "好", "较好"]),
-                                     notes="按期考察，表现良好", actor=actor, today=today)
+            applicant_add_assessment(
+                applicant=a,
+                date=min(day, today),
+                result=rng.choice(["好", "好", "较好"]),
+                notes="按期考察，表现良好",
+                actor=actor,
+                today=today,
+            )
             done[key] = end
         k += 1

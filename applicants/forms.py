@@ -22,8 +22,9 @@ DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="
 
 
 def _date_field(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE, help_text=help_text,
-                           input_formats=["%Y-%m-%d", "%Y/%m/%d"])
+    return forms.DateField(
+        label=label, required=required, widget=DATE, help_text=help_text, input_formats=["%Y-%m-%d", "%Y/%m/%d"]
+    )
 
 
 PSEUDO_RULES = {"INPUT", "STATE"}
@@ -57,34 +58,64 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
 
 # --- filters -------------------------------------------------------------------------------------------
 class ApplicantFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "姓名或公民身份号码", "class": "form-control"}))
-    stage = forms.TypedChoiceField(label="阶段", required=False, coerce=int, empty_value=None,
-                                   choices=[("", "全部阶段")] + [(s.number, f"{s.number}. {s.name}") for s in STAGES],
-                                   widget=forms.Select(attrs={"class": "form-select"}))
-    step = forms.TypedChoiceField(label="已完成步骤", required=False, coerce=int, empty_value=None,
-                                  choices=[("", "全部步骤"), (0, "0 未登记申请")] + [(s.number, f"{s.number} {s.name}") for s in STEPS],
-                                  widget=forms.Select(attrs={"class": "form-select"}))
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态")] + ApplicantStatus.choices,
-                               widget=forms.Select(attrs={"class": "form-select"}))
-    branch = forms.ModelChoiceField(label="组织", required=False, queryset=Organization.objects.none(),
-                                    empty_label="全部组织", widget=forms.Select(attrs={"class": "form-select"}))
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "姓名或公民身份号码", "class": "form-control"}),
+    )
+    stage = forms.TypedChoiceField(
+        label="阶段",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全部阶段")] + [(s.number, f"{s.number}. {s.name}") for s in STAGES],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    step = forms.TypedChoiceField(
+        label="已完成步骤",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全部步骤"), (0, "0 未登记申请")] + [(s.number, f"{s.number} {s.name}") for s in STEPS],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态")] + ApplicantStatus.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    branch = forms.ModelChoiceField(
+        label="组织",
+        required=False,
+        queryset=Organization.objects.none(),
+        empty_label="全部组织",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         orgs = visible_to(user, Organization).filter(is_active=True).order_by("path")
         self.fields["branch"].queryset = orgs
-        self.fields["branch"].label_from_instance = lambda o: ("　" * max(0, o.depth - (user.organization.depth if user.organization else 0))) + o.name
+        self.fields["branch"].label_from_instance = lambda o: (
+            ("　" * max(0, o.depth - (user.organization.depth if user.organization else 0))) + o.name
+        )
         self.show_branch = user.is_superuser or not (user.organization and user.organization.is_branch)
 
 
 # --- the applicant (台账) --------------------------------------------------------------------------------
 class ApplicantForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="公民身份号码", max_length=18, min_length=1,
-                                help_text="18 位，输入后自动校验并填写出生日期和性别")
-    gender = forms.ChoiceField(label="性别", choices=[("", "—")] + Gender.choices, required=False,
-                               widget=forms.Select(attrs={"class": "form-select"}), help_text="可留空，按公民身份号码填写")
+    id_number = forms.CharField(
+        label="公民身份号码", max_length=18, min_length=1, help_text="18 位，输入后自动校验并填写出生日期和性别"
+    )
+    gender = forms.ChoiceField(
+        label="性别",
+        choices=[("", "—")] + Gender.choices,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+        help_text="可留空，按公民身份号码填写",
+    )
     birth_date = _date_field("出生日期", required=False, help_text="可留空，按公民身份号码填写")
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
     education = forms.ChoiceField(label="学历", choices=[("", "—")] + Education.choices)
@@ -92,14 +123,20 @@ class ApplicantForm(forms.Form):
     frontline = forms.BooleanField(label="生产工作一线", required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     household_registration = forms.CharField(label="户籍所在地", max_length=200, required=False)
-    household_org = forms.ModelChoiceField(label="户籍所在地党组织", required=False, queryset=Organization.objects.none(),
-                                           help_text="两新组织人员须征求户籍所在地党组织意见（R17）")
+    household_org = forms.ModelChoiceField(
+        label="户籍所在地党组织",
+        required=False,
+        queryset=Organization.objects.none(),
+        help_text="两新组织人员须征求户籍所在地党组织意见（R17）",
+    )
     branch = forms.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(), empty_label=None)
     is_league_member = forms.BooleanField(label="共青团员", required=False)
-    is_cadre_relative = forms.BooleanField(label="村组干部近亲属", required=False,
-                                           help_text="村组干部近亲属须报县级审批（R18）")
-    applied_on = _date_field("递交入党申请书日期", required=False,
-                             help_text="填写后即登记第1步（年满18周岁，R1）；暂未递交可留空")
+    is_cadre_relative = forms.BooleanField(
+        label="村组干部近亲属", required=False, help_text="村组干部近亲属须报县级审批（R18）"
+    )
+    applied_on = _date_field(
+        "递交入党申请书日期", required=False, help_text="填写后即登记第1步（年满18周岁，R1）；暂未递交可留空"
+    )
 
     def __init__(self, *args, user, instance: Applicant | None = None, **kwargs):
         self.instance = instance
@@ -109,7 +146,8 @@ class ApplicantForm(forms.Form):
         branches = visible_to(user, Organization).filter(level=OrgLevel.BRANCH, is_active=True).order_by("path")
         self.fields["branch"].queryset = branches
         self.fields["household_org"].queryset = (
-            Organization.objects.filter(is_active=True).exclude(level=OrgLevel.DEPARTMENT).order_by("path"))
+            Organization.objects.filter(is_active=True).exclude(level=OrgLevel.DEPARTMENT).order_by("path")
+        )
         self.fields["household_org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
         if instance is not None:
             del self.fields["applied_on"]
@@ -121,25 +159,43 @@ class ApplicantForm(forms.Form):
         check_url = reverse("applicants:id_check")
         if instance is not None:
             check_url += f"?applicant={instance.pk}"
-        self.fields["id_number"].widget.attrs.update({
-            "hx-get": check_url, "hx-trigger": "input changed delay:300ms, blur", "hx-target": "#id-check-result",
-            "hx-sync": "this:replace", "autocomplete": "off", "class": "form-control", "maxlength": "18",
-            "style": "text-transform: uppercase; font-family: monospace;",
-        })
+        self.fields["id_number"].widget.attrs.update(
+            {
+                "hx-get": check_url,
+                "hx-trigger": "input changed delay:300ms, blur",
+                "hx-target": "#id-check-result",
+                "hx-sync": "this:replace",
+                "autocomplete": "off",
+                "class": "form-control",
+                "maxlength": "18",
+                "style": "text-transform: uppercase; font-family: monospace;",
+            }
+        )
         self.fields["gender"].widget.attrs.update({"class": "form-select"})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Row(Column("name", css_class="col-md-3"), Column(Field("id_number"), css_class="col-md-5"),
-                Column("gender", css_class="col-md-2"), Column("ethnicity", css_class="col-md-2")),
+            Row(
+                Column("name", css_class="col-md-3"),
+                Column(Field("id_number"), css_class="col-md-5"),
+                Column("gender", css_class="col-md-2"),
+                Column("ethnicity", css_class="col-md-2"),
+            ),
             HTML('<div id="id-check-result" class="mb-3 small" aria-live="polite"></div>'),
-            Row(Column("birth_date", css_class="col-md-3"), Column("education", css_class="col-md-3"),
-                Column("occupation", css_class="col-md-3"), Column("phone", css_class="col-md-3")),
+            Row(
+                Column("birth_date", css_class="col-md-3"),
+                Column("education", css_class="col-md-3"),
+                Column("occupation", css_class="col-md-3"),
+                Column("phone", css_class="col-md-3"),
+            ),
             Row(Column("branch", css_class="col-md-6"), Column("household_org", css_class="col-md-6")),
             Row(Column("household_registration", css_class="col-md-12")),
-            Row(Column("frontline", css_class="col-md-3"), Column("is_league_member", css_class="col-md-3"),
-                Column("is_cadre_relative", css_class="col-md-6")),
-            *( [Row(Column("applied_on", css_class="col-md-4"))] if "applied_on" in self.fields else [] ),
+            Row(
+                Column("frontline", css_class="col-md-3"),
+                Column("is_league_member", css_class="col-md-3"),
+                Column("is_cadre_relative", css_class="col-md-6"),
+            ),
+            *([Row(Column("applied_on", css_class="col-md-4"))] if "applied_on" in self.fields else []),
         )
 
     def clean_id_number(self) -> str:
@@ -169,8 +225,13 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{m.name}（{'，'.join(flags)}）· {m.branch.name}"
 
 
-VOTES = [("expected_voters", "应到会有表决权的正式党员（人）"), ("attending_voters", "实到会有表决权的正式党员（人）"),
-         ("yes_votes", "赞成（票）"), ("no_votes", "反对（票）"), ("abstentions", "弃权（票）")]
+VOTES = [
+    ("expected_voters", "应到会有表决权的正式党员（人）"),
+    ("attending_voters", "实到会有表决权的正式党员（人）"),
+    ("yes_votes", "赞成（票）"),
+    ("no_votes", "反对（票）"),
+    ("abstentions", "弃权（票）"),
+]
 
 
 class StepForm(forms.Form):
@@ -192,8 +253,11 @@ class StepForm(forms.Form):
 
 def member_queryset(applicant: Applicant):
     committee = applicant.branch.upper_committee() or applicant.branch
-    return (PartyMember.objects.filter(branch__path__startswith=committee.path, is_active=True)
-            .select_related("branch").order_by("branch__path", "name"))
+    return (
+        PartyMember.objects.filter(branch__path__startswith=committee.path, is_active=True)
+        .select_related("branch")
+        .order_by("branch__path", "name")
+    )
 
 
 def build_step_form(step_number: int, applicant: Applicant, *args, **kwargs) -> StepForm:
@@ -203,52 +267,82 @@ def build_step_form(step_number: int, applicant: Applicant, *args, **kwargs) -> 
     if n == 1:
         fields["date"] = _date_field("递交入党申请书日期")
     if n in (2, 16):
-        fields["talker"] = forms.CharField(label="谈话人", max_length=100,
-                                           help_text="上级党委派人谈话须为党委委员或组织员" if n == 16 else "")
+        fields["talker"] = forms.CharField(
+            label="谈话人", max_length=100, help_text="上级党委派人谈话须为党委委员或组织员" if n == 16 else ""
+        )
     if n == 3:
-        fields["recommendation"] = forms.ChoiceField(label="推荐方式", widget=forms.RadioSelect,
-                                                     choices=[("党员推荐", "党员推荐"), ("群团组织推优", "群团组织推优")])
+        fields["recommendation"] = forms.ChoiceField(
+            label="推荐方式",
+            widget=forms.RadioSelect,
+            choices=[("党员推荐", "党员推荐"), ("群团组织推优", "群团组织推优")],
+        )
     if n == 5:
         fields["contacts"] = MemberChoiceField(
-            label="培养联系人", queryset=member_queryset(applicant),
+            label="培养联系人",
+            queryset=member_queryset(applicant),
             widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-            help_text="一至两名正式党员（R4）；按住 Ctrl 多选")
+            help_text="一至两名正式党员（R4）；按住 Ctrl 多选",
+        )
     if n == 9:
         fields["introducers"] = MemberChoiceField(
-            label="入党介绍人", queryset=member_queryset(applicant),
+            label="入党介绍人",
+            queryset=member_queryset(applicant),
             widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-            help_text="两名正式党员，受留党察看处分的不能作介绍人（R7）；一般由培养联系人担任")
+            help_text="两名正式党员，受留党察看处分的不能作介绍人（R7）；一般由培养联系人担任",
+        )
     if n == 10:
         fields["conclusion"] = forms.CharField(label="政治审查结论（书面）", widget=forms.Textarea(attrs={"rows": 3}))
-        fields["verdict"] = forms.ChoiceField(label="审查结果", widget=forms.RadioSelect,
-                                              choices=[("合格", "合格"), ("不合格", "不合格")])
+        fields["verdict"] = forms.ChoiceField(
+            label="审查结果", widget=forms.RadioSelect, choices=[("合格", "合格"), ("不合格", "不合格")]
+        )
     if n == 11:
         fields["name"] = forms.CharField(label="培训班名称", max_length=200, required=False, initial="发展对象集中培训")
         fields["start"] = _date_field("培训开始日期", required=False)
         fields["date"] = _date_field("培训结束日期")
-        fields["days"] = forms.DecimalField(label="培训天数", min_value=0, max_digits=5, decimal_places=1, required=False)
-        fields["hours"] = forms.DecimalField(label="培训学时", min_value=0, max_digits=6, decimal_places=1, required=False)
+        fields["days"] = forms.DecimalField(
+            label="培训天数", min_value=0, max_digits=5, decimal_places=1, required=False
+        )
+        fields["hours"] = forms.DecimalField(
+            label="培训学时", min_value=0, max_digits=6, decimal_places=1, required=False
+        )
         fields["exception_reason"] = forms.CharField(
-            label="不足3天或24学时的例外原因", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="集中培训不少于3天或24学时（R9）；确因特殊情况不足的，须记录原因")
+            label="不足3天或24学时的例外原因",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="集中培训不少于3天或24学时（R9）；确因特殊情况不足的，须记录原因",
+        )
     if n in (15, 23):
         for key, label in VOTES:
-            fields[key] = forms.IntegerField(label=label, min_value=0, required=key in {"expected_voters", "attending_voters", "yes_votes"})
+            fields[key] = forms.IntegerField(
+                label=label, min_value=0, required=key in {"expected_voters", "attending_voters", "yes_votes"}
+            )
     if n == 15:
-        fields["leaving_unit_soon"] = forms.BooleanField(label="发展对象三个月内将离开工作、学习单位", required=False,
-                                                         help_text="一般不办理接收手续（R10，提示）")
+        fields["leaving_unit_soon"] = forms.BooleanField(
+            label="发展对象三个月内将离开工作、学习单位", required=False, help_text="一般不办理接收手续（R10，提示）"
+        )
     if n == 23:
-        fields["decision"] = forms.ChoiceField(label="讨论结果", widget=forms.RadioSelect, initial="按期转正",
-                                               choices=[("按期转正", "按期转正"), ("延长预备期", "延长预备期"),
-                                                        ("取消预备党员资格", "取消预备党员资格")])
-        fields["extension_months"] = forms.IntegerField(label="延长月数", min_value=1, max_value=24, required=False,
-                                                        help_text="只能延长一次，6至12个月（R13）")
-        fields["reason"] = forms.CharField(label="原因", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                           help_text="延长预备期或取消预备党员资格须写明原因")
+        fields["decision"] = forms.ChoiceField(
+            label="讨论结果",
+            widget=forms.RadioSelect,
+            initial="按期转正",
+            choices=[("按期转正", "按期转正"), ("延长预备期", "延长预备期"), ("取消预备党员资格", "取消预备党员资格")],
+        )
+        fields["extension_months"] = forms.IntegerField(
+            label="延长月数", min_value=1, max_value=24, required=False, help_text="只能延长一次，6至12个月（R13）"
+        )
+        fields["reason"] = forms.CharField(
+            label="原因",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="延长预备期或取消预备党员资格须写明原因",
+        )
     if n in (17, 24):
         fields["special_reason"] = forms.CharField(
-            label="超过3个月审批的特殊原因", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="支部大会后3个月内审批；因特殊原因延长的须记录原因，最长不超过6个月（R12）")
+            label="超过3个月审批的特殊原因",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="支部大会后3个月内审批；因特殊原因延长的须记录原因，最长不超过6个月（R12）",
+        )
     if n == 19:
         fields["group"] = forms.CharField(label="编入党小组", max_length=100)
     form_class = type(f"Step{n}Form", (StepForm,), {**fields, "step_number": n})
@@ -280,8 +374,10 @@ class TrainingForm(forms.Form):
 
 class TerminateForm(forms.Form):
     prefix = "terminate"
-    outcome = forms.ChoiceField(label="结果", choices=[(ApplicantStatus.NOT_DEVELOPED, "不予发展"),
-                                                     (ApplicantStatus.CANCELLED, "取消预备党员资格")])
+    outcome = forms.ChoiceField(
+        label="结果",
+        choices=[(ApplicantStatus.NOT_DEVELOPED, "不予发展"), (ApplicantStatus.CANCELLED, "取消预备党员资格")],
+    )
     date = _date_field("日期")
     reason = forms.CharField(label="原因", widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -293,10 +389,12 @@ class TerminateForm(forms.Form):
 
 class TransferForm(forms.Form):
     prefix = "transfer"
-    to_branch = forms.ModelChoiceField(label="转入本系统党支部", required=False, queryset=Organization.objects.none(),
-                                       empty_label="（转往系统外组织）")
-    to_outside = forms.CharField(label="或：系统外接收组织", max_length=200, required=False,
-                                 help_text="转往外县（市）等本系统以外的党组织时填写")
+    to_branch = forms.ModelChoiceField(
+        label="转入本系统党支部", required=False, queryset=Organization.objects.none(), empty_label="（转往系统外组织）"
+    )
+    to_outside = forms.CharField(
+        label="或：系统外接收组织", max_length=200, required=False, help_text="转往外县（市）等本系统以外的党组织时填写"
+    )
     date = _date_field("转接日期")
     reason = forms.CharField(label="原因", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -305,13 +403,18 @@ class TransferForm(forms.Form):
         # Any branch of the person's county (nearest organization department), so that a branch
         # secretary can hand a person over inside the system (细则 12: time and hours carry over),
         # plus whatever else the user oversees.
-        county = (Organization.objects.filter(pk__in=applicant.branch.ancestor_ids(), level=OrgLevel.DEPARTMENT)
-                  .order_by("-depth").values_list("path", flat=True).first())
+        county = (
+            Organization.objects.filter(pk__in=applicant.branch.ancestor_ids(), level=OrgLevel.DEPARTMENT)
+            .order_by("-depth")
+            .values_list("path", flat=True)
+            .first()
+        )
         targets = visible_to(user, Organization)
         if county:
             targets = targets | Organization.objects.filter(path__startswith=county)
-        self.fields["to_branch"].queryset = (targets.filter(level=OrgLevel.BRANCH, is_active=True)
-                                             .exclude(pk=applicant.branch_id).order_by("path"))
+        self.fields["to_branch"].queryset = (
+            targets.filter(level=OrgLevel.BRANCH, is_active=True).exclude(pk=applicant.branch_id).order_by("path")
+        )
         self.fields["to_branch"].label = "转入本县（市、区）党支部"
 
     def clean(self):
@@ -324,8 +427,11 @@ class TransferForm(forms.Form):
 class MaterialForm(forms.Form):
     prefix = "material"
     step = forms.TypedChoiceField(label="步骤", coerce=int, choices=[(s.number, str(s)) for s in STEPS])
-    kind = forms.CharField(label="材料名称", max_length=100,
-                           widget=forms.TextInput(attrs={"list": "material-kinds", "placeholder": "如：入党申请书"}))
+    kind = forms.CharField(
+        label="材料名称",
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "material-kinds", "placeholder": "如：入党申请书"}),
+    )
     file = forms.FileField(label="文件", help_text="PDF、图片、Word、Excel 或 OFD，单个不超过 20 MB")
 
     def clean(self):

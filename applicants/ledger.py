@@ -60,20 +60,68 @@ from .models import (
 )
 
 LEDGER_HEADER = [
-    "姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "职业", "是否生产工作一线", "户籍所在地", "党组织编码",
-    "申请入党日期", "谈话日期", "确定积极分子日期", "确定发展对象日期", "集中培训学时", "支部大会日期",
-    "应到会有表决权人数", "实到会有表决权人数", "赞成票数", "上级党委审批日期", "转正支部大会日期", "转正审批日期",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "公民身份号码",
+    "学历",
+    "职业",
+    "是否生产工作一线",
+    "户籍所在地",
+    "党组织编码",
+    "申请入党日期",
+    "谈话日期",
+    "确定积极分子日期",
+    "确定发展对象日期",
+    "集中培训学时",
+    "支部大会日期",
+    "应到会有表决权人数",
+    "实到会有表决权人数",
+    "赞成票数",
+    "上级党委审批日期",
+    "转正支部大会日期",
+    "转正审批日期",
 ]
 # Dated columns: step number → column.
-STEP_COLUMNS: dict[int, str] = {1: "申请入党日期", 2: "谈话日期", 3: "确定积极分子日期", 7: "确定发展对象日期",
-                                15: "支部大会日期", 17: "上级党委审批日期", 23: "转正支部大会日期", 24: "转正审批日期"}
-DENORMALIZED: dict[int, str] = {1: "applied_on", 2: "talked_on", 3: "activist_on", 7: "candidate_on",
-                                15: "branch_meeting_on", 17: "admitted_on", 23: "conversion_meeting_on", 24: "converted_on"}
-VOTE_COLUMNS = {"expected_voters": "应到会有表决权人数", "attending_voters": "实到会有表决权人数", "yes_votes": "赞成票数"}
+STEP_COLUMNS: dict[int, str] = {
+    1: "申请入党日期",
+    2: "谈话日期",
+    3: "确定积极分子日期",
+    7: "确定发展对象日期",
+    15: "支部大会日期",
+    17: "上级党委审批日期",
+    23: "转正支部大会日期",
+    24: "转正审批日期",
+}
+DENORMALIZED: dict[int, str] = {
+    1: "applied_on",
+    2: "talked_on",
+    3: "activist_on",
+    7: "candidate_on",
+    15: "branch_meeting_on",
+    17: "admitted_on",
+    23: "conversion_meeting_on",
+    24: "converted_on",
+}
+VOTE_COLUMNS = {
+    "expected_voters": "应到会有表决权人数",
+    "attending_voters": "实到会有表决权人数",
+    "yes_votes": "赞成票数",
+}
 DECIDABLE_RULES = ("R1", "R2", "R3", "R6", "R9", "R11", "R12", "R14")
 IMPORTED_TRAINING = "台账导入：集中培训"
 IMPLIED_DATA = {"imported": True, "implied": True}  # shared, never mutated
-ATTRIBUTES = ["name", "gender", "ethnicity", "birth_date", "education", "occupation", "frontline", "household_registration"]
+ATTRIBUTES = [
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "education",
+    "occupation",
+    "frontline",
+    "household_registration",
+]
 IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 BATCH = 2000
 # Enum ``.values`` rebuilds a list on every call; the import asks tens of thousands of times.
@@ -166,7 +214,7 @@ def _snapshot(id_numbers: set[str]) -> _Snapshot:
     by_id: dict[str, Applicant] = {}
     ids = sorted(id_numbers)
     for i in range(0, len(ids), 5000):
-        by_id.update({a.id_number: a for a in Applicant.objects.filter(id_number__in=ids[i:i + 5000])})
+        by_id.update({a.id_number: a for a in Applicant.objects.filter(id_number__in=ids[i : i + 5000])})
     pks = [a.pk for a in by_id.values()]
     votes, training, has_training = {}, {}, set()
     if pks:
@@ -191,8 +239,17 @@ def _choice(cells, column, choices, result) -> str:
     return value
 
 
-def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap: _Snapshot, seen: dict[str, int],
-               user, ruleset: RuleSet, today: dt.date) -> tuple[RowResult, _Plan | None]:
+def _judge_row(
+    rownum: int,
+    cells: dict,
+    *,
+    orgs: dict[str, Organization],
+    snap: _Snapshot,
+    seen: dict[str, int],
+    user,
+    ruleset: RuleSet,
+    today: dt.date,
+) -> tuple[RowResult, _Plan | None]:
     result = RowResult(row=rownum)
     # -- attributes ------------------------------------------------------------------------------
     name = str(_cell(cells, "姓名"))
@@ -228,12 +285,19 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
         parsed = parse_id_number(raw_id)
         id_number = parsed.value
         if birth and birth != parsed.birth_date:
-            result.error("INPUT", "公民身份号码",
-                         f"出生日期 {birth:%Y-%m-%d} 与公民身份号码中的 {parsed.birth_date:%Y-%m-%d} 不一致")
+            result.error(
+                "INPUT",
+                "公民身份号码",
+                f"出生日期 {birth:%Y-%m-%d} 与公民身份号码中的 {parsed.birth_date:%Y-%m-%d} 不一致",
+            )
         if gender in GENDERS and gender != parsed.gender:
-            result.error("INPUT", "公民身份号码", f"性别“{gender}”与公民身份号码（第 17 位表示{parsed.gender}性）不一致")
+            result.error(
+                "INPUT", "公民身份号码", f"性别“{gender}”与公民身份号码（第 17 位表示{parsed.gender}性）不一致"
+            )
         if id_number in seen:
-            result.error("INPUT", "公民身份号码", f"与第 {seen[id_number]} 行是同一人（{id_number}），同一文件中只能出现一次")
+            result.error(
+                "INPUT", "公民身份号码", f"与第 {seen[id_number]} 行是同一人（{id_number}），同一文件中只能出现一次"
+            )
         else:
             seen[id_number] = rownum
     except IdNumberError as exc:
@@ -285,7 +349,9 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
     previous_missing = None
     for n, column in STEP_COLUMNS.items():
         if n in dates and previous_missing is not None:
-            result.error("R3", column, f"R3 发展党员工作流程：填写了{column}，须先填写{previous_missing}（按程序顺序办理）")
+            result.error(
+                "R3", column, f"R3 发展党员工作流程：填写了{column}，须先填写{previous_missing}（按程序顺序办理）"
+            )
             break
         if n not in dates and not any(e["field"] == column for e in result.errors):
             previous_missing = previous_missing or column
@@ -294,14 +360,26 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
 
     # -- the person in the system ----------------------------------------------------------------
     existing = snap.by_id.get(id_number)
-    attrs = {"name": name, "gender": gender, "ethnicity": ethnicity, "birth_date": birth, "education": education,
-             "occupation": occupation, "frontline": frontline_text == "是", "household_registration": household}
+    attrs = {
+        "name": name,
+        "gender": gender,
+        "ethnicity": ethnicity,
+        "birth_date": birth,
+        "education": education,
+        "occupation": occupation,
+        "frontline": frontline_text == "是",
+        "household_registration": household,
+    }
     recorded = existing.current_step if existing else 0
     step_dates: dict[int, dt.date] = {}
     if existing is not None:
         if existing.branch_id != branch.pk:
-            result.error("INPUT", "党组织编码", f"该人员已在{existing.branch.name}（{existing.branch.code}）建档；"
-                                              "变更所在党支部请办理转接，不能通过导入修改")
+            result.error(
+                "INPUT",
+                "党组织编码",
+                f"该人员已在{existing.branch.name}（{existing.branch.code}）建档；"
+                "变更所在党支部请办理转接，不能通过导入修改",
+            )
         for n, column in STEP_COLUMNS.items():
             if n > recorded:
                 break
@@ -311,20 +389,35 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
             step_dates[n] = have
             if dates.get(n) != have:
                 shown = dates[n].isoformat() if n in dates else "空"
-                result.error("INPUT", column, f"系统中已登记为 {have:%Y-%m-%d}，台账中为{shown}；"
-                                              "已登记的步骤不能通过导入修改，请在该人员页面更正")
+                result.error(
+                    "INPUT",
+                    column,
+                    f"系统中已登记为 {have:%Y-%m-%d}，台账中为{shown}；"
+                    "已登记的步骤不能通过导入修改，请在该人员页面更正",
+                )
         if recorded >= 15:
             stored = snap.votes.get(existing.pk) or {}
             for key, column in VOTE_COLUMNS.items():
                 if votes.get(key) is not None and stored.get(key) is not None and int(stored[key]) != votes[key]:
-                    result.error("INPUT", column, f"系统中已登记为 {stored[key]}，台账中为 {votes[key]}；已登记的支部大会票数不能通过导入修改")
+                    result.error(
+                        "INPUT",
+                        column,
+                        f"系统中已登记为 {stored[key]}，台账中为 {votes[key]}；已登记的支部大会票数不能通过导入修改",
+                    )
         if hours is not None and existing.pk in snap.has_training and hours != snap.training[existing.pk]:
-            result.error("INPUT", "集中培训学时", f"系统中已登记培训 {snap.training[existing.pk]:g} 学时，台账中为 {hours:g}；"
-                                                 "已登记的培训请在该人员页面修改")
+            result.error(
+                "INPUT",
+                "集中培训学时",
+                f"系统中已登记培训 {snap.training[existing.pk]:g} 学时，台账中为 {hours:g}；"
+                "已登记的培训请在该人员页面修改",
+            )
         new_known = [n for n in dates if n > recorded]
         if new_known and existing.status != ApplicantStatus.ACTIVE:
-            result.error("STATE", STEP_COLUMNS[new_known[0]],
-                         f"该人员状态为“{existing.get_status_display()}”，不能继续办理第{new_known[0]}步")
+            result.error(
+                "STATE",
+                STEP_COLUMNS[new_known[0]],
+                f"该人员状态为“{existing.get_status_display()}”，不能继续办理第{new_known[0]}步",
+            )
         if result.errors:
             return result, None
 
@@ -335,23 +428,48 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
         training_hours = snap.training[existing.pk]
     else:
         training_hours = hours or Decimal(0)
-    probation_end = (existing.probation_end if existing and existing.probation_end else
-                     add_years(step_dates[15], 1) if 15 in step_dates else None)
+    probation_end = (
+        existing.probation_end
+        if existing and existing.probation_end
+        else add_years(step_dates[15], 1)
+        if 15 in step_dates
+        else None
+    )
     previous = existing.last_step_on if existing else None
     new_steps: list[tuple[int, dt.date, dict, list[dict]]] = []
     current = recorded
     for n in sorted(d for d in dates if d > recorded):
         date = dates[n]
-        facts = {"step_dates": step_dates, "current_step": n - 1, "previous_date": previous,
-                 "training_hours": training_hours, "training_days": 0, "probation_end": probation_end}
+        facts = {
+            "step_dates": step_dates,
+            "current_step": n - 1,
+            "previous_date": previous,
+            "training_hours": training_hours,
+            "training_days": 0,
+            "probation_end": probation_end,
+        }
         verdicts = []
         if current < 12 <= n:  # the branch review (no column of its own) lies before this date
-            verdicts.append((12, evaluate(Context(applicant=subject, point=12, date=date, facts=facts, today=today),
-                                          ruleset, only=("R9",))))
+            verdicts.append(
+                (
+                    12,
+                    evaluate(
+                        Context(applicant=subject, point=12, date=date, facts=facts, today=today), ruleset, only=("R9",)
+                    ),
+                )
+            )
         point_data = dict(votes) if n == 15 else {}
         only = [r for r in DECIDABLE_RULES if not (n == 23 and r == "R11")]
-        verdicts.append((n, evaluate(Context(applicant=subject, point=n, date=date, data=point_data, facts=facts,
-                                             today=today), ruleset, only=only)))
+        verdicts.append(
+            (
+                n,
+                evaluate(
+                    Context(applicant=subject, point=n, date=date, data=point_data, facts=facts, today=today),
+                    ruleset,
+                    only=only,
+                ),
+            )
+        )
         step_warnings: list[dict] = []
         for point, verdict in verdicts:
             for v in verdict.errors:
@@ -373,8 +491,16 @@ def _judge_row(rownum: int, cells: dict, *, orgs: dict[str, Organization], snap:
     changed = existing is None or any(getattr(existing, k) != v for k, v in attrs.items())
     result.action = "新建" if existing is None else ("更新" if changed or new_steps or add_training else "无变化")
     result.current_step = current
-    return result, _Plan(result=result, attrs=attrs, branch=branch, existing=existing, new_steps=new_steps,
-                         hours=hours, add_training=add_training, applicant=subject)
+    return result, _Plan(
+        result=result,
+        attrs=attrs,
+        branch=branch,
+        existing=existing,
+        new_steps=new_steps,
+        hours=hours,
+        add_training=add_training,
+        applicant=subject,
+    )
 
 
 def _column_for(v: Violation, point: int) -> str:
@@ -386,8 +512,9 @@ def _column_for(v: Violation, point: int) -> str:
 
 
 # --- the import ---------------------------------------------------------------------------------------
-def ledger_import(*, table: Table, actor=None, dry_run: bool = False, today: dt.date | None = None,
-                  source: str = "") -> LedgerResult:
+def ledger_import(
+    *, table: Table, actor=None, dry_run: bool = False, today: dt.date | None = None, source: str = ""
+) -> LedgerResult:
     """Judge every row, then write the valid ones in one transaction (nothing with ``dry_run``)."""
     today = today or timezone.localdate()
     ruleset = RuleSet.load()
@@ -406,8 +533,9 @@ def ledger_import(*, table: Table, actor=None, dry_run: bool = False, today: dt.
     result = LedgerResult(dry_run=dry_run)
     plans: list[_Plan] = []
     for rownum, cells in table.rows:
-        row_result, plan = _judge_row(rownum, cells, orgs=orgs, snap=snap, seen=seen, user=actor, ruleset=ruleset,
-                                      today=today)
+        row_result, plan = _judge_row(
+            rownum, cells, orgs=orgs, snap=snap, seen=seen, user=actor, ruleset=ruleset, today=today
+        )
         result.rows.append(row_result)
         if plan is not None:
             plans.append(plan)
@@ -432,12 +560,17 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
         steps = {n: d for n, d, _, _ in p.new_steps}
         if 17 in steps:
             meeting = steps.get(15) or (p.existing.branch_meeting_on if p.existing else None)
-            end = (p.existing.probation_end if p.existing and p.existing.probation_end else add_years(meeting, 1))
+            end = p.existing.probation_end if p.existing and p.existing.probation_end else add_years(meeting, 1)
             converted = 24 in steps
-            members[i] = PartyMember(name=p.attrs["name"], id_number=p.result.id_number, gender=p.attrs["gender"],
-                                     branch=p.branch, joined_on=meeting,
-                                     status=MemberStatus.FULL if converted else MemberStatus.PROBATIONARY,
-                                     full_member_since=end if converted else None)
+            members[i] = PartyMember(
+                name=p.attrs["name"],
+                id_number=p.result.id_number,
+                gender=p.attrs["gender"],
+                branch=p.branch,
+                joined_on=meeting,
+                status=MemberStatus.FULL if converted else MemberStatus.PROBATIONARY,
+                full_member_since=end if converted else None,
+            )
     PartyMember.objects.bulk_create(list(members.values()), batch_size=BATCH)
     to_create, to_update, update_fields = [], [], set()
     for i, p in enumerate(plans):
@@ -454,7 +587,11 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
                 a.probation_end = add_years(date, 1)
                 fields.add("probation_end")
             if n == 17:
-                a.admitted_branch, a.admitted_sector, a.admitted_age = p.branch, p.branch.sector, age_on(a.birth_date, date)
+                a.admitted_branch, a.admitted_sector, a.admitted_age = (
+                    p.branch,
+                    p.branch.sector,
+                    age_on(a.birth_date, date),
+                )
                 a.member = members[i]
                 fields |= {"admitted_branch", "admitted_sector", "admitted_age", "member"}
         if p.new_steps:
@@ -469,11 +606,23 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
         p.changed, p.applicant = changed, a
     _create_applicants(to_create, actor=actor, reason=label)
     if to_update:
-        bulk_update_with_history(to_update, Applicant, sorted(update_fields), batch_size=BATCH, default_user=actor,
-                                 default_change_reason=label)
+        bulk_update_with_history(
+            to_update,
+            Applicant,
+            sorted(update_fields),
+            batch_size=BATCH,
+            default_user=actor,
+            default_change_reason=label,
+        )
     # Members promoted to 正式党员 by an imported conversion (step 24) of someone approved earlier.
-    promote = [(p.applicant.member_id, p.applicant.probation_end) for p in plans if p.existing is not None
-               and any(n == 24 for n, *_ in p.new_steps) and not any(n == 17 for n, *_ in p.new_steps) and p.applicant.member_id]
+    promote = [
+        (p.applicant.member_id, p.applicant.probation_end)
+        for p in plans
+        if p.existing is not None
+        and any(n == 24 for n, *_ in p.new_steps)
+        and not any(n == 17 for n, *_ in p.new_steps)
+        and p.applicant.member_id
+    ]
     for member_id, end in promote:
         PartyMember.objects.filter(pk=member_id).update(status=MemberStatus.FULL, full_member_since=end)
     actor_id = actor.pk if actor else None
@@ -484,26 +633,55 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
         a = p.applicant
         for n, date, data, warnings in p.new_steps:
             implied = data.get("implied", False)
-            records.append((a.pk, n, date, actor_id, acting_org_id, label, "台账导入（推定）" if implied else "完成",
-                            "台账未单列此步骤，按其后第一个已填日期推定" if implied else "", data, warnings, now))
+            records.append(
+                (
+                    a.pk,
+                    n,
+                    date,
+                    actor_id,
+                    acting_org_id,
+                    label,
+                    "台账导入（推定）" if implied else "完成",
+                    "台账未单列此步骤，按其后第一个已填日期推定" if implied else "",
+                    data,
+                    warnings,
+                    now,
+                )
+            )
         if p.add_training:
             on = next((d for n, d, *_ in p.new_steps if n >= 11), a.last_step_on)
-            trainings.append(Training(applicant=a, name=IMPORTED_TRAINING, start=on, end=on, days=0, hours=p.hours, actor=actor))
+            trainings.append(
+                Training(applicant=a, name=IMPORTED_TRAINING, start=on, end=on, days=0, hours=p.hours, actor=actor)
+            )
         parts = []
         if p.existing is None:
             parts.append(f"{label}建档：{a.name}，{p.branch.name}")
         elif p.changed:
-            parts.append(f"{label}修改信息：" + "、".join(str(Applicant._meta.get_field(k).verbose_name) for k in p.changed))
+            parts.append(
+                f"{label}修改信息：" + "、".join(str(Applicant._meta.get_field(k).verbose_name) for k in p.changed)
+            )
         if p.new_steps:
             first, last = p.new_steps[0][0], p.new_steps[-1][0]
-            parts.append(f"{label}登记第{first}–{last}步（至 {p.new_steps[-1][1]:%Y-%m-%d}）" if first != last
-                         else f"{label}登记第{first}步（{p.new_steps[-1][1]:%Y-%m-%d}）")
+            parts.append(
+                f"{label}登记第{first}–{last}步（至 {p.new_steps[-1][1]:%Y-%m-%d}）"
+                if first != last
+                else f"{label}登记第{first}步（{p.new_steps[-1][1]:%Y-%m-%d}）"
+            )
         if p.add_training:
             parts.append(f"集中培训 {p.hours:g} 学时")
         if parts:
             kind = Event.Kind.CREATED if p.existing is None else (Event.Kind.STEP if p.new_steps else Event.Kind.EDIT)
-            events.append((a.pk, str(kind), p.new_steps[-1][0] if p.new_steps else None, actor_id, now, "；".join(parts),
-                           [{"rule": w["rule"], "kind": "warn", "message": w["message"]} for w in p.result.warnings]))
+            events.append(
+                (
+                    a.pk,
+                    str(kind),
+                    p.new_steps[-1][0] if p.new_steps else None,
+                    actor_id,
+                    now,
+                    "；".join(parts),
+                    [{"rule": w["rule"], "kind": "warn", "message": w["message"]} for w in p.result.warnings],
+                )
+            )
     if _is_postgres():
         _copy_step_records(records)
     else:
@@ -512,8 +690,19 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
     _insert(Event, EVENT_COLUMNS, events)
 
 
-STEP_RECORD_COLUMNS = ("applicant_id", "step", "date", "actor_id", "acting_org_id", "responsible", "outcome", "notes",
-                       "data", "warnings", "created_at")
+STEP_RECORD_COLUMNS = (
+    "applicant_id",
+    "step",
+    "date",
+    "actor_id",
+    "acting_org_id",
+    "responsible",
+    "outcome",
+    "notes",
+    "data",
+    "warnings",
+    "created_at",
+)
 EVENT_COLUMNS = ("applicant_id", "kind", "step", "actor_id", "at", "message", "rules")
 
 
@@ -549,7 +738,9 @@ def _copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         buf.write("\n")
     buf.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f'COPY "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) FROM STDIN', buf)
+        cursor.cursor.copy_expert(
+            f'COPY "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) FROM STDIN', buf
+        )
 
 
 def _copy_step_records(rows: list[tuple]) -> None:
@@ -568,9 +759,11 @@ def _copy_step_records(rows: list[tuple]) -> None:
     buf = io.StringIO()
     write = buf.write
     for aid, n, date, actor_id, org_id, responsible, outcome, notes, data, warnings, created in rows:
-        write(f"{aid}\t{n}\t{date.isoformat()}\t{once(actor_id)}\t{once(org_id)}\t{once(responsible)}\t{once(outcome)}\t"
-              f"{once(notes)}\t{once(data) if data is IMPLIED_DATA else _copy_text(data)}\t"
-              f"{_copy_text(warnings) if warnings else '[]'}\t{once(created)}\n")
+        write(
+            f"{aid}\t{n}\t{date.isoformat()}\t{once(actor_id)}\t{once(org_id)}\t{once(responsible)}\t{once(outcome)}\t"
+            f"{once(notes)}\t{once(data) if data is IMPLIED_DATA else _copy_text(data)}\t"
+            f"{_copy_text(warnings) if warnings else '[]'}\t{once(created)}\n"
+        )
     buf.seek(0)
     columns = ", ".join(f'"{c}"' for c in STEP_RECORD_COLUMNS)
     with connection.cursor() as cursor:
@@ -603,15 +796,22 @@ def _create_applicants(objs: list[Applicant], *, actor, reason: str) -> None:
     ids = [a.id_number for a in objs]
     pks: dict[str, int] = {}
     for i in range(0, len(ids), 5000):
-        pks.update(Applicant.objects.filter(id_number__in=ids[i:i + 5000]).values_list("id_number", "id"))
+        pks.update(Applicant.objects.filter(id_number__in=ids[i : i + 5000]).values_list("id_number", "id"))
     for a in objs:
         a.pk = a.id = pks[a.id_number]
     history = Applicant.history.model
     hfields = [f.attname for f in history._meta.concrete_fields if f.attname != "history_id"]
-    extra = {"history_date": now, "history_change_reason": reason, "history_type": "+",
-             "history_user_id": actor.pk if actor else None}
-    _copy_rows(history._meta.db_table, tuple(hfields),
-               [tuple(extra[f] if f in extra else getattr(a, f) for f in hfields) for a in objs])
+    extra = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": "+",
+        "history_user_id": actor.pk if actor else None,
+    }
+    _copy_rows(
+        history._meta.db_table,
+        tuple(hfields),
+        [tuple(extra[f] if f in extra else getattr(a, f) for f in hfields) for a in objs],
+    )
 
 
 # --- export -----------------------------------------------------------------------------------------
@@ -622,7 +822,7 @@ def ledger_rows(queryset) -> list[list[Any]]:
     votes: dict[int, dict] = {}
     hours: dict[int, Decimal] = {}
     for i in range(0, len(pks), 5000):
-        chunk = pks[i:i + 5000]
+        chunk = pks[i : i + 5000]
         votes.update(StepRecord.objects.filter(applicant_id__in=chunk, step=15).values_list("applicant_id", "data"))
         for row in Training.objects.filter(applicant_id__in=chunk).values("applicant_id").annotate(h=Sum("hours")):
             hours[row["applicant_id"]] = Decimal(row["h"] or 0)
@@ -632,13 +832,32 @@ def ledger_rows(queryset) -> list[list[Any]]:
         total = hours.get(a.pk)
         if a.training_hours_carried:
             total = (total or Decimal(0)) + a.training_hours_carried
-        rows.append([
-            a.name, a.gender, a.ethnicity, a.birth_date, a.id_number, a.education, a.occupation,
-            "是" if a.frontline else "否", a.household_registration, a.branch.code,
-            a.applied_on, a.talked_on, a.activist_on, a.candidate_on, f"{total.normalize():f}" if total is not None else "",
-            a.branch_meeting_on, v.get("expected_voters"), v.get("attending_voters"), v.get("yes_votes"),
-            a.admitted_on, a.conversion_meeting_on, a.converted_on,
-        ])
+        rows.append(
+            [
+                a.name,
+                a.gender,
+                a.ethnicity,
+                a.birth_date,
+                a.id_number,
+                a.education,
+                a.occupation,
+                "是" if a.frontline else "否",
+                a.household_registration,
+                a.branch.code,
+                a.applied_on,
+                a.talked_on,
+                a.activist_on,
+                a.candidate_on,
+                f"{total.normalize():f}" if total is not None else "",
+                a.branch_meeting_on,
+                v.get("expected_voters"),
+                v.get("attending_voters"),
+                v.get("yes_votes"),
+                a.admitted_on,
+                a.conversion_meeting_on,
+                a.converted_on,
+            ]
+        )
     return rows
 
 

@@ -125,13 +125,24 @@ def ledger_confirm(request):
         return redirect("ledger:import")
     result = ledger_import(table=table, actor=request.user, source=name)
     _forget(request, token)
-    text = (f"导入完成：新建 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人"
-            + (f"；{result.error_rows} 行有错误，未写入" if result.error_rows else ""))
+    text = f"导入完成：新建 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人" + (
+        f"；{result.error_rows} 行有错误，未写入" if result.error_rows else ""
+    )
     (messages.warning if result.error_rows else messages.success)(request, text)
     rows, hidden = _preview_rows(result)
-    return render(request, "applicants/ledger_import.html", {
-        "form": LedgerUploadForm(), "header": ",".join(LEDGER_HEADER), "result": result, "rows": rows,
-        "hidden_ok": hidden, "filename": name, "done": True})
+    return render(
+        request,
+        "applicants/ledger_import.html",
+        {
+            "form": LedgerUploadForm(),
+            "header": ",".join(LEDGER_HEADER),
+            "result": result,
+            "rows": rows,
+            "hidden_ok": hidden,
+            "filename": name,
+            "done": True,
+        },
+    )
 
 
 @login_required
@@ -144,8 +155,11 @@ def ledger_download(request):
         org = get_visible_or_404(request.user, Organization, code=code)
         qs = qs.filter(branch__path__startswith=org.path)
     data = ledger_export(queryset=qs, fmt=fmt)
-    content_type = ("text/csv; charset=utf-8" if fmt == "csv"
-                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp = HttpResponse(data, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''ledger-{code or 'all'}-{stamp}.{fmt}"
@@ -162,10 +176,33 @@ def ledger_template(request):
 
     code = request.user.organization.code if getattr(request.user, "organization", None) else "党支部编码"
     birth = dt.date(1998, 5, 4)
-    example = ["张三", "男", "汉族", birth, make_id_number(birth, "男", random.Random(1)), "大学本科", "专业技术人员", "是",
-               "陕西省韩城市", code, dt.date(2024, 3, 1), dt.date(2024, 3, 20), dt.date(2024, 9, 1), None, None, None,
-               None, None, None, None, None, None]
-    resp = HttpResponse(write_xlsx(LEDGER_HEADER, [example], "发展党员台账"),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    example = [
+        "张三",
+        "男",
+        "汉族",
+        birth,
+        make_id_number(birth, "男", random.Random(1)),
+        "大学本科",
+        "专业技术人员",
+        "是",
+        "陕西省韩城市",
+        code,
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 20),
+        dt.date(2024, 9, 1),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ]
+    resp = HttpResponse(
+        write_xlsx(LEDGER_HEADER, [example], "发展党员台账"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     resp["Content-Disposition"] = "attachment; filename*=UTF-8''ledger_template.xlsx"
     return resp

@@ -75,11 +75,18 @@ class Applicant(models.Model):
     frontline = models.BooleanField(_("生产工作一线"), default=False)
     household_registration = models.CharField(_("户籍所在地"), max_length=200, blank=True)
     household_org = models.ForeignKey(
-        Organization, verbose_name=_("户籍所在地党组织"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("两新组织人员须征求户籍所在地党组织意见（R17）"),
+        Organization,
+        verbose_name=_("户籍所在地党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("两新组织人员须征求户籍所在地党组织意见（R17）"),
     )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    branch = models.ForeignKey(Organization, verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="applicants")
+    branch = models.ForeignKey(
+        Organization, verbose_name=_("所在党支部"), on_delete=models.PROTECT, related_name="applicants"
+    )
     is_league_member = models.BooleanField(_("共青团员"), default=False)
     is_cadre_relative = models.BooleanField(_("村组干部近亲属"), default=False)
 
@@ -101,7 +108,9 @@ class Applicant(models.Model):
     admitted_branch = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     admitted_sector = models.CharField(_("审批时所在领域"), max_length=20, choices=Sector.choices, blank=True)
     admitted_age = models.PositiveSmallIntegerField(_("审批时年龄"), null=True, blank=True)
-    member = models.OneToOneField(PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant")
+    member = models.OneToOneField(
+        PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
+    )
     terminal_reason = models.TextField(_("终止原因"), blank=True)
     terminal_on = models.DateField(_("终止日期"), null=True, blank=True)
     training_hours_carried = models.DecimalField(_("转入前培训学时"), max_digits=6, decimal_places=1, default=0)
@@ -122,16 +131,23 @@ class Applicant(models.Model):
             models.Index(fields=["admitted_on", "admitted_sector"], name="applicant_admitted"),
             models.Index(fields=["status", "probation_end"], name="applicant_probation"),
             # Reserve counts and pipeline tabs (compliance reserve, stale scan): active people by step.
-            models.Index(fields=["branch", "current_step"], condition=models.Q(status="active"),
-                         name="applicant_active_step"),
+            models.Index(
+                fields=["branch", "current_step"], condition=models.Q(status="active"), name="applicant_active_step"
+            ),
             # Last admission per branch (stale scan) from the index alone.
-            models.Index(fields=["admitted_branch", "admitted_on"], condition=models.Q(admitted_on__isnull=False),
-                         name="applicant_branch_admitted"),
+            models.Index(
+                fields=["admitted_branch", "admitted_on"],
+                condition=models.Q(admitted_on__isnull=False),
+                name="applicant_branch_admitted",
+            ),
             # The year's admissions (compliance, dashboard, trend) read from the index alone on
             # PostgreSQL (covering; other databases get a plain partial index).
-            models.Index(fields=["admitted_on"], include=["admitted_branch", "admitted_sector", "admitted_age",
-                                                          "education", "gender", "frontline"],
-                         condition=models.Q(admitted_on__isnull=False), name="applicant_admitted_cover"),
+            models.Index(
+                fields=["admitted_on"],
+                include=["admitted_branch", "admitted_sector", "admitted_age", "education", "gender", "frontline"],
+                condition=models.Q(admitted_on__isnull=False),
+                name="applicant_admitted_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,8 +214,12 @@ class StepRecord(models.Model):
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="steps")
     step = models.PositiveSmallIntegerField(_("步骤"))
     date = models.DateField(_("日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+")
-    acting_org = models.ForeignKey(Organization, verbose_name=_("办理组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acting_org = models.ForeignKey(
+        Organization, verbose_name=_("办理组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     responsible = models.CharField(_("责任人"), max_length=100, blank=True)
     outcome = models.CharField(_("结果"), max_length=50, blank=True)
     notes = models.TextField(_("备注"), blank=True)

@@ -44,7 +44,10 @@ from .models import (
 
 # --- stages as ranges of the last completed step ---------------------------------------------------
 STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {
-    s.number: (min(st.number for st in STEPS if st.stage == s.number), max(st.number for st in STEPS if st.stage == s.number))
+    s.number: (
+        min(st.number for st in STEPS if st.stage == s.number),
+        max(st.number for st in STEPS if st.stage == s.number),
+    )
     for s in STAGES
 }
 STAGE_STEP_RANGES[1] = (0, STAGE_STEP_RANGES[1][1])  # created without an application yet → stage 1
@@ -150,15 +153,22 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
     n = a.current_step
 
     def add(kind: str, rule: str, step: int, due: dt.date, message: str) -> None:
-        items.append(DueItem(applicant=a, kind=kind, rule=rule, step=step, due=due, days=(due - today).days, message=message))
+        items.append(
+            DueItem(applicant=a, kind=kind, rule=rule, step=step, due=due, days=(due - today).days, message=message)
+        )
 
     p = _params(ruleset, "R2", today)
     if p is not None and n == 1 and a.applied_on:
         months = int(p.get("months", 1))
         due = add_months(a.applied_on, months)
         days = (due - today).days
-        add(DueKind.TALK, "R2", 2, due,
-            f"{a.applied_on:%Y-%m-%d}递交入党申请书，应在{months}个月内（{due:%Y-%m-%d}前）派人谈话，{_remaining(days)}")
+        add(
+            DueKind.TALK,
+            "R2",
+            2,
+            due,
+            f"{a.applied_on:%Y-%m-%d}递交入党申请书，应在{months}个月内（{due:%Y-%m-%d}前）派人谈话，{_remaining(days)}",
+        )
 
     p = _params(ruleset, "R5", today)
     if p is not None and (3 <= n <= 6 or 17 <= n <= 22):
@@ -170,10 +180,18 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
             due = add_months(since, months)
             days = (due - today).days
             who = "入党积极分子" if n <= 6 else "预备党员"
-            basis = f"上次考察 {last:%Y-%m-%d}" if last and last >= baseline else (
-                f"{baseline:%Y-%m-%d}确定为积极分子" if n <= 6 else f"{baseline:%Y-%m-%d}支部大会接收")
-            add(DueKind.ASSESSMENT, "R5", 6 if n <= 6 else 21, due,
-                f"{who}每半年考察一次（{basis}），下次考察应在 {due:%Y-%m-%d} 前完成，{_remaining(days)}")
+            basis = (
+                f"上次考察 {last:%Y-%m-%d}"
+                if last and last >= baseline
+                else (f"{baseline:%Y-%m-%d}确定为积极分子" if n <= 6 else f"{baseline:%Y-%m-%d}支部大会接收")
+            )
+            add(
+                DueKind.ASSESSMENT,
+                "R5",
+                6 if n <= 6 else 21,
+                due,
+                f"{who}每半年考察一次（{basis}），下次考察应在 {due:%Y-%m-%d} 前完成，{_remaining(days)}",
+            )
 
     p = _params(ruleset, "R9", today)
     if p is not None and n in (10, 11):
@@ -182,9 +200,14 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
         total_hours = Decimal(a.training_hours_carried or 0) + Decimal(getattr(a, "training_hours_sum", 0) or 0)
         exception = (getattr(a, "training_exception", None) or "").strip()
         if total_days < min_days and total_hours < min_hours and not exception:
-            add(DueKind.TRAINING, "R9", 11 if n == 10 else 12, today,
+            add(
+                DueKind.TRAINING,
+                "R9",
+                11 if n == 10 else 12,
+                today,
                 f"集中培训累计 {total_days:g} 天 / {total_hours:g} 学时，支部委员会审查（第12步）前须达到"
-                f"{min_days:g}天或{min_hours:g}学时，还差 {max(Decimal(0), min_hours - total_hours):g} 学时")
+                f"{min_days:g}天或{min_hours:g}学时，还差 {max(Decimal(0), min_hours - total_hours):g} 学时",
+            )
 
     if 15 <= n <= 22 and a.probation_end:
         due = a.probation_end
@@ -219,8 +242,13 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
         years = int(p.get("years", 1))
         due = add_years(a.activist_on, years)
         if due <= today:
-            add(DueKind.CANDIDATE_READY, "R6", 7, due,
-                f"{a.activist_on:%Y-%m-%d}确定为入党积极分子，已满{years}年（{due:%Y-%m-%d}），可按程序确定为发展对象")
+            add(
+                DueKind.CANDIDATE_READY,
+                "R6",
+                7,
+                due,
+                f"{a.activist_on:%Y-%m-%d}确定为入党积极分子，已满{years}年（{due:%Y-%m-%d}），可按程序确定为发展对象",
+            )
     return items
 
 
@@ -239,8 +267,11 @@ def _due_prefilter(today: dt.date, ruleset: RuleSet) -> Q:
     assessed = Q(current_step__gte=3, current_step__lte=6) | Q(current_step__gte=17, current_step__lte=22)
     return (
         Q(current_step=1, applied_on__lte=today + days(lead[DueKind.TALK]) - talk_min)
-        | assessed & (Q(last_assessment_on__isnull=True)
-                      | Q(last_assessment_on__lte=today + days(lead[DueKind.ASSESSMENT]) - assess_min))
+        | assessed
+        & (
+            Q(last_assessment_on__isnull=True)
+            | Q(last_assessment_on__lte=today + days(lead[DueKind.ASSESSMENT]) - assess_min)
+        )
         | Q(current_step__in=[10, 11])
         | Q(current_step__gte=15, current_step__lte=22, probation_end__lte=today + days(lead[DueKind.PROBATION]))
         | Q(current_step__in=[15, 16], branch_meeting_on__lte=today + days(lead[DueKind.APPROVAL]) - approval_min)
@@ -261,7 +292,11 @@ def applicant_list_due(*, user, today: dt.date) -> list[DueItem]:
     committee approval (R12) from 30 days before the 3-month limit; one year as activist reached (R6).
     """
     ruleset = RuleSet.load()
-    qs = with_due_facts(visible_to(user, Applicant).active()).filter(_due_prefilter(today, ruleset)).select_related("branch")
+    qs = (
+        with_due_facts(visible_to(user, Applicant).active())
+        .filter(_due_prefilter(today, ruleset))
+        .select_related("branch")
+    )
     items = [i for a in qs for i in due_items_for(a, today=today, ruleset=ruleset) if _in_window(i)]
     items.sort(key=lambda i: (i.informational, i.days, DueKind.ORDER.index(i.kind), i.applicant.name))
     return items
@@ -334,12 +369,34 @@ def attach_next_due(applicants, *, today: dt.date, ruleset: RuleSet | None = Non
 # --- the 25-step timeline --------------------------------------------------------------------------------
 # Violations naming these fields are about the form's input, not about the applicant's state: they do
 # not make a step "blocked" before anything was typed.
-INPUT_FIELDS = {"talker", "recommendation", "contacts", "introducers", "conclusion", "verdict", "expected_voters",
-                "attending_voters", "yes_votes", "no_votes", "abstentions", "decision", "extension_months", "reason",
-                "days", "hours", "exception_reason", "group", "special_reason"}
+INPUT_FIELDS = {
+    "talker",
+    "recommendation",
+    "contacts",
+    "introducers",
+    "conclusion",
+    "verdict",
+    "expected_voters",
+    "attending_voters",
+    "yes_votes",
+    "no_votes",
+    "abstentions",
+    "decision",
+    "extension_months",
+    "reason",
+    "days",
+    "hours",
+    "exception_reason",
+    "group",
+    "special_reason",
+}
 # Placeholder input that passes form-level validation so the rule engine judges the state alone.
-PROBE_DATA: dict[int, dict] = {2: {"talker": "—"}, 16: {"talker": "—"}, 3: {"recommendation": "党员推荐"},
-                               23: {"decision": "按期转正"}}
+PROBE_DATA: dict[int, dict] = {
+    2: {"talker": "—"},
+    16: {"talker": "—"},
+    3: {"recommendation": "党员推荐"},
+    23: {"decision": "按期转正"},
+}
 
 
 @dataclass
@@ -354,12 +411,20 @@ class TimelineStep:
 
     @property
     def css(self) -> str:
-        return {"done": "done", "next": "next", "due": "next", "overdue": "overdue", "blocked": "blocked"}.get(self.state, "")
+        return {"done": "done", "next": "next", "due": "next", "overdue": "overdue", "blocked": "blocked"}.get(
+            self.state, ""
+        )
 
     @property
     def state_label(self) -> str:
-        return {"done": "已完成", "next": "下一步", "due": "待办", "overdue": "已超期", "blocked": "暂不能办理",
-                "future": "未开始"}.get(self.state, "")
+        return {
+            "done": "已完成",
+            "next": "下一步",
+            "due": "待办",
+            "overdue": "已超期",
+            "blocked": "暂不能办理",
+            "future": "未开始",
+        }.get(self.state, "")
 
 
 @dataclass
@@ -397,8 +462,14 @@ def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:
     blocked: list[Violation] = []
     if next_number:
         try:
-            verdict = applicant_check_step(applicant=annotated, step=next_number, date=today,
-                                           data=PROBE_DATA.get(next_number, {}), today=today, ruleset=ruleset)
+            verdict = applicant_check_step(
+                applicant=annotated,
+                step=next_number,
+                date=today,
+                data=PROBE_DATA.get(next_number, {}),
+                today=today,
+                ruleset=ruleset,
+            )
             blocked = [v for v in verdict.errors if v.field not in INPUT_FIELDS]
         except DomainError as exc:  # the probe itself refused: show it rather than hide it
             blocked = [v for v in exc.violations if v.field not in INPUT_FIELDS]
@@ -503,7 +574,11 @@ def applicant_archive(*, applicant: Applicant) -> Archive:
     any other files uploaded for that step. Two queries."""
     records = {r.step: r for r in applicant.steps.select_related("actor")}
     by_step: dict[int, list[Material]] = {}
-    for m in Material.objects.filter(applicant=applicant).select_related("uploaded_by").order_by("step", "kind", "uploaded_at"):
+    for m in (
+        Material.objects.filter(applicant=applicant)
+        .select_related("uploaded_by")
+        .order_by("step", "kind", "uploaded_at")
+    ):
         by_step.setdefault(m.step, []).append(m)
     steps = []
     for step in STEPS:

@@ -34,8 +34,20 @@ from .models import (
 )
 
 APPLICANT_FIELDS = [
-    "name", "gender", "ethnicity", "birth_date", "id_number", "education", "occupation", "frontline",
-    "household_registration", "household_org", "phone", "branch", "is_league_member", "is_cadre_relative",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "education",
+    "occupation",
+    "frontline",
+    "household_registration",
+    "household_org",
+    "phone",
+    "branch",
+    "is_league_member",
+    "is_cadre_relative",
 ]
 
 
@@ -62,10 +74,22 @@ def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _log(applicant: Applicant, kind: str, message: str, actor=None, step: int | None = None,
-         violations: list[Violation] | None = None) -> Event:
-    return Event.objects.create(applicant=applicant, kind=kind, message=message, actor=actor, step=step,
-                                rules=[v.as_dict() for v in violations or []])
+def _log(
+    applicant: Applicant,
+    kind: str,
+    message: str,
+    actor=None,
+    step: int | None = None,
+    violations: list[Violation] | None = None,
+) -> Event:
+    return Event.objects.create(
+        applicant=applicant,
+        kind=kind,
+        message=message,
+        actor=actor,
+        step=step,
+        rules=[v.as_dict() for v in violations or []],
+    )
 
 
 # --- applicant identity -----------------------------------------------------------------------------
@@ -82,8 +106,9 @@ def validate_identity(*, id_number: str, birth_date: dt.date | None, gender: str
 
 
 @transaction.atomic
-def applicant_create(*, actor, branch: Organization, applied_on: dt.date | None = None, today: dt.date | None = None,
-                     **fields: Any) -> Applicant:
+def applicant_create(
+    *, actor, branch: Organization, applied_on: dt.date | None = None, today: dt.date | None = None, **fields: Any
+) -> Applicant:
     """Create an applicant (入党申请人). With ``applied_on`` the application (step 1) is recorded too,
     so R1 (age) is judged at once."""
     if not branch.is_branch:
@@ -91,7 +116,8 @@ def applicant_create(*, actor, branch: Organization, applied_on: dt.date | None 
     if actor is not None and not actor.can_see(branch):
         raise PermissionDenied("该党支部不在您的管辖范围内")
     id_number, birth, gender = validate_identity(
-        id_number=fields.get("id_number", ""), birth_date=fields.get("birth_date"), gender=fields.get("gender"))
+        id_number=fields.get("id_number", ""), birth_date=fields.get("birth_date"), gender=fields.get("gender")
+    )
     fields.update(id_number=id_number, birth_date=birth, gender=gender)
     unknown = set(fields) - set(APPLICANT_FIELDS)
     if unknown:
@@ -100,7 +126,9 @@ def applicant_create(*, actor, branch: Organization, applied_on: dt.date | None 
         raise DomainError.single("INPUT", f"公民身份号码 {id_number} 已建档，不能重复建档", field="公民身份号码")
     try:
         with transaction.atomic():
-            applicant = Applicant.objects.create(branch=branch, created_by=actor, **{k: v for k, v in fields.items() if k != "branch"})
+            applicant = Applicant.objects.create(
+                branch=branch, created_by=actor, **{k: v for k, v in fields.items() if k != "branch"}
+            )
     except IntegrityError as exc:  # a concurrent create of the same person
         raise DomainError.single("INPUT", f"公民身份号码 {id_number} 已建档", field="公民身份号码") from exc
     _log(applicant, Event.Kind.CREATED, f"建档：{applicant.name}，{branch.name}", actor)
@@ -118,7 +146,9 @@ def applicant_update(*, applicant: Applicant, actor, **fields: Any) -> Applicant
     if "id_number" in fields or "birth_date" in fields or "gender" in fields:
         idn, birth, gender = validate_identity(
             id_number=fields.get("id_number", applicant.id_number),
-            birth_date=fields.get("birth_date", applicant.birth_date), gender=fields.get("gender", applicant.gender))
+            birth_date=fields.get("birth_date", applicant.birth_date),
+            gender=fields.get("gender", applicant.gender),
+        )
         fields.update(id_number=idn, birth_date=birth, gender=gender)
         if Applicant.objects.filter(id_number=idn).exclude(pk=applicant.pk).exists():
             raise DomainError.single("INPUT", f"公民身份号码 {idn} 已被他人使用", field="公民身份号码")
@@ -221,15 +251,22 @@ def clean_step_data(applicant: Applicant, step: Step, data: dict) -> tuple[dict,
         start = data.get("start")
         stored["start"] = start.isoformat() if isinstance(start, dt.date) else ""
     if n in (15, 23):
-        for key, label in [("expected_voters", "应到会有表决权人数"), ("attending_voters", "实到会有表决权人数"),
-                           ("yes_votes", "赞成票数"), ("no_votes", "反对票数"), ("abstentions", "弃权票数")]:
+        for key, label in [
+            ("expected_voters", "应到会有表决权人数"),
+            ("attending_voters", "实到会有表决权人数"),
+            ("yes_votes", "赞成票数"),
+            ("no_votes", "反对票数"),
+            ("abstentions", "弃权票数"),
+        ]:
             stored[key] = _as_int(data, key, label, errors)
     if n == 15:
         stored["leaving_unit_soon"] = bool(data.get("leaving_unit_soon"))
     if n == 23:
         decision = data.get("decision") or "按期转正"
         if decision not in {"按期转正", "延长预备期", "取消预备党员资格"}:
-            errors.append(Violation("INPUT", "转正讨论结果应为：按期转正 / 延长预备期 / 取消预备党员资格", field="decision"))
+            errors.append(
+                Violation("INPUT", "转正讨论结果应为：按期转正 / 延长预备期 / 取消预备党员资格", field="decision")
+            )
         stored["decision"] = decision
         stored["extension_months"] = _as_int(data, "extension_months", "延长月数", errors)
         stored["reason"] = (data.get("reason") or "").strip()
@@ -245,18 +282,36 @@ def clean_step_data(applicant: Applicant, step: Step, data: dict) -> tuple[dict,
 
 
 # --- the one service that records a step -------------------------------------------------------------
-def applicant_check_step(*, applicant: Applicant, step: int, date: dt.date, data: dict | None = None,
-                         actor=None, today: dt.date | None = None, ruleset: RuleSet | None = None) -> Verdict:
+def applicant_check_step(
+    *,
+    applicant: Applicant,
+    step: int,
+    date: dt.date,
+    data: dict | None = None,
+    actor=None,
+    today: dt.date | None = None,
+    ruleset: RuleSet | None = None,
+) -> Verdict:
     """Judge a step attempt without writing anything (for previews and the timeline's 'blocked' state)."""
     step_obj = get_step(step)
     rules_data, _ = clean_step_data(applicant, step_obj, data or {})
-    return evaluate(Context(applicant=applicant, point=step, date=date, data=rules_data,
-                            today=_today(today), actor=actor), ruleset)
+    return evaluate(
+        Context(applicant=applicant, point=step, date=date, data=rules_data, today=_today(today), actor=actor), ruleset
+    )
 
 
-def applicant_record_step(*, applicant: Applicant, step: int, date: dt.date, actor, data: dict | None = None,
-                          notes: str = "", today: dt.date | None = None, ruleset: RuleSet | None = None,
-                          log_refusal: bool = True) -> StepRecord | None:
+def applicant_record_step(
+    *,
+    applicant: Applicant,
+    step: int,
+    date: dt.date,
+    actor,
+    data: dict | None = None,
+    notes: str = "",
+    today: dt.date | None = None,
+    ruleset: RuleSet | None = None,
+    log_refusal: bool = True,
+) -> StepRecord | None:
     """Record one step. Raises DomainError (nothing written, the refusal logged as an event) when a
     hard rule fails; warnings are stored on the record and shown. Returns None only for a step-23
     extension, which keeps the applicant waiting for the next conversion meeting."""
@@ -270,8 +325,9 @@ def applicant_record_step(*, applicant: Applicant, step: int, date: dt.date, act
         if locked.status != ApplicantStatus.ACTIVE:
             raise DomainError.single("STATE", f"{locked.name}的状态为“{locked.get_status_display()}”，不能继续办理")
         rules_data, stored = clean_step_data(locked, step_obj, data or {})
-        verdict = evaluate(Context(applicant=locked, point=step, date=date, data=rules_data,
-                                   today=_today(today), actor=actor), ruleset)
+        verdict = evaluate(
+            Context(applicant=locked, point=step, date=date, data=rules_data, today=_today(today), actor=actor), ruleset
+        )
         if verdict.errors:
             refusal = DomainError(verdict.errors)
         else:
@@ -284,8 +340,9 @@ def applicant_record_step(*, applicant: Applicant, step: int, date: dt.date, act
     return record
 
 
-def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict, stored: dict, notes: str,
-                verdict: Verdict) -> StepRecord | None:
+def _apply_step(
+    a: Applicant, step: Step, date: dt.date, actor, rules_data: dict, stored: dict, notes: str, verdict: Verdict
+) -> StepRecord | None:
     n = step.number
     warnings = [v.as_dict() for v in verdict.warnings]
     update = ["current_step", "last_step_on", "updated_at"]
@@ -295,15 +352,36 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
         a.probation_end = add_months(old_end, months)
         a.probation_extended = True
         a.save(update_fields=["probation_end", "probation_extended", "updated_at"])
-        ProbationChange.objects.create(applicant=a, meeting_on=date, months=months, old_end=old_end,
-                                       new_end=a.probation_end, reason=stored["reason"], actor=actor)
-        _log(a, Event.Kind.PROBATION, f"支部大会决定延长预备期 {months} 个月，至 {a.probation_end:%Y-%m-%d}：{stored['reason']}",
-             actor, n, verdict.warnings)
+        ProbationChange.objects.create(
+            applicant=a,
+            meeting_on=date,
+            months=months,
+            old_end=old_end,
+            new_end=a.probation_end,
+            reason=stored["reason"],
+            actor=actor,
+        )
+        _log(
+            a,
+            Event.Kind.PROBATION,
+            f"支部大会决定延长预备期 {months} 个月，至 {a.probation_end:%Y-%m-%d}：{stored['reason']}",
+            actor,
+            n,
+            verdict.warnings,
+        )
         return None
     record = StepRecord.objects.create(
-        applicant=a, step=n, date=date, actor=actor, acting_org=getattr(actor, "organization", None),
-        responsible=stored.get("talker") or (str(actor) if actor else ""), outcome=stored.get("decision") or stored.get("verdict") or "完成",
-        notes=notes, data=stored, warnings=warnings)
+        applicant=a,
+        step=n,
+        date=date,
+        actor=actor,
+        acting_org=getattr(actor, "organization", None),
+        responsible=stored.get("talker") or (str(actor) if actor else ""),
+        outcome=stored.get("decision") or stored.get("verdict") or "完成",
+        notes=notes,
+        data=stored,
+        warnings=warnings,
+    )
     a.current_step, a.last_step_on = n, date
     if n == 1:
         a.applied_on = date
@@ -317,8 +395,12 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
     elif n in (5, 9):
         role = PersonRole.CONTACT if n == 5 else PersonRole.INTRODUCER
         key = "contacts" if n == 5 else "introducers"
-        ApplicantPerson.objects.bulk_create([
-            ApplicantPerson(applicant=a, member=m, role=role, assigned_on=date, step_record=record) for m in rules_data[key]])
+        ApplicantPerson.objects.bulk_create(
+            [
+                ApplicantPerson(applicant=a, member=m, role=role, assigned_on=date, step_record=record)
+                for m in rules_data[key]
+            ]
+        )
     elif n == 7:
         a.candidate_on = date
         update.append("candidate_on")
@@ -326,8 +408,15 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
         days, hours = Decimal(stored["days"]), Decimal(stored["hours"])
         if days or hours:
             start = dt.date.fromisoformat(stored["start"]) if stored.get("start") else date
-            Training.objects.create(applicant=a, name=stored.get("name") or "发展对象集中培训", start=start, end=date,
-                                    days=days, hours=hours, actor=actor)
+            Training.objects.create(
+                applicant=a,
+                name=stored.get("name") or "发展对象集中培训",
+                start=start,
+                end=date,
+                days=days,
+                hours=hours,
+                actor=actor,
+            )
     elif n == 15:
         a.branch_meeting_on = date
         a.probation_end = add_years(date, 1)  # R13
@@ -337,8 +426,13 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
         a.admitted_on, a.admitted_branch, a.admitted_sector = date, branch, branch.sector
         a.admitted_age = age_on(a.birth_date, date)
         member = PartyMember.objects.create(
-            name=a.name, id_number=a.id_number, gender=a.gender, branch=branch,
-            status=MemberStatus.PROBATIONARY, joined_on=a.branch_meeting_on)
+            name=a.name,
+            id_number=a.id_number,
+            gender=a.gender,
+            branch=branch,
+            status=MemberStatus.PROBATIONARY,
+            joined_on=a.branch_meeting_on,
+        )
         a.member = member
         update += ["admitted_on", "admitted_branch", "admitted_sector", "admitted_age", "member"]
     elif n == 23:
@@ -353,7 +447,9 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
         a.converted_on = date
         update.append("converted_on")
         if a.member_id:  # R15: 党龄 from the probation end date
-            PartyMember.objects.filter(pk=a.member_id).update(status=MemberStatus.FULL, full_member_since=a.probation_end)
+            PartyMember.objects.filter(pk=a.member_id).update(
+                status=MemberStatus.FULL, full_member_since=a.probation_end
+            )
     elif n == LAST_STEP:
         a.status = ApplicantStatus.MEMBER
         update.append("status")
@@ -368,8 +464,9 @@ def _apply_step(a: Applicant, step: Step, date: dt.date, actor, rules_data: dict
 
 # --- other acts -------------------------------------------------------------------------------------
 @transaction.atomic
-def applicant_add_assessment(*, applicant: Applicant, date: dt.date, result: str, notes: str = "", actor,
-                             today: dt.date | None = None) -> Assessment:
+def applicant_add_assessment(
+    *, applicant: Applicant, date: dt.date, result: str, notes: str = "", actor, today: dt.date | None = None
+) -> Assessment:
     a = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _check_scope(actor, a)
     if not a.is_active or a.current_step < 3:
@@ -384,8 +481,9 @@ def applicant_add_assessment(*, applicant: Applicant, date: dt.date, result: str
 
 
 @transaction.atomic
-def applicant_add_training(*, applicant: Applicant, start: dt.date, end: dt.date, days, hours, name: str = "",
-                           actor) -> Training:
+def applicant_add_training(
+    *, applicant: Applicant, start: dt.date, end: dt.date, days, hours, name: str = "", actor
+) -> Training:
     a = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _check_scope(actor, a)
     errors: list[Violation] = []
@@ -427,8 +525,15 @@ def applicant_terminate(*, applicant: Applicant, outcome: str, reason: str, date
 
 
 @transaction.atomic
-def applicant_transfer(*, applicant: Applicant, date: dt.date, actor, to_branch: Organization | None = None,
-                       to_outside: str = "", reason: str = "") -> Applicant:
+def applicant_transfer(
+    *,
+    applicant: Applicant,
+    date: dt.date,
+    actor,
+    to_branch: Organization | None = None,
+    to_outside: str = "",
+    reason: str = "",
+) -> Applicant:
     """转出/转入. Within the system the person keeps every step record, activist time and training
     hours (细则 12); to an outside organization the record is closed as 已转出."""
     a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
@@ -444,8 +549,15 @@ def applicant_transfer(*, applicant: Applicant, date: dt.date, actor, to_branch:
             raise DomainError.single("INPUT", "转入党支部与当前党支部相同", field="to_branch")
     from .models import Transfer
 
-    Transfer.objects.create(applicant=a, from_branch=a.branch, to_branch=to_branch, to_outside=to_outside.strip(),
-                            date=date, reason=reason, actor=actor)
+    Transfer.objects.create(
+        applicant=a,
+        from_branch=a.branch,
+        to_branch=to_branch,
+        to_outside=to_outside.strip(),
+        date=date,
+        reason=reason,
+        actor=actor,
+    )
     old = a.branch
     if to_branch is not None:
         a.branch = to_branch
@@ -453,9 +565,18 @@ def applicant_transfer(*, applicant: Applicant, date: dt.date, actor, to_branch:
         a.save(update_fields=["branch", "updated_at"])
         if a.member_id:
             PartyMember.objects.filter(pk=a.member_id).update(branch=to_branch)
-        _log(a, Event.Kind.TRANSFER, f"由{old.name}转入{to_branch.name}（{date:%Y-%m-%d}），已有培养考察时间和培训学时接续计算", actor)
+        _log(
+            a,
+            Event.Kind.TRANSFER,
+            f"由{old.name}转入{to_branch.name}（{date:%Y-%m-%d}），已有培养考察时间和培训学时接续计算",
+            actor,
+        )
     else:
-        a.status, a.terminal_on, a.terminal_reason = ApplicantStatus.TRANSFERRED_OUT, date, f"转往{to_outside}：{reason}"
+        a.status, a.terminal_on, a.terminal_reason = (
+            ApplicantStatus.TRANSFERRED_OUT,
+            date,
+            f"转往{to_outside}：{reason}",
+        )
         a._history_user = actor
         a.save(update_fields=["status", "terminal_on", "terminal_reason", "updated_at"])
         _log(a, Event.Kind.TRANSFER, f"转出至{to_outside}（{date:%Y-%m-%d}）", actor)
@@ -472,7 +593,14 @@ def material_upload(*, applicant: Applicant, step: int, kind: str, file, actor) 
     allowed = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx", ".ofd")
     if not file.name.lower().endswith(allowed):
         raise DomainError.single("INPUT", f"只支持以下格式：{' '.join(allowed)}", field="file")
-    m = Material.objects.create(applicant=a, step=step, kind=kind.strip() or "其他材料", file=file,
-                                original_name=file.name[:255], size=file.size, uploaded_by=actor)
+    m = Material.objects.create(
+        applicant=a,
+        step=step,
+        kind=kind.strip() or "其他材料",
+        file=file,
+        original_name=file.name[:255],
+        size=file.size,
+        uploaded_by=actor,
+    )
     _log(a, Event.Kind.MATERIAL, f"上传第{step}步材料“{m.kind}”：{m.original_name}", actor, step)
     return m

@@ -76,13 +76,35 @@ def _require_write(user) -> None:
 
 
 def _applicant_or_404(request, pk: int) -> Applicant:
-    return get_visible_or_404(request.user, Applicant.objects.select_related("branch", "household_org", "created_by"), pk=pk)
+    return get_visible_or_404(
+        request.user, Applicant.objects.select_related("branch", "household_org", "created_by"), pk=pk
+    )
 
 
 # --- list ------------------------------------------------------------------------------------------------
-LIST_HEADER = ["姓名", "性别", "出生日期", "年龄", "公民身份号码", "民族", "学历", "职业/工作岗位", "所在党支部", "状态",
-               "已完成步骤", "下一步", "递交申请日期", "确定积极分子日期", "确定发展对象日期", "接收支部大会日期",
-               "上级党委审批日期", "预备期满日期", "提醒", "到期日期", "联系电话"]
+LIST_HEADER = [
+    "姓名",
+    "性别",
+    "出生日期",
+    "年龄",
+    "公民身份号码",
+    "民族",
+    "学历",
+    "职业/工作岗位",
+    "所在党支部",
+    "状态",
+    "已完成步骤",
+    "下一步",
+    "递交申请日期",
+    "确定积极分子日期",
+    "确定发展对象日期",
+    "接收支部大会日期",
+    "上级党委审批日期",
+    "预备期满日期",
+    "提醒",
+    "到期日期",
+    "联系电话",
+]
 
 
 @login_required
@@ -100,8 +122,11 @@ def applicant_list(request):
     if request.GET.get("export") == "xlsx":
         rows = list(qs)
         selectors.attach_next_due(rows, today=today)
-        return _attachment(write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
-                           f"发展党员台账_{today:%Y%m%d}.xlsx", XLSX)
+        return _attachment(
+            write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
+            f"发展党员台账_{today:%Y%m%d}.xlsx",
+            XLSX,
+        )
 
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     selectors.attach_next_due(page.object_list, today=today)
@@ -112,30 +137,76 @@ def applicant_list(request):
     # since become a full member or left: say so, with a link, rather than only "nobody".
     elsewhere = None
     if not page.object_list and filters.get("q") and filters.get("status"):
-        n = selectors.applicant_list(user=request.user, filters={k: v for k, v in filters.items() if k != "status"}).count()
+        n = selectors.applicant_list(
+            user=request.user, filters={k: v for k, v in filters.items() if k != "status"}
+        ).count()
         if n:
-            elsewhere = {"count": n, "query": urlencode({**{k: v for k, v in data.items() if k not in {"page", "status"}},
-                                                          "status": ""})}
+            elsewhere = {
+                "count": n,
+                "query": urlencode({**{k: v for k, v in data.items() if k not in {"page", "status"}}, "status": ""}),
+            }
     base = {k: v for k, v in data.items() if k not in {"stage", "page", "export"} and v}
-    tabs = [{"number": None, "label": "全部", "count": counts[0], "active": not filters.get("stage"),
-             "query": urlencode(base)}]
+    tabs = [
+        {
+            "number": None,
+            "label": "全部",
+            "count": counts[0],
+            "active": not filters.get("stage"),
+            "query": urlencode(base),
+        }
+    ]
     for s in STAGES:
-        tabs.append({"number": s.number, "label": s.name, "count": counts[s.number],
-                     "active": filters.get("stage") == s.number, "query": urlencode({**base, "stage": s.number})})
+        tabs.append(
+            {
+                "number": s.number,
+                "label": s.name,
+                "count": counts[s.number],
+                "active": filters.get("stage") == s.number,
+                "query": urlencode({**base, "stage": s.number}),
+            }
+        )
     export_query = urlencode({**{k: v for k, v in data.items() if k != "page"}, "export": "xlsx"})
-    return render(request, "applicants/list.html", {
-        "form": form, "page": page, "tabs": tabs, "export_query": export_query, "today": today, "elsewhere": elsewhere,
-        "can_write": _can_write(request.user),
-    })
+    return render(
+        request,
+        "applicants/list.html",
+        {
+            "form": form,
+            "page": page,
+            "tabs": tabs,
+            "export_query": export_query,
+            "today": today,
+            "elsewhere": elsewhere,
+            "can_write": _can_write(request.user),
+        },
+    )
 
 
 def _export_row(a: Applicant, today) -> list:
     nxt = a.next_step
     due = getattr(a, "next_due", None)
-    return [a.name, a.gender, a.birth_date, age_on(a.birth_date, today), a.id_number, a.ethnicity, a.education,
-            a.occupation, a.branch.name, a.status_label, a.current_step, str(nxt) if nxt else "", a.applied_on,
-            a.activist_on, a.candidate_on, a.branch_meeting_on, a.admitted_on, a.probation_end,
-            due.message if due else "", due.due if due else None, a.phone]
+    return [
+        a.name,
+        a.gender,
+        a.birth_date,
+        age_on(a.birth_date, today),
+        a.id_number,
+        a.ethnicity,
+        a.education,
+        a.occupation,
+        a.branch.name,
+        a.status_label,
+        a.current_step,
+        str(nxt) if nxt else "",
+        a.applied_on,
+        a.activist_on,
+        a.candidate_on,
+        a.branch_meeting_on,
+        a.admitted_on,
+        a.probation_end,
+        due.message if due else "",
+        due.due if due else None,
+        a.phone,
+    ]
 
 
 # --- add / edit ------------------------------------------------------------------------------------------
@@ -145,13 +216,17 @@ def applicant_create_view(request):
     form = ApplicantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            applicant = applicant_create(actor=request.user, applied_on=form.cleaned_data.get("applied_on"),
-                                         **form.service_fields())
+            applicant = applicant_create(
+                actor=request.user, applied_on=form.cleaned_data.get("applied_on"), **form.service_fields()
+            )
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
-            messages.success(request, f"已建档：{applicant.name}"
-                             + (f"，已登记第1步“递交入党申请书”（{applicant.applied_on:%Y-%m-%d}）" if applicant.applied_on else ""))
+            messages.success(
+                request,
+                f"已建档：{applicant.name}"
+                + (f"，已登记第1步“递交入党申请书”（{applicant.applied_on:%Y-%m-%d}）" if applicant.applied_on else ""),
+            )
             return redirect("applicants:detail", pk=applicant.pk)
     return render(request, "applicants/form.html", {"form": form, "title": "新增入党申请人"})
 
@@ -169,7 +244,9 @@ def applicant_update_view(request, pk: int):
         else:
             messages.success(request, f"已保存{applicant.name}的信息")
             return redirect("applicants:detail", pk=applicant.pk)
-    return render(request, "applicants/form.html", {"form": form, "title": f"编辑：{applicant.name}", "applicant": applicant})
+    return render(
+        request, "applicants/form.html", {"form": form, "title": f"编辑：{applicant.name}", "applicant": applicant}
+    )
 
 
 @login_required
@@ -216,15 +293,24 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         forms.setdefault("transfer_form", TransferForm(initial=today_initial(), user=user, applicant=applicant))
     people = selectors.applicant_people(applicant=applicant)
     return {
-        "applicant": applicant, "today": today, "age": age_on(applicant.birth_date, today),
-        "timeline": timeline, "next": nxt, "waiting": waiting, "step_form": step_form if can_write else None,
-        "can_write": can_write, "can_write_role": _can_write(user), "open_panel": open_panel,
+        "applicant": applicant,
+        "today": today,
+        "age": age_on(applicant.birth_date, today),
+        "timeline": timeline,
+        "next": nxt,
+        "waiting": waiting,
+        "step_form": step_form if can_write else None,
+        "can_write": can_write,
+        "can_write_role": _can_write(user),
+        "open_panel": open_panel,
         "contacts": [p for p in people if p.role == "contact"],
         "introducers": [p for p in people if p.role == "introducer"],
         "assessments": list(applicant.assessments.select_related("actor").order_by("-date")),
         "trainings": list(applicant.trainings.order_by("-start")),
         "probation_changes": list(applicant.probation_changes.order_by("-created_at")),
-        "transfers": list(applicant.transfers.select_related("from_branch", "to_branch", "actor").order_by("-date", "-pk")),
+        "transfers": list(
+            applicant.transfers.select_related("from_branch", "to_branch", "actor").order_by("-date", "-pk")
+        ),
         "events": selectors.applicant_events(applicant=applicant)[:200],
         "panels": applicant_panels(),
         **forms,
@@ -242,6 +328,7 @@ def post_else_person_page(view):
     """For the person page's forms. A refused form is shown again at its POST address; reloading,
     bookmarking or going back to it then asks with GET, which is sent to the person's page instead
     of a blank 405."""
+
     @wraps(view)
     def wrapper(request, pk: int, *args, **kwargs):
         if request.method in ("GET", "HEAD"):
@@ -249,6 +336,7 @@ def post_else_person_page(view):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         return view(request, pk, *args, **kwargs)
+
     return wrapper
 
 
@@ -270,9 +358,15 @@ def record_step(request, pk: int, step: int):
     form = build_step_form(step, applicant, request.POST)
     if form.is_valid():
         try:
-            record = applicant_record_step(applicant=applicant, step=step, date=form.cleaned_data["date"],
-                                           actor=request.user, data=form.service_data(), notes=form.cleaned_data["notes"],
-                                           today=timezone.localdate())
+            record = applicant_record_step(
+                applicant=applicant,
+                step=step,
+                date=form.cleaned_data["date"],
+                actor=request.user,
+                data=form.service_data(),
+                notes=form.cleaned_data["notes"],
+                today=timezone.localdate(),
+            )
         except DomainError as exc:
             add_domain_errors(form, exc)
             _refused(request, f"第{step_obj.number}步“{step_obj.name}”", exc)
@@ -289,8 +383,11 @@ def record_step(request, pk: int, step: int):
                     if archive.missing:
                         shown = "、".join(f"第{s.number}步{kind}" for s, kind in archive.missing[:5])
                         more = f"等 {len(archive.missing)} 项" if len(archive.missing) > 5 else ""
-                        messages.warning(request, f"提示 档案材料尚未齐全（{archive.present_count}/{archive.expected_count}）："
-                                                  f"缺{shown}{more}，请在“档案”中补齐上传")
+                        messages.warning(
+                            request,
+                            f"提示 档案材料尚未齐全（{archive.present_count}/{archive.expected_count}）："
+                            f"缺{shown}{more}，请在“档案”中补齐上传",
+                        )
             return redirect("applicants:detail", pk=applicant.pk)
     return render(request, "applicants/detail.html", _detail_context(request, applicant, step_form=form))
 
@@ -311,44 +408,90 @@ def _other_act(request, pk: int, form_class, panel: str, act, success: str, **fo
         else:
             messages.success(request, success)
             return redirect("applicants:detail", pk=applicant.pk)
-    return render(request, "applicants/detail.html",
-                  _detail_context(request, applicant, open_panel=panel, **{f"{panel}_form": form}))
+    return render(
+        request,
+        "applicants/detail.html",
+        _detail_context(request, applicant, open_panel=panel, **{f"{panel}_form": form}),
+    )
 
 
 @login_required
 @post_else_person_page
 def add_assessment(request, pk: int):
-    return _other_act(request, pk, AssessmentForm, "assessment",
-                      lambda a, d: applicant_add_assessment(applicant=a, date=d["date"], result=d["result"], notes=d["notes"],
-                                                            actor=request.user, today=timezone.localdate()),
-                      "已登记半年考察")
+    return _other_act(
+        request,
+        pk,
+        AssessmentForm,
+        "assessment",
+        lambda a, d: applicant_add_assessment(
+            applicant=a,
+            date=d["date"],
+            result=d["result"],
+            notes=d["notes"],
+            actor=request.user,
+            today=timezone.localdate(),
+        ),
+        "已登记半年考察",
+    )
 
 
 @login_required
 @post_else_person_page
 def add_training(request, pk: int):
-    return _other_act(request, pk, TrainingForm, "training",
-                      lambda a, d: applicant_add_training(applicant=a, start=d["start"], end=d["end"], days=d["days"] or 0,
-                                                          hours=d["hours"] or 0, name=d["name"], actor=request.user),
-                      "已登记培训")
+    return _other_act(
+        request,
+        pk,
+        TrainingForm,
+        "training",
+        lambda a, d: applicant_add_training(
+            applicant=a,
+            start=d["start"],
+            end=d["end"],
+            days=d["days"] or 0,
+            hours=d["hours"] or 0,
+            name=d["name"],
+            actor=request.user,
+        ),
+        "已登记培训",
+    )
 
 
 @login_required
 @post_else_person_page
 def terminate(request, pk: int):
-    return _other_act(request, pk, TerminateForm, "terminate",
-                      lambda a, d: applicant_terminate(applicant=a, outcome=d["outcome"], reason=d["reason"], date=d["date"],
-                                                       actor=request.user),
-                      "已登记终止", applicant=None)
+    return _other_act(
+        request,
+        pk,
+        TerminateForm,
+        "terminate",
+        lambda a, d: applicant_terminate(
+            applicant=a, outcome=d["outcome"], reason=d["reason"], date=d["date"], actor=request.user
+        ),
+        "已登记终止",
+        applicant=None,
+    )
 
 
 @login_required
 @post_else_person_page
 def transfer(request, pk: int):
-    return _other_act(request, pk, TransferForm, "transfer",
-                      lambda a, d: applicant_transfer(applicant=a, date=d["date"], actor=request.user, to_branch=d["to_branch"],
-                                                      to_outside=d["to_outside"], reason=d["reason"]),
-                      "已办理转接", user=request.user, applicant=None)
+    return _other_act(
+        request,
+        pk,
+        TransferForm,
+        "transfer",
+        lambda a, d: applicant_transfer(
+            applicant=a,
+            date=d["date"],
+            actor=request.user,
+            to_branch=d["to_branch"],
+            to_outside=d["to_outside"],
+            reason=d["reason"],
+        ),
+        "已办理转接",
+        user=request.user,
+        applicant=None,
+    )
 
 
 # --- to-do --------------------------------------------------------------------------------------------------
@@ -363,15 +506,24 @@ def todo(request):
     kind = request.GET.get("kind", "")
     shown = [i for i in items if i.kind == kind] if kind in selectors.DueKind.LABELS else items
     if request.GET.get("export") == "xlsx":
-        rows = [[i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
-                for i in shown]
+        rows = [
+            [i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
+            for i in shown
+        ]
         return _attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
     counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
-    return render(request, "applicants/todo.html", {
-        "groups": selectors.group_due_items(shown), "items": items, "kind": kind, "today": today,
-        "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
-        "overdue": sum(1 for i in items if i.overdue),
-    })
+    return render(
+        request,
+        "applicants/todo.html",
+        {
+            "groups": selectors.group_due_items(shown),
+            "items": items,
+            "kind": kind,
+            "today": today,
+            "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
+            "overdue": sum(1 for i in items if i.overdue),
+        },
+    )
 
 
 # --- archive (一人一档) ----------------------------------------------------------------------------------------
@@ -390,11 +542,16 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         if not (step or "").isdigit() and not kind and archive.missing:  # offer the first missing material
             first_step, kind = archive.missing[0]
             step = str(first_step.number)
-        form = MaterialForm(initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step),
-                                     "kind": kind})
-    return {"applicant": applicant, "archive": archive,
-            "form": form if can_write else None, "can_write": can_write,
-            "material_kinds": sorted({k for s in STEPS for k in s.materials})}
+        form = MaterialForm(
+            initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step), "kind": kind}
+        )
+    return {
+        "applicant": applicant,
+        "archive": archive,
+        "form": form if can_write else None,
+        "can_write": can_write,
+        "material_kinds": sorted({k for s in STEPS for k in s.materials}),
+    }
 
 
 @login_required
@@ -405,8 +562,13 @@ def material_upload_view(request, pk: int):
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            m = material_upload(applicant=applicant, step=form.cleaned_data["step"], kind=form.cleaned_data["kind"],
-                                file=form.cleaned_data["file"], actor=request.user)
+            m = material_upload(
+                applicant=applicant,
+                step=form.cleaned_data["step"],
+                kind=form.cleaned_data["kind"],
+                file=form.cleaned_data["file"],
+                actor=request.user,
+            )
         except DomainError as exc:
             add_domain_errors(form, exc)
         else:
@@ -427,7 +589,17 @@ def material_download(request, pk: int, material_id: int):
     return FileResponse(handle, as_attachment=True, filename=material.original_name)
 
 
-ARCHIVE_INDEX_HEADER = ["步骤", "步骤名称", "办理日期", "经办人", "责任人", "结果", "应有材料", "已上传文件", "缺少材料"]
+ARCHIVE_INDEX_HEADER = [
+    "步骤",
+    "步骤名称",
+    "办理日期",
+    "经办人",
+    "责任人",
+    "结果",
+    "应有材料",
+    "已上传文件",
+    "缺少材料",
+]
 
 
 def _step_folder(step) -> str:
@@ -441,8 +613,14 @@ def archive_zip(request, pk: int):
     applicant = _applicant_or_404(request, pk)
     arch = selectors.applicant_archive(applicant=applicant)
     buffer = io.BytesIO()
-    rows, lines = [], [f"{applicant.name} 一人一档（{applicant.branch.name}，公民身份号码 {applicant.id_number}）",
-                       f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}，生成人：{request.user}", ""]
+    rows, lines = (
+        [],
+        [
+            f"{applicant.name} 一人一档（{applicant.branch.name}，公民身份号码 {applicant.id_number}）",
+            f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}，生成人：{request.user}",
+            "",
+        ],
+    )
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         used: set[str] = set()
         for entry in arch.steps:
@@ -464,14 +642,25 @@ def archive_zip(request, pk: int):
                     names.append(name.split("/", 1)[1])
             rec = entry.record
             missing = entry.missing if entry.applicable else []
-            rows.append([entry.step.number, entry.step.name, rec.date if rec else None, str(rec.actor) if rec and rec.actor else "",
-                         rec.responsible if rec else "", rec.outcome if rec else "", "、".join(entry.step.materials),
-                         "、".join(names), "、".join(missing)])
-            lines.append(f"第{entry.step.number:02d}步 {entry.step.name}："
-                         + (f"{rec.date:%Y-%m-%d} {rec.actor or ''}" if rec else "未办理")
-                         + (f"；文件 {len(names)} 个" if names else "")
-                         + (f"；缺少：{'、'.join(missing)}" if missing else ""))
+            rows.append(
+                [
+                    entry.step.number,
+                    entry.step.name,
+                    rec.date if rec else None,
+                    str(rec.actor) if rec and rec.actor else "",
+                    rec.responsible if rec else "",
+                    rec.outcome if rec else "",
+                    "、".join(entry.step.materials),
+                    "、".join(names),
+                    "、".join(missing),
+                ]
+            )
+            lines.append(
+                f"第{entry.step.number:02d}步 {entry.step.name}："
+                + (f"{rec.date:%Y-%m-%d} {rec.actor or ''}" if rec else "未办理")
+                + (f"；文件 {len(names)} 个" if names else "")
+                + (f"；缺少：{'、'.join(missing)}" if missing else "")
+            )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
     return _attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", "application/zip")
-

@@ -26,8 +26,10 @@ def main(username: str, path: str, min_ms: float = 20.0) -> None:
     client.get(path)
     with CaptureQueriesContext(connection) as q:
         status = client.get(path).status_code
-    print(f"{path} as {username}: HTTP {status}, {len(q.captured_queries)} queries, "
-          f"{sum(float(x['time']) for x in q.captured_queries) * 1000:.0f} ms SQL")
+    print(
+        f"{path} as {username}: HTTP {status}, {len(q.captured_queries)} queries, "
+        f"{sum(float(x['time']) for x in q.captured_queries) * 1000:.0f} ms SQL"
+    )
     for x in sorted(q.captured_queries, key=lambda x: -float(x["time"])):
         ms = float(x["time"]) * 1000
         if ms < min_ms:

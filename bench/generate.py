@@ -30,7 +30,7 @@ def read_marker(cursor) -> dict | None:
     comment = cursor.fetchone()[0] or ""
     if not comment.startswith(MARKER_PREFIX):
         return None
-    return json.loads(comment[len(MARKER_PREFIX):])
+    return json.loads(comment[len(MARKER_PREFIX) :])
 
 
 def existing_date(*, orgs: int, people: int, years: int, seed: int):
@@ -41,14 +41,17 @@ def existing_date(*, orgs: int, people: int, years: int, seed: int):
         return None
     with connection.cursor() as c:
         marker = read_marker(_raw(c))
-    if marker and marker.get("complete") and (marker["orgs"], marker["people"], marker["years"], marker["seed"]) == (
-            orgs, people, years, seed):
+    if (
+        marker
+        and marker.get("complete")
+        and (marker["orgs"], marker["people"], marker["years"], marker["seed"]) == (orgs, people, years, seed)
+    ):
         return dt.date.fromisoformat(marker["today"])
     return None
 
 
 def _write_marker(cursor, params: Params, complete: bool) -> None:
-    d = json.loads(params.marker()[len(MARKER_PREFIX):])
+    d = json.loads(params.marker()[len(MARKER_PREFIX) :])
     d["complete"] = complete
     comment = MARKER_PREFIX + json.dumps(d, sort_keys=True)
     cursor.execute("COMMENT ON TABLE recruitment_organization IS %s", [comment])
@@ -78,9 +81,13 @@ def _connect_factory():
     def connect():
         import psycopg2
 
-        kwargs = {"dbname": settings["NAME"], "user": settings.get("USER") or None,
-                  "password": settings.get("PASSWORD") or None, "host": settings.get("HOST") or None,
-                  "port": settings.get("PORT") or None}
+        kwargs = {
+            "dbname": settings["NAME"],
+            "user": settings.get("USER") or None,
+            "password": settings.get("PASSWORD") or None,
+            "host": settings.get("HOST") or None,
+            "port": settings.get("PORT") or None,
+        }
         kwargs.update(settings.get("OPTIONS") or {})
         return psycopg2.connect(**{k: v for k, v in kwargs.items() if v is not None})
 
@@ -105,27 +112,30 @@ def _worker(county_index: int) -> tuple[int, dict[str, int], float]:
     return county_index, counts, time.monotonic() - t0
 
 
-def generate(params: Params, *, jobs: int = 2, force: bool = False, regenerate: bool = False,
-             vacuum: bool = True, log=print) -> dict:
+def generate(
+    params: Params, *, jobs: int = 2, force: bool = False, regenerate: bool = False, vacuum: bool = True, log=print
+) -> dict:
     """Generate the province. Returns {"skipped": bool, "counts": {...}, "seconds": {...}}."""
     global _PROVINCE, _CONNECT
     if connection.vendor != "postgresql":
         raise GenerationRefused(
             "generate_scale 只支持 PostgreSQL（使用 COPY 批量写入）。请设置 DATABASE_URL=postgres://…/dyfz_bench 后再运行；"
-            "SQLite 上请使用 seed_demo 生成演示县。")
+            "SQLite 上请使用 seed_demo 生成演示县。"
+        )
     timings: dict[str, float] = {}
     t_start = time.monotonic()
     with connection.cursor() as c:
         cur = _raw(c)
         marker = read_marker(cur)
-        wanted = json.loads(params.marker()[len(MARKER_PREFIX):])
+        wanted = json.loads(params.marker()[len(MARKER_PREFIX) :])
         if marker and marker.get("complete") and {k: marker.get(k) for k in wanted} == wanted and not regenerate:
             log(f"数据库中已是相同参数生成的省级数据（{params.orgs} 个组织，{params.people} 人），跳过生成")
             return {"skipped": True, "counts": {}, "seconds": {}}
         if marker is None and _has_data(cur) and not force:
             raise GenerationRefused(
                 f"数据库 {connection.settings_dict['NAME']} 中已有数据，且不是 generate_scale 生成的；"
-                "为防止覆盖真实数据，已拒绝执行。确认要清空该库时请加 --force。")
+                "为防止覆盖真实数据，已拒绝执行。确认要清空该库时请加 --force。"
+            )
 
         # A crashed earlier run may have left indexes dropped: put them back before anything else.
         if scale.pending_ddl(cur):
@@ -147,11 +157,16 @@ def generate(params: Params, *, jobs: int = 2, force: bool = False, regenerate: 
         scale.copy_rows(cur, "recruitment_organization", scale.ORG_COLUMNS, province.org_lines)
         scale.copy_rows(cur, "recruitment_user", scale.USER_COLUMNS, province.user_lines)
         scale.copy_rows(cur, "recruitment_partymember", scale.MEMBER_COLUMNS, province.member_lines)
-        counts = {"recruitment_organization": len(province.org_lines), "recruitment_user": len(province.user_lines),
-                  "recruitment_partymember": len(province.member_lines)}
+        counts = {
+            "recruitment_organization": len(province.org_lines),
+            "recruitment_user": len(province.user_lines),
+            "recruitment_partymember": len(province.member_lines),
+        }
         timings["tree"] = time.monotonic() - t0
-        log(f"组织树：{len(province.org_lines)} 个组织，{len(province.counties)} 个县，"
-            f"{len(province.member_lines)} 名党员名册，{timings['tree']:.1f} s")
+        log(
+            f"组织树：{len(province.org_lines)} 个组织，{len(province.counties)} 个县，"
+            f"{len(province.member_lines)} 名党员名册，{timings['tree']:.1f} s"
+        )
 
     t0 = time.monotonic()
     done = 0
@@ -173,12 +188,16 @@ def generate(params: Params, *, jobs: int = 2, force: bool = False, regenerate: 
                 add(county_counts)
                 done += 1
                 if done % max(1, len(province.counties) // 10) == 0 or done == len(province.counties):
-                    log(f"  人员：{done}/{len(province.counties)} 个县，{counts.get('applicants_applicant', 0)} 人，"
-                        f"{time.monotonic() - t0:.0f} s")
+                    log(
+                        f"  人员：{done}/{len(province.counties)} 个县，{counts.get('applicants_applicant', 0)} 人，"
+                        f"{time.monotonic() - t0:.0f} s"
+                    )
         _PROVINCE = None
     timings["people"] = time.monotonic() - t0
-    log(f"人员与记录：{counts.get('applicants_applicant', 0)} 人，{counts.get('applicants_steprecord', 0)} 条步骤记录，"
-        f"{counts.get('applicants_event', 0)} 条事件，{timings['people']:.1f} s")
+    log(
+        f"人员与记录：{counts.get('applicants_applicant', 0)} 人，{counts.get('applicants_steprecord', 0)} 条步骤记录，"
+        f"{counts.get('applicants_event', 0)} 条事件，{timings['people']:.1f} s"
+    )
 
     with connection.cursor() as c:
         cur = _raw(c)

@@ -32,16 +32,28 @@ def write_ledger_file(path: Path, *, rows: int, branch_codes: list[str], today: 
                     break
             given = GIVEN_F if female else GIVEN_M
             row = dict.fromkeys(LEDGER_HEADER, "")
-            row.update({"姓名": rng.choice(SURNAMES) + rng.choice(given) + rng.choice(given), "性别": gender, "民族": "汉族",
-                        "出生日期": birth.isoformat(), "公民身份号码": idn,
-                        "学历": rng.choice(["大学本科", "大学专科", "高中", "研究生"]),
-                        "职业": rng.choice(["工人", "农牧渔民", "专业技术人员", "企业管理人员"]),
-                        "是否生产工作一线": rng.choice(["是", "否"]), "户籍所在地": "陕西省某县某村",
-                        "党组织编码": branch_codes[i % len(branch_codes)]})
+            row.update(
+                {
+                    "姓名": rng.choice(SURNAMES) + rng.choice(given) + rng.choice(given),
+                    "性别": gender,
+                    "民族": "汉族",
+                    "出生日期": birth.isoformat(),
+                    "公民身份号码": idn,
+                    "学历": rng.choice(["大学本科", "大学专科", "高中", "研究生"]),
+                    "职业": rng.choice(["工人", "农牧渔民", "专业技术人员", "企业管理人员"]),
+                    "是否生产工作一线": rng.choice(["是", "否"]),
+                    "户籍所在地": "陕西省某县某村",
+                    "党组织编码": branch_codes[i % len(branch_codes)],
+                }
+            )
             stage = rng.random()
             applied = today - dt.timedelta(days=rng.randint(30, 200) if stage < 0.4 else rng.randint(900, 1500))
             if (applied - birth).days < 18 * 366:
-                applied = birth.replace(year=birth.year + 19) if birth.month != 2 or birth.day != 29 else dt.date(birth.year + 19, 3, 1)
+                applied = (
+                    birth.replace(year=birth.year + 19)
+                    if birth.month != 2 or birth.day != 29
+                    else dt.date(birth.year + 19, 3, 1)
+                )
             row["申请入党日期"] = applied.isoformat()
             if stage >= 0.4:
                 talked = applied + dt.timedelta(days=rng.randint(5, 25))
@@ -53,12 +65,23 @@ def write_ledger_file(path: Path, *, rows: int, branch_codes: list[str], today: 
                     if stage >= 0.9:
                         meeting = candidate + dt.timedelta(days=rng.randint(60, 100))
                         approved = meeting + dt.timedelta(days=rng.randint(20, 60))
-                        row.update({"支部大会日期": meeting.isoformat(), "应到会有表决权人数": "20",
-                                    "实到会有表决权人数": "18", "赞成票数": "17", "上级党委审批日期": approved.isoformat()})
+                        row.update(
+                            {
+                                "支部大会日期": meeting.isoformat(),
+                                "应到会有表决权人数": "20",
+                                "实到会有表决权人数": "18",
+                                "赞成票数": "17",
+                                "上级党委审批日期": approved.isoformat(),
+                            }
+                        )
                         conversion = _add_years(meeting, 1) + dt.timedelta(days=rng.randint(0, 20))
                         if conversion + dt.timedelta(days=40) < today and rng.random() < 0.5:
-                            row.update({"转正支部大会日期": conversion.isoformat(),
-                                        "转正审批日期": (conversion + dt.timedelta(days=30)).isoformat()})
+                            row.update(
+                                {
+                                    "转正支部大会日期": conversion.isoformat(),
+                                    "转正审批日期": (conversion + dt.timedelta(days=30)).isoformat(),
+                                }
+                            )
             # keep every date in the past
             for column in ("谈话日期", "确定积极分子日期", "确定发展对象日期", "支部大会日期", "上级党委审批日期"):
                 if row[column] and dt.date.fromisoformat(row[column]) > today:

@@ -42,7 +42,11 @@ from bench.scale import BENCH_PASSWORD, LOADED_TABLES  # noqa: E402
 from recruitment.models import Organization, OrgLevel, User  # noqa: E402
 
 TARGETS = {
-    "compliance_s": 1.0, "compliance_ratio": 1.5, "stale_s": 2.0, "page_p95_ms": 100.0, "page_floor_share": 0.5,
+    "compliance_s": 1.0,
+    "compliance_ratio": 1.5,
+    "stale_s": 2.0,
+    "page_p95_ms": 100.0,
+    "page_floor_share": 0.5,
     "import_rows_s": 1000.0,
 }
 
@@ -79,15 +83,21 @@ class World:
         self.root = Organization.objects.get(parent=None)
         with connection.cursor() as c:
             # the busiest committee and branch of the year (most new members) — the realistic worst case
-            c.execute("""
+            c.execute(
+                """
                 SELECT substr(b.path, 1, 32), count(*) FROM applicants_applicant a
                 JOIN recruitment_organization b ON b.id = a.admitted_branch_id
-                WHERE a.admitted_on >= %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""", [dt.date(self.year, 1, 1)])
+                WHERE a.admitted_on >= %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""",
+                [dt.date(self.year, 1, 1)],
+            )
             prefix = c.fetchone()[0]
-            c.execute("""
+            c.execute(
+                """
                 SELECT a.branch_id, count(*) FROM applicants_applicant a
                 JOIN recruitment_organization b ON b.id = a.branch_id
-                WHERE a.status = 'active' AND b.path LIKE %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""", [prefix + "%"])
+                WHERE a.status = 'active' AND b.path LIKE %s GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1""",
+                [prefix + "%"],
+            )
             branch_id = c.fetchone()[0]
         self.committee = Organization.objects.get(path=prefix)
         self.branch = Organization.objects.get(pk=branch_id)
@@ -96,12 +106,17 @@ class World:
             "committee": User.objects.get(organization=self.committee, role="committee"),
             "branch": User.objects.get(organization=self.branch, role="branch"),
         }
-        self.applicant_ids = list(Applicant.objects.filter(branch=self.branch).order_by("current_step", "id")
-                                  .values_list("id", flat=True)[:20])
+        self.applicant_ids = list(
+            Applicant.objects.filter(branch=self.branch)
+            .order_by("current_step", "id")
+            .values_list("id", flat=True)[:20]
+        )
 
     def describe(self) -> str:
-        return (f"省：{self.root.name}（{self.root.code}）；党委：{self.committee.name}（{self.committee.code}）；"
-                f"党支部：{self.branch.name}（{self.branch.code}，{len(self.applicant_ids)} 名在册人员用于时间线页面）")
+        return (
+            f"省：{self.root.name}（{self.root.code}）；党委：{self.committee.name}（{self.committee.code}）；"
+            f"党支部：{self.branch.name}（{self.branch.code}，{len(self.applicant_ids)} 名在册人员用于时间线页面）"
+        )
 
 
 # --- 1. compliance report vs the SQL floor ---------------------------------------------------------
@@ -138,19 +153,26 @@ def floor_sql(org: Organization) -> list[str]:
     statements = [s for s in FLOOR_SQL.split(";") if s.strip()]
     if org.spans_everything():
         statements = [
-            statements[0].replace("JOIN recruitment_organization o ON o.id = a.admitted_branch_id", "")
-                         .replace("AND o.path LIKE %(prefix)s", "AND a.admitted_branch_id IS NOT NULL"),
+            statements[0]
+            .replace("JOIN recruitment_organization o ON o.id = a.admitted_branch_id", "")
+            .replace("AND o.path LIKE %(prefix)s", "AND a.admitted_branch_id IS NOT NULL"),
             statements[1].replace("AND b.path LIKE %(prefix)s", ""),
-            statements[2].replace("JOIN recruitment_organization b ON b.id = a.branch_id", "")
-                         .replace("AND b.path LIKE %(prefix)s", ""),
+            statements[2]
+            .replace("JOIN recruitment_organization b ON b.id = a.branch_id", "")
+            .replace("AND b.path LIKE %(prefix)s", ""),
         ]
     return statements
 
 
 def floor_queries(org: Organization, year: int, today: dt.date):
     youth = dt.date(today.year - 36, today.month, min(today.day, 28))
-    args = {"start": dt.date(year, 1, 1), "end": dt.date(year + 1, 1, 1), "prefix": org.path + "%", "year": year,
-            "youth": youth}
+    args = {
+        "start": dt.date(year, 1, 1),
+        "end": dt.date(year + 1, 1, 1),
+        "prefix": org.path + "%",
+        "year": year,
+        "youth": youth,
+    }
     out = []
     with connection.cursor() as c:
         for sql in floor_sql(org):
@@ -166,6 +188,7 @@ def part_compliance(w: World, runs: int) -> dict:
 
     rows = []
     for label, org in (("全省", w.root), (f"一个党委（{w.committee.name}）", w.committee)):
+
         def report(org=org):
             out = io.StringIO()
             call_command("compliance_report", year=w.year, org=org.code, format="json", stdout=out)
@@ -178,10 +201,19 @@ def part_compliance(w: World, runs: int) -> dict:
         t_cmd, _ = timed(report, runs)
         t_sel, _ = timed(lambda org=org: compliance_for_year(org=org, year=w.year), runs)
         t_floor, _ = timed(lambda org=org: floor_queries(org, w.year, w.today), runs)
-        rows.append({"scope": label, "admitted": data["admitted"], "expected": data["expected"],
-                     "command_s": t_cmd, "selector_s": t_sel, "floor_s": t_floor, "ratio": t_cmd / t_floor if t_floor else None,
-                     "queries": count_queries(lambda org=org: compliance_for_year(org=org, year=w.year)),
-                     "same_numbers": same})
+        rows.append(
+            {
+                "scope": label,
+                "admitted": data["admitted"],
+                "expected": data["expected"],
+                "command_s": t_cmd,
+                "selector_s": t_sel,
+                "floor_s": t_floor,
+                "ratio": t_cmd / t_floor if t_floor else None,
+                "queries": count_queries(lambda org=org: compliance_for_year(org=org, year=w.year)),
+                "same_numbers": same,
+            }
+        )
     return {"rows": rows}
 
 
@@ -198,8 +230,13 @@ def part_stale(w: World, runs: int) -> dict:
     data = scan()
     t, _ = timed(scan, runs)
     branches = Organization.objects.filter(level=OrgLevel.BRANCH).count()
-    return {"seconds": t, "queries": count_queries(scan), "branches": branches, "red": len(data["red"]),
-            "watch": len(data["watch"])}
+    return {
+        "seconds": t,
+        "queries": count_queries(scan),
+        "branches": branches,
+        "red": len(data["red"]),
+        "watch": len(data["watch"]),
+    }
 
 
 # --- 3. pages under load (wrk against gunicorn), with /healthz as the floor --------------------------
@@ -209,8 +246,11 @@ def ensure_wrk() -> str:
         return path
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
-    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
     return shutil.which("wrk")
 
 
@@ -222,9 +262,24 @@ class Gunicorn:
         env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(self.workers), "--bind",
-             f"127.0.0.1:{self.port}", "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "config.wsgi",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as r:
@@ -279,13 +334,30 @@ class TooSlow(RuntimeError):
 
 def run_wrk(wrk: str, port: int, user: str, paths: list[str], seconds: int, clients: int, check: bool = True) -> dict:
     session, csrf = http_login(port, user)
-    env = {**os.environ, "BENCH_USER": user, "BENCH_PASSWORD": BENCH_PASSWORD, "BENCH_SESSION": session, "BENCH_CSRF": csrf}
-    cmd = [wrk, "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(ROOT / "bench/wrk_session.lua"),
-           f"http://127.0.0.1:{port}", "--", *paths]
+    env = {
+        **os.environ,
+        "BENCH_USER": user,
+        "BENCH_PASSWORD": BENCH_PASSWORD,
+        "BENCH_SESSION": session,
+        "BENCH_CSRF": csrf,
+    }
+    cmd = [
+        wrk,
+        "-t2",
+        f"-c{clients}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench/wrk_session.lua"),
+        f"http://127.0.0.1:{port}",
+        "--",
+        *paths,
+    ]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60)
     for line in out.stdout.splitlines():
         if line.startswith("WRKJSON "):
-            result = json.loads(line[len("WRKJSON "):])
+            result = json.loads(line[len("WRKJSON ") :])
             if check and result["ok"] == 0 and result["bad"] == 0:
                 raise TooSlow(f"{clients} 个并发连接下 {seconds} s 内没有一个请求完成（wrk 超时 10 s）")
             if check and (result["ok"] == 0 or result["bad"] > 0):
@@ -300,7 +372,12 @@ def page_targets(w: World) -> list[tuple[str, str, list[str], bool]]:
     targets = [
         ("/healthz（裸视图，吞吐下限基准）", u["branch"].username, ["/healthz"], False),
         ("发展对象列表（党支部书记）", u["branch"].username, ["/applicants/"], True),
-        ("个人时间线（党支部书记，轮换本支部人员）", u["branch"].username, [f"/applicants/{i}/" for i in w.applicant_ids], True),
+        (
+            "个人时间线（党支部书记，轮换本支部人员）",
+            u["branch"].username,
+            [f"/applicants/{i}/" for i in w.applicant_ids],
+            True,
+        ),
         ("待办提醒（党支部书记）", u["branch"].username, ["/applicants/todo/"], True),
         ("发展对象列表（党委组织员）", u["committee"].username, ["/applicants/"], False),
         ("待办提醒（党委组织员）", u["committee"].username, ["/applicants/todo/"], False),
@@ -320,21 +397,39 @@ def part_pages(w: World, port: int, seconds: int, runs: int, clients: int, worke
     wrk = ensure_wrk()
     rows = []
     for label, user, paths, branch_page in page_targets(w):
-        row = {"page": label, "user": user, "path": paths[0] if len(paths) == 1 else f"{paths[0]} …（{len(paths)} 个）",
-               "branch_page": branch_page, "p50_ms": None, "p95_ms": None, "rps": None, "requests": 0, "timeouts": 0,
-               "note": ""}
+        row = {
+            "page": label,
+            "user": user,
+            "path": paths[0] if len(paths) == 1 else f"{paths[0]} …（{len(paths)} 个）",
+            "branch_page": branch_page,
+            "p50_ms": None,
+            "p95_ms": None,
+            "rps": None,
+            "requests": 0,
+            "timeouts": 0,
+            "note": "",
+        }
         # A fresh server per page: requests a slow page leaves queued must not leak into the next one.
         with Gunicorn(port, workers):
             try:
-                run_wrk(wrk, port, user, paths, 2, clients, check=False)  # warm-up (imports, plans, caches): not counted
+                run_wrk(
+                    wrk, port, user, paths, 2, clients, check=False
+                )  # warm-up (imports, plans, caches): not counted
                 results = [run_wrk(wrk, port, user, paths, seconds, clients) for _ in range(runs)]
-                row.update(p50_ms=median([r["p50_ms"] for r in results]), p95_ms=median([r["p95_ms"] for r in results]),
-                           rps=median([r["rps"] for r in results]), requests=sum(r["ok"] for r in results),
-                           timeouts=sum(r["errors"] for r in results))
+                row.update(
+                    p50_ms=median([r["p50_ms"] for r in results]),
+                    p95_ms=median([r["p95_ms"] for r in results]),
+                    rps=median([r["rps"] for r in results]),
+                    requests=sum(r["ok"] for r in results),
+                    timeouts=sum(r["errors"] for r in results),
+                )
             except (OSError, subprocess.TimeoutExpired, TooSlow) as exc:  # too slow to answer under this load
                 row["note"] = f"负载下无法在时限内完成：{type(exc).__name__}: {exc}"[:300]
         rows.append(row)
-        print(f"[bench]   {label}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, {row['rps']} req/s {row['note']}", flush=True)
+        print(
+            f"[bench]   {label}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, {row['rps']} req/s {row['note']}",
+            flush=True,
+        )
     floor = rows[0]["rps"]
     for r in rows:
         r["floor_share"] = r["rps"] / floor if floor and r["rps"] is not None else None
@@ -365,8 +460,14 @@ def part_import(w: World, rows_n: int) -> dict:
     _remove_imported(path)
     if bad:
         raise RuntimeError(f"{len(bad)} 行导入失败，例如：{bad[:3]}")
-    return {"rows": rows_n, "seconds": seconds, "rows_s": rows_n / seconds, "dry_run_s": dry_seconds,
-            "imported": report.get("imported"), "branches": len(codes)}
+    return {
+        "rows": rows_n,
+        "seconds": seconds,
+        "rows_s": rows_n / seconds,
+        "dry_run_s": dry_seconds,
+        "imported": report.get("imported"),
+        "branches": len(codes),
+    }
 
 
 def _remove_imported(path: Path) -> None:
@@ -378,10 +479,20 @@ def _remove_imported(path: Path) -> None:
     app_ids = [a for a, _ in applicants]
     member_ids = [m for _, m in applicants if m]
     with connection.cursor() as c:
-        for table in ("applicants_applicantperson", "applicants_training", "applicants_assessment", "applicants_event",
-                      "applicants_steprecord", "applicants_historicalapplicant"):
-            c.execute(f"DELETE FROM {table} WHERE " + ("id" if table.endswith("historicalapplicant") else "applicant_id")
-                      + " = ANY(%s)", [app_ids])
+        for table in (
+            "applicants_applicantperson",
+            "applicants_training",
+            "applicants_assessment",
+            "applicants_event",
+            "applicants_steprecord",
+            "applicants_historicalapplicant",
+        ):
+            c.execute(
+                f"DELETE FROM {table} WHERE "
+                + ("id" if table.endswith("historicalapplicant") else "applicant_id")
+                + " = ANY(%s)",
+                [app_ids],
+            )
         c.execute("DELETE FROM applicants_applicant WHERE id = ANY(%s)", [app_ids])
         c.execute("DELETE FROM recruitment_partymember WHERE id = ANY(%s)", [member_ids])
 
@@ -398,8 +509,14 @@ def part_queries(w: World) -> dict:
             response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"{path} 返回 {response.status_code}")
-        rows.append({"page": label, "path": path, "queries": len(q.captured_queries),
-                     "sql_ms": sum(float(x["time"]) for x in q.captured_queries) * 1000})
+        rows.append(
+            {
+                "page": label,
+                "path": path,
+                "queries": len(q.captured_queries),
+                "sql_ms": sum(float(x["time"]) for x in q.captured_queries) * 1000,
+            }
+        )
     return {"rows": rows}
 
 
@@ -416,7 +533,9 @@ def machine() -> dict:
         pg = c.fetchone()[0]
         c.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = c.fetchone()[0]
-        c.execute("SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size')")
+        c.execute(
+            "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem', 'effective_cache_size')"
+        )
         settings = ", ".join(f"{n}={s}{u or ''}" for n, s, u in c.fetchall())
         counts = {}
         for t in LOADED_TABLES:
@@ -426,9 +545,17 @@ def machine() -> dict:
                 c.execute(f"SELECT count(*) FROM {t}")
                 est = c.fetchone()[0]
             counts[t] = est
-    return {"nproc": os.cpu_count(), "memory": mem, "cpu": platform.processor() or platform.machine(),
-            "load": os.getloadavg(), "postgres": pg, "pg_settings": settings, "db_size": size, "counts": counts,
-            "python": platform.python_version()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory": mem,
+        "cpu": platform.processor() or platform.machine(),
+        "load": os.getloadavg(),
+        "postgres": pg,
+        "pg_settings": settings,
+        "db_size": size,
+        "counts": counts,
+        "python": platform.python_version(),
+    }
 
 
 def fmt(v, digits=3):
@@ -447,12 +574,16 @@ def render(scale: str, started: dt.datetime, m: dict, w: World | None, parts: di
     L = []
     L.append(f"# 基准测试结果（{'省级规模' if scale == 'full' else scale}）\n")
     L.append(f"- 日期：{started:%Y-%m-%d %H:%M}（数据“今天”为 {marker.get('today') if marker else '—'}）")
-    L.append(f"- 机器：{m['nproc']} 核（{m['cpu']}），内存 {m['memory']}，开始时负载 {', '.join(f'{x:.2f}' for x in m['load'])}"
-             "（与其他开发任务共用）")
+    L.append(
+        f"- 机器：{m['nproc']} 核（{m['cpu']}），内存 {m['memory']}，开始时负载 {', '.join(f'{x:.2f}' for x in m['load'])}"
+        "（与其他开发任务共用）"
+    )
     L.append(f"- PostgreSQL {m['postgres']}（{m['pg_settings']}），Python {m['python']}")
     if marker:
-        L.append(f"- 数据：generate_scale --orgs {marker['orgs']} --people {marker['people']} --years {marker['years']} "
-                 f"--seed {marker['seed']}；数据库大小 {m['db_size']}")
+        L.append(
+            f"- 数据：generate_scale --orgs {marker['orgs']} --people {marker['people']} --years {marker['years']} "
+            f"--seed {marker['seed']}；数据库大小 {m['db_size']}"
+        )
     L.append("- 行数（20 万行以上的表为 pg_class 估计值）：" + "，".join(f"{t} {n:,}" for t, n in m["counts"].items()))
     if w:
         L.append(f"- 测量对象：{w.describe()}")
@@ -472,41 +603,63 @@ def render(scale: str, started: dt.datetime, m: dict, w: World | None, parts: di
             L.append("")
 
     def compliance(d):
-        L.append("| 范围 | 新党员 | 预计 | 命令 compliance_report (s) | 选择器 (s) | SQL 下限 (s) | 倍数 | 查询数 | 结果一致 | 目标 |")
+        L.append(
+            "| 范围 | 新党员 | 预计 | 命令 compliance_report (s) | 选择器 (s) | SQL 下限 (s) | 倍数 | 查询数 | 结果一致 | 目标 |"
+        )
         L.append("|---|---|---|---|---|---|---|---|---|---|")
         for r in d["rows"]:
             ok = r["command_s"] < TARGETS["compliance_s"] and (r["ratio"] or 0) <= TARGETS["compliance_ratio"]
-            L.append(f"| {r['scope']} | {r['admitted']} | {r['expected']} | {fmt(r['command_s'])} | {fmt(r['selector_s'])} | "
-                     f"{fmt(r['floor_s'])} | {fmt(r['ratio'], 2)}× | {r['queries']} | {'是' if r['same_numbers'] else '否'} | "
-                     f"{verdict(ok)}（≤1.5× 且 <1 s） |")
-        L.append("\nSQL 下限：与选择器相同过滤条件的三条手写聚合（当年新党员、当年台账预计、后备力量），经同一连接直接执行；全省口径（唯一的根组织）两边都不加子树条件、不连接组织表。")
+            L.append(
+                f"| {r['scope']} | {r['admitted']} | {r['expected']} | {fmt(r['command_s'])} | {fmt(r['selector_s'])} | "
+                f"{fmt(r['floor_s'])} | {fmt(r['ratio'], 2)}× | {r['queries']} | {'是' if r['same_numbers'] else '否'} | "
+                f"{verdict(ok)}（≤1.5× 且 <1 s） |"
+            )
+        L.append(
+            "\nSQL 下限：与选择器相同过滤条件的三条手写聚合（当年新党员、当年台账预计、后备力量），经同一连接直接执行；全省口径（唯一的根组织）两边都不加子树条件、不连接组织表。"
+        )
 
     def stale(d):
         L.append("| 党支部数 | 红色 | 关注 | 用时 (s) | 查询数 | 目标 |")
         L.append("|---|---|---|---|---|---|")
-        L.append(f"| {d['branches']} | {d['red']} | {d['watch']} | {fmt(d['seconds'])} | {d['queries']} | "
-                 f"{verdict(d['seconds'] < TARGETS['stale_s'])}（<2 s） |")
+        L.append(
+            f"| {d['branches']} | {d['red']} | {d['watch']} | {fmt(d['seconds'])} | {d['queries']} | "
+            f"{verdict(d['seconds'] < TARGETS['stale_s'])}（<2 s） |"
+        )
 
     def pages(d):
-        L.append(f"gunicorn {d['workers']} 个 sync worker，wrk {d['clients']} 个并发连接，每轮 {d['seconds']} s × {d['runs']} 轮。\n")
-        L.append("| 页面 | 账号 | 路径 | p50 (ms) | p95 (ms) | 吞吐 (req/s) | 占裸视图吞吐 | 超时 | 目标（党支部页面与看板） |")
+        L.append(
+            f"gunicorn {d['workers']} 个 sync worker，wrk {d['clients']} 个并发连接，每轮 {d['seconds']} s × {d['runs']} 轮。\n"
+        )
+        L.append(
+            "| 页面 | 账号 | 路径 | p50 (ms) | p95 (ms) | 吞吐 (req/s) | 占裸视图吞吐 | 超时 | 目标（党支部页面与看板） |"
+        )
         L.append("|---|---|---|---|---|---|---|---|---|")
         for r in d["rows"]:
             target = "—"
             if r["branch_page"]:
-                target = verdict(r["p95_ms"] is not None and r["p95_ms"] < TARGETS["page_p95_ms"]
-                                 and (r["floor_share"] or 0) >= TARGETS["page_floor_share"] and not r["timeouts"])
+                target = verdict(
+                    r["p95_ms"] is not None
+                    and r["p95_ms"] < TARGETS["page_p95_ms"]
+                    and (r["floor_share"] or 0) >= TARGETS["page_floor_share"]
+                    and not r["timeouts"]
+                )
             share = fmt(r["floor_share"] * 100, 1) + "%" if r["floor_share"] is not None else "—"
-            L.append(f"| {r['page']} | {r['user']} | `{r['path']}` | {fmt(r['p50_ms'], 1)} | {fmt(r['p95_ms'], 1)} | "
-                     f"{fmt(r['rps'], 1)} | {share} | {r['timeouts']} | {target} {r['note']} |")
+            L.append(
+                f"| {r['page']} | {r['user']} | `{r['path']}` | {fmt(r['p50_ms'], 1)} | {fmt(r['p95_ms'], 1)} | "
+                f"{fmt(r['rps'], 1)} | {share} | {r['timeouts']} | {target} {r['note']} |"
+            )
         L.append("\n超时：wrk 10 s 内未得到响应的请求（不计入延迟分位数）。")
 
     def importing(d):
         L.append("| 行数 | 党支部数 | 校验（--dry-run）(s) | 导入 (s) | 行/秒 | 目标 |")
         L.append("|---|---|---|---|---|---|")
-        L.append(f"| {d['rows']} | {d['branches']} | {fmt(d['dry_run_s'])} | {fmt(d['seconds'])} | {fmt(d['rows_s'], 0)} | "
-                 f"{verdict(d['rows_s'] >= TARGETS['import_rows_s'])}（≥1000 行/秒） |")
-        L.append("\n文件为新人员（各阶段均有，日期符合规则），以省委组织部账号导入；测量后删除导入的人员，数据库恢复为生成时的状态。")
+        L.append(
+            f"| {d['rows']} | {d['branches']} | {fmt(d['dry_run_s'])} | {fmt(d['seconds'])} | {fmt(d['rows_s'], 0)} | "
+            f"{verdict(d['rows_s'] >= TARGETS['import_rows_s'])}（≥1000 行/秒） |"
+        )
+        L.append(
+            "\n文件为新人员（各阶段均有，日期符合规则），以省委组织部账号导入；测量后删除导入的人员，数据库恢复为生成时的状态。"
+        )
 
     def queries(d):
         L.append("| 页面 | 路径 | SQL 查询数 | SQL 用时合计 (ms) |")

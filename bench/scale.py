@@ -64,28 +64,56 @@ LEVEL_DEPT, LEVEL_COMMITTEE, LEVEL_WORKING = "组织部门", "党委", "党工�
 LEVEL_GENERAL, LEVEL_BRANCH = "党总支", "党支部"
 SECTOR_SHARES = {SECTOR_RURAL: 0.55, SECTOR_PUBLIC: 0.25, SECTOR_PRIVATE: 0.12, SECTOR_SOCIAL: 0.04, SECTOR_STATE: 0.04}
 
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
-            "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 GIVEN_M = "伟强磊军洋勇杰涛明超刚平辉鹏飞亮建国新民志文博海波斌宇浩凯健俊帆帅旭宁龙林阳晨峰毅鑫磊振东"
 GIVEN_F = "芳娜秀英敏静丽艳娟霞桂玉萍红玲芬燕欣佳琪雪梅琳婷倩颖慧莉丹蕾璐瑶悦怡晓"
-CITY_NAMES = ("西安 宝鸡 咸阳 铜川 渭南 延安 汉中 榆林 安康 商洛 杨凌 韩城 华阴 兴平 彬州 神木 子长 旬阳 "
-              "城固 凤翔 蒲城 富平 大荔 澄城").split()
+CITY_NAMES = (
+    "西安 宝鸡 咸阳 铜川 渭南 延安 汉中 榆林 安康 商洛 杨凌 韩城 华阴 兴平 彬州 神木 子长 旬阳 "
+    "城固 凤翔 蒲城 富平 大荔 澄城"
+).split()
 PLACE_CHARS = "东西南北中上下前后新老大小长高平安宁兴隆丰泰和顺福寿康乐华阳河山川岭峪沟塬坪庄湾桥口"
 TOWN_SUFFIX = ("镇党委", LEVEL_COMMITTEE)
-COMPANY_WORDS = "黄河 秦晋 龙腾 华信 恒达 金穗 永兴 鑫源 宏远 安泰 博远 瑞丰 盛唐 光明 长城 天成 嘉禾 众诚 富民 汇通".split()
+COMPANY_WORDS = (
+    "黄河 秦晋 龙腾 华信 恒达 金穗 永兴 鑫源 宏远 安泰 博远 瑞丰 盛唐 光明 长城 天成 嘉禾 众诚 富民 汇通".split()
+)
 TRADE_WORDS = "科技 建材 农业 食品 物流 商贸 机械 化工 电子 纺织".split()
-SOCIAL_WORDS = "个体私营协会 律师协会 物业服务中心 社会工作服务中心 养老服务中心 注册会计师协会 餐饮行业协会 快递物流协会".split()
+SOCIAL_WORDS = (
+    "个体私营协会 律师协会 物业服务中心 社会工作服务中心 养老服务中心 注册会计师协会 餐饮行业协会 快递物流协会".split()
+)
 OFFICE_WORDS = "县委办 政府办 组织部 宣传部 统战部 政法委 发改局 财政局 人社局 自然资源局 住建局 交通局 水务局 农业农村局 商务局 文旅局 应急局 审计局 市场监管局 统计局 医保局 信访局 民政局 司法局".split()
 SCHOOL_WORDS = "第一中学 第二中学 实验小学 城关中学 职教中心 中心小学 幼儿园 第三中学".split()
 HOSPITAL_WORDS = "人民医院 中医医院 妇幼保健院 疾控中心 中心卫生院".split()
 STATE_WORDS = "城投公司 水务集团 供电公司 交投集团 粮食储备公司 农商银行 公交公司 燃气公司".split()
 
 STEP_NAMES = {
-    1: "递交入党申请书", 2: "党组织派人谈话", 3: "推荐和确定入党积极分子", 4: "上级党委备案", 5: "指定培养联系人",
-    6: "培养教育考察", 7: "确定发展对象", 8: "报上级党委备案", 9: "确定入党介绍人", 10: "进行政治审查",
-    11: "开展集中培训", 12: "支部委员会审查", 13: "上级党委预审", 14: "填写入党志愿书", 15: "支部大会讨论",
-    16: "上级党委派人谈话", 17: "上级党委审批", 18: "再上一级党委组织部门备案", 19: "编入党支部和党小组",
-    20: "入党宣誓", 21: "继续教育考察", 22: "提出转正申请", 23: "支部大会讨论", 24: "上级党委审批", 25: "材料归档",
+    1: "递交入党申请书",
+    2: "党组织派人谈话",
+    3: "推荐和确定入党积极分子",
+    4: "上级党委备案",
+    5: "指定培养联系人",
+    6: "培养教育考察",
+    7: "确定发展对象",
+    8: "报上级党委备案",
+    9: "确定入党介绍人",
+    10: "进行政治审查",
+    11: "开展集中培训",
+    12: "支部委员会审查",
+    13: "上级党委预审",
+    14: "填写入党志愿书",
+    15: "支部大会讨论",
+    16: "上级党委派人谈话",
+    17: "上级党委审批",
+    18: "再上一级党委组织部门备案",
+    19: "编入党支部和党小组",
+    20: "入党宣誓",
+    21: "继续教育考察",
+    22: "提出转正申请",
+    23: "支部大会讨论",
+    24: "上级党委审批",
+    25: "材料归档",
 }
 COMMITTEE_STEPS = {4, 8, 13, 16, 17, 24}
 DEPARTMENT_STEPS = {18}
@@ -142,7 +170,11 @@ def _age_on(birth: dt.date, day: dt.date) -> int:
 def _member_name(member_id: int, seed: int) -> str:
     h = (member_id * 2654435761 + seed * 40503) & 0xFFFFFFFF
     given = GIVEN_M if h & 1 else GIVEN_F
-    return SURNAMES[h % len(SURNAMES)] + given[(h >> 8) % len(given)] + ("" if h & 0x10000 else given[(h >> 17) % len(given)])
+    return (
+        SURNAMES[h % len(SURNAMES)]
+        + given[(h >> 8) % len(given)]
+        + ("" if h & 0x10000 else given[(h >> 17) % len(given)])
+    )
 
 
 def _j(obj) -> str:
@@ -188,7 +220,9 @@ def fill_unknown_columns(connection) -> list[str]:
                 continue
             default = f.get_default()
             if default is None and not f.null:
-                raise ValueError(f"generate_scale 不认识 {table}.{f.column}（NOT NULL 且无默认值），请在 bench/scale.py 中补充")
+                raise ValueError(
+                    f"generate_scale 不认识 {table}.{f.column}（NOT NULL 且无默认值），请在 bench/scale.py 中补充"
+                )
             value = default if f.get_internal_type() == "JSONField" else f.get_db_prep_save(default, connection)
             if f.get_internal_type() == "JSONField":
                 text = _j(value)
@@ -233,9 +267,13 @@ class Province:
 
 
 ORG_COLUMNS = "id, code, name, level, sector, founded_on, is_active, path, depth, parent_id"
-USER_COLUMNS = ("id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, "
-                "is_active, date_joined, role, display_name, organization_id")
-MEMBER_COLUMNS = "id, name, id_number, gender, status, under_probation_watch, joined_on, full_member_since, is_active, branch_id"
+USER_COLUMNS = (
+    "id, password, last_login, is_superuser, username, first_name, last_name, email, is_staff, "
+    "is_active, date_joined, role, display_name, organization_id"
+)
+MEMBER_COLUMNS = (
+    "id, name, id_number, gender, status, under_probation_watch, joined_on, full_member_since, is_active, branch_id"
+)
 
 
 def plan_province(params: Params, password_hash: str) -> Province:
@@ -256,12 +294,18 @@ def plan_province(params: Params, password_hash: str) -> Province:
         oid = next_id[0]
         path = (parent[1] if parent else "") + f"{oid:08x}"
         depth = len(path) // 8 - 1
-        org_lines.append(f"{oid}\t{code}\t{name}\t{level}\t{sector}\t{founded}\tt\t{path}\t{depth}\t{_n(parent[0] if parent else None)}\n")
+        org_lines.append(
+            f"{oid}\t{code}\t{name}\t{level}\t{sector}\t{founded}\tt\t{path}\t{depth}\t{_n(parent[0] if parent else None)}\n"
+        )
         if with_user:
-            person = SURNAMES[oid % len(SURNAMES)] + ("书记" if role == "branch" else "组织员" if role == "committee" else "部长")
+            person = SURNAMES[oid % len(SURNAMES)] + (
+                "书记" if role == "branch" else "组织员" if role == "committee" else "部长"
+            )
             disp = f"{person}（{name}）"[:50]
             display[oid] = disp
-            user_lines.append(f"{oid}\t{password_hash}\t\\N\tf\t{code.lower()}\t\t\t\tf\tt\t{joined}\t{role}\t{disp}\t{oid}\n")
+            user_lines.append(
+                f"{oid}\t{password_hash}\t\\N\tf\t{code.lower()}\t\t\t\tf\tt\t{joined}\t{role}\t{disp}\t{oid}\n"
+            )
         return (oid, path)
 
     def founded(lo=1958, hi=2018):
@@ -281,7 +325,9 @@ def plan_province(params: Params, password_hash: str) -> Province:
             kname = cname + PLACE_CHARS[(k * 7 + c) % len(PLACE_CHARS)] + PLACE_CHARS[(k * 3 + 5) % len(PLACE_CHARS)]
             kcode = f"{ccode}{k + 1:02d}"
             county = add_org(kcode, f"{kname}县委组织部", LEVEL_DEPT, "", city, "1950-01-01", True, "department")
-            plan = CountyPlan(index=county_index, org_id=county[0], name=kname, area=f"61{(c + 1) % 100:02d}{k + 1:02d}")
+            plan = CountyPlan(
+                index=county_index, org_id=county[0], name=kname, area=f"61{(c + 1) % 100:02d}{k + 1:02d}"
+            )
             _plan_county(plan, b, kcode, kname, county, add_org, founded, rng)
             counties.append(plan)
             county_index += 1
@@ -324,13 +370,16 @@ def plan_province(params: Params, password_hash: str) -> Province:
                 birth = dt.date(rng.randint(1955, 1995), rng.randint(1, 12), rng.randint(1, 28))
                 seq = 900 + (mid % 50) * 2 + (1 if gender == "男" else 0)
                 first17 = f"{p.area}{birth:%Y%m%d}{seq % 1000:03d}"
-                joined_on = dt.date(min(params.today.year - 2, birth.year + rng.randint(20, 35)), rng.randint(1, 12), rng.randint(1, 28))
+                joined_on = dt.date(
+                    min(params.today.year - 2, birth.year + rng.randint(20, 35)), rng.randint(1, 12), rng.randint(1, 28)
+                )
                 probationary = j >= 3 and rng.random() < 0.3
                 watched = j >= 3 and not probationary and rng.random() < 0.2
                 member_lines.append(
                     f"{mid}\t{_member_name(mid, params.seed)}\t{first17}{_check_char(first17)}\t{gender}\t"
                     f"{'预备党员' if probationary else '正式党员'}\t{_b(watched)}\t{joined_on.isoformat()}\t"
-                    f"{_n(None if probationary else _add_years(joined_on, 1).isoformat())}\tt\t{bid}\n")
+                    f"{_n(None if probationary else _add_years(joined_on, 1).isoformat())}\tt\t{bid}\n"
+                )
             people = counts[k]
             k += 1
             new_branches.append((bid, sector, committee_id, bname, people, next_app, first_member, n_members))
@@ -344,9 +393,19 @@ def plan_province(params: Params, password_hash: str) -> Province:
         uid = next_id[0]
         extra[username] = uid
         display[uid] = disp
-        user_lines.append(f"{uid}\t{password_hash}\t\\N\tf\t{username}\t\t\t\tf\tt\t{joined}\t{role}\t{disp}\t{root[0]}\n")
-    return Province(params=params, counties=counties, org_lines=org_lines, user_lines=user_lines,
-                    member_lines=member_lines, display=display, registry_members=mid, extra_user_ids=extra)
+        user_lines.append(
+            f"{uid}\t{password_hash}\t\\N\tf\t{username}\t\t\t\tf\tt\t{joined}\t{role}\t{disp}\t{root[0]}\n"
+        )
+    return Province(
+        params=params,
+        counties=counties,
+        org_lines=org_lines,
+        user_lines=user_lines,
+        member_lines=member_lines,
+        display=display,
+        registry_members=mid,
+        extra_user_ids=extra,
+    )
 
 
 def _plan_county(plan: CountyPlan, budget: int, kcode: str, kname: str, county, add_org, founded, rng) -> None:
@@ -354,16 +413,66 @@ def _plan_county(plan: CountyPlan, budget: int, kcode: str, kname: str, county, 
     n_street = max(1, min(4, round(budget / 450)))
     committees = []  # (key, org)
     for t in range(n_town):
-        name = kname[-1] + PLACE_CHARS[(t * 11 + 3) % len(PLACE_CHARS)] + PLACE_CHARS[(t * 5 + 1) % len(PLACE_CHARS)] + "镇党委"
-        committees.append(("town", add_org(f"{kcode}{len(committees) + 1:02d}", name, LEVEL_COMMITTEE, "", county, "1956-07-01", True, "committee")))
+        name = (
+            kname[-1]
+            + PLACE_CHARS[(t * 11 + 3) % len(PLACE_CHARS)]
+            + PLACE_CHARS[(t * 5 + 1) % len(PLACE_CHARS)]
+            + "镇党委"
+        )
+        committees.append(
+            (
+                "town",
+                add_org(
+                    f"{kcode}{len(committees) + 1:02d}",
+                    name,
+                    LEVEL_COMMITTEE,
+                    "",
+                    county,
+                    "1956-07-01",
+                    True,
+                    "committee",
+                ),
+            )
+        )
     for s in range(n_street):
         name = PLACE_CHARS[(s * 13 + 7) % len(PLACE_CHARS)] + PLACE_CHARS[(s * 3 + 2) % len(PLACE_CHARS)] + "街道党工委"
-        committees.append(("street", add_org(f"{kcode}{len(committees) + 1:02d}", name, LEVEL_WORKING, "", county, "1984-07-01", True, "committee")))
-    for key, name, level in [("organs", "县直机关工委", LEVEL_WORKING), ("twonew", "县两新组织党工委", LEVEL_WORKING),
-                             ("sasac", "县国资委党委", LEVEL_COMMITTEE), ("edu", "县教育局党委", LEVEL_COMMITTEE),
-                             ("health", "县卫健局党委", LEVEL_COMMITTEE)]:
-        committees.append((key, add_org(f"{kcode}{len(committees) + 1:02d}", kname + name[1:] if name.startswith("县") else name,
-                                        level, "", county, "1980-07-01", True, "committee")))
+        committees.append(
+            (
+                "street",
+                add_org(
+                    f"{kcode}{len(committees) + 1:02d}",
+                    name,
+                    LEVEL_WORKING,
+                    "",
+                    county,
+                    "1984-07-01",
+                    True,
+                    "committee",
+                ),
+            )
+        )
+    for key, name, level in [
+        ("organs", "县直机关工委", LEVEL_WORKING),
+        ("twonew", "县两新组织党工委", LEVEL_WORKING),
+        ("sasac", "县国资委党委", LEVEL_COMMITTEE),
+        ("edu", "县教育局党委", LEVEL_COMMITTEE),
+        ("health", "县卫健局党委", LEVEL_COMMITTEE),
+    ]:
+        committees.append(
+            (
+                key,
+                add_org(
+                    f"{kcode}{len(committees) + 1:02d}",
+                    kname + name[1:] if name.startswith("县") else name,
+                    level,
+                    "",
+                    county,
+                    "1980-07-01",
+                    True,
+                    "committee",
+                ),
+            )
+        )
     by_key: dict[str, list] = {}
     for key, org in committees:
         by_key.setdefault(key, []).append(org)
@@ -393,7 +502,9 @@ def _plan_county(plan: CountyPlan, budget: int, kcode: str, kname: str, county, 
         counters[committee[0]] = counters.get(committee[0], 0) + 1
         code = f"{kcode}{committee_code[committee[0]]}{counters[committee[0]]:04d}"
         recent = rng.random() < 0.02  # a few young branches (exempt from the 3-year red list)
-        org = add_org(code, name, LEVEL_BRANCH, sector, parent, founded(2024, 2025) if recent else founded(), True, "branch")
+        org = add_org(
+            code, name, LEVEL_BRANCH, sector, parent, founded(2024, 2025) if recent else founded(), True, "branch"
+        )
         plan.branches.append((org[0], sector, committee[0], name))
         if sector == SECTOR_RURAL:
             plan.rural_branch_ids.append(org[0])
@@ -409,29 +520,64 @@ def _plan_county(plan: CountyPlan, budget: int, kcode: str, kname: str, county, 
         r = rng.random()
         keys = ["town"] if r < 0.3 else ["organs"] if r < 0.65 else ["edu"] if r < 0.85 else ["health"]
         c = pick(keys)
-        words = {"town": ("镇机关", "镇站所"), "organs": OFFICE_WORDS, "edu": SCHOOL_WORDS, "health": HOSPITAL_WORDS}[keys[0]]
+        words = {"town": ("镇机关", "镇站所"), "organs": OFFICE_WORDS, "edu": SCHOOL_WORDS, "health": HOSPITAL_WORDS}[
+            keys[0]
+        ]
         add_branch(c, c, SECTOR_PUBLIC, f"{words[i % len(words)]}党支部{'' if i < len(words) else i // len(words) + 1}")
     twonew = by_key["twonew"][0]
     generals = []
     for g in range(general_twonew):
-        generals.append(add_org(f"{kcode}{committee_code[twonew[0]]}Z{g + 1:02d}", f"{kname}第{g + 1}工业园区党总支",
-                                LEVEL_GENERAL, SECTOR_PRIVATE, twonew, founded(1995, 2015), False))
+        generals.append(
+            add_org(
+                f"{kcode}{committee_code[twonew[0]]}Z{g + 1:02d}",
+                f"{kname}第{g + 1}工业园区党总支",
+                LEVEL_GENERAL,
+                SECTOR_PRIVATE,
+                twonew,
+                founded(1995, 2015),
+                False,
+            )
+        )
     for i in range(private):
         if i < twonew_private:
             parent = generals[i % len(generals)] if generals else twonew
             c = twonew
         else:
             c = parent = pick(["street"])
-        add_branch(parent, c, SECTOR_PRIVATE, f"{COMPANY_WORDS[rng.randrange(len(COMPANY_WORDS))]}{TRADE_WORDS[rng.randrange(len(TRADE_WORDS))]}有限公司党支部")
+        add_branch(
+            parent,
+            c,
+            SECTOR_PRIVATE,
+            f"{COMPANY_WORDS[rng.randrange(len(COMPANY_WORDS))]}{TRADE_WORDS[rng.randrange(len(TRADE_WORDS))]}有限公司党支部",
+        )
     for i in range(social):
         c = twonew if rng.random() < 0.6 else pick(["street"])
-        add_branch(c, c, SECTOR_SOCIAL, f"{SOCIAL_WORDS[i % len(SOCIAL_WORDS)]}党支部{'' if i < len(SOCIAL_WORDS) else i // len(SOCIAL_WORDS) + 1}")
+        add_branch(
+            c,
+            c,
+            SECTOR_SOCIAL,
+            f"{SOCIAL_WORDS[i % len(SOCIAL_WORDS)]}党支部{'' if i < len(SOCIAL_WORDS) else i // len(SOCIAL_WORDS) + 1}",
+        )
     sasac = by_key["sasac"][0]
-    state_generals = [add_org(f"{kcode}{committee_code[sasac[0]]}Z{g + 1:02d}", f"县属国有企业第{g + 1}联合党总支",
-                              LEVEL_GENERAL, SECTOR_STATE, sasac, founded(1990, 2010), False) for g in range(general_state)]
+    state_generals = [
+        add_org(
+            f"{kcode}{committee_code[sasac[0]]}Z{g + 1:02d}",
+            f"县属国有企业第{g + 1}联合党总支",
+            LEVEL_GENERAL,
+            SECTOR_STATE,
+            sasac,
+            founded(1990, 2010),
+            False,
+        )
+        for g in range(general_state)
+    ]
     for i in range(state):
-        add_branch(state_generals[i % len(state_generals)], sasac, SECTOR_STATE,
-                   f"{kname}{STATE_WORDS[i % len(STATE_WORDS)]}党支部{'' if i < len(STATE_WORDS) else i // len(STATE_WORDS) + 1}")
+        add_branch(
+            state_generals[i % len(state_generals)],
+            sasac,
+            SECTOR_STATE,
+            f"{kname}{STATE_WORDS[i % len(STATE_WORDS)]}党支部{'' if i < len(STATE_WORDS) else i // len(STATE_WORDS) + 1}",
+        )
 
 
 # --- phase 2: the people of one county ------------------------------------------------------------
@@ -441,8 +587,11 @@ APPLICANT_COLUMNS = (
     "candidate_on, branch_meeting_on, admitted_on, probation_end, probation_extended, conversion_meeting_on, "
     "converted_on, last_step_on, admitted_sector, admitted_age, terminal_reason, terminal_on, "
     "training_hours_carried, training_days_carried, created_at, updated_at, admitted_branch_id, branch_id, "
-    "created_by_id, household_org_id, member_id")
-STEP_COLUMNS = "id, step, date, responsible, outcome, notes, data, warnings, created_at, acting_org_id, actor_id, applicant_id"
+    "created_by_id, household_org_id, member_id"
+)
+STEP_COLUMNS = (
+    "id, step, date, responsible, outcome, notes, data, warnings, created_at, acting_org_id, actor_id, applicant_id"
+)
 EVENT_COLUMNS = "id, kind, step, at, message, rules, actor_id, applicant_id"
 PERSON_COLUMNS = "id, role, assigned_on, applicant_id, member_id, step_record_id"
 ASSESS_COLUMNS = "id, date, result, notes, created_at, actor_id, applicant_id"
@@ -517,6 +666,7 @@ class CountyWriter:
 
         def ri(lo: int, hi: int) -> int:  # randint without its argument checks (hot path)
             return lo + int(rnd() * (hi - lo + 1))
+
         T = self.tables
         today_ord = self.today_ord
         iso = self.iso
@@ -526,8 +676,11 @@ class CountyWriter:
         # --- identity
         female = r.random() < 0.42
         gender = "女" if female else "男"
-        name = SURNAMES[ri(0, len(SURNAMES) - 1)] + (GIVEN_F if female else GIVEN_M)[ri(0, 30)] + (
-            (GIVEN_F if female else GIVEN_M)[ri(0, 30)] if r.random() < 0.7 else "")
+        name = (
+            SURNAMES[ri(0, len(SURNAMES) - 1)]
+            + (GIVEN_F if female else GIVEN_M)[ri(0, 30)]
+            + ((GIVEN_F if female else GIVEN_M)[ri(0, 30)] if r.random() < 0.7 else "")
+        )
         horizon = self.p.years * 365 + 700  # so that approvals (≈2 years after applying) cover every year
         applied = today_ord - ri(0, horizon)
         student = sector == SECTOR_RURAL and r.random() < 0.05
@@ -554,7 +707,9 @@ class CountyWriter:
         two_new = sector in (SECTOR_PRIVATE, SECTOR_SOCIAL)
         rural_ids = self.plan.rural_branch_ids
         household_org = rural_ids[ri(0, len(rural_ids) - 1)] if two_new and rural_ids else None
-        household = f"{self.plan.name}县{PLACE_CHARS[ri(0, len(PLACE_CHARS) - 1)]}{PLACE_CHARS[ri(0, len(PLACE_CHARS) - 1)]}村"
+        household = (
+            f"{self.plan.name}县{PLACE_CHARS[ri(0, len(PLACE_CHARS) - 1)]}{PLACE_CHARS[ri(0, len(PLACE_CHARS) - 1)]}村"
+        )
         phone = f"1{ri(30, 99)}{ri(0, 99999999):08d}"
 
         # --- plan the whole timeline (ordinals), then cut at today
@@ -629,7 +784,9 @@ class CountyWriter:
         st_lines = T["applicants_steprecord"]
         ev_lines = T["applicants_event"]
         ev_k = 0
-        ev_lines.append(f"{aid * EVENT_MULT}\tcreated\t\\N\t{iso(applied)} 09:00:00+08\t建档：{name}，{bname}\t[]\t{branch_user}\t{aid}\n")
+        ev_lines.append(
+            f"{aid * EVENT_MULT}\tcreated\t\\N\t{iso(applied)} 09:00:00+08\t建档：{name}，{bname}\t[]\t{branch_user}\t{aid}\n"
+        )
         ev_k = 1
         last = 0
         members = [first_member + i for i in range(3)]
@@ -651,25 +808,33 @@ class CountyWriter:
             if s == 2 and late_talk:
                 due = _add_months(dt.date.fromordinal(applied), 1)
                 msg = f"R2 细则第七条：应在收到入党申请书后1个月内（{due:%Y-%m-%d}前）派人谈话，已超期 {d[2] - due.toordinal()} 天"
-                warnings = _j([{"rule": "R2", "kind": "warn", "article": "细则第七条", "field": "谈话日期", "message": msg}])
+                warnings = _j(
+                    [{"rule": "R2", "kind": "warn", "article": "细则第七条", "field": "谈话日期", "message": msg}]
+                )
                 warn_msg = "；提示：" + msg
             responsible = talker or disp[actor]
             day = iso(d[s])
-            st_lines.append(f"{aid * STEP_MULT + s - 1}\t{s}\t{day}\t{responsible}\t{outcome}\t\t{data}\t{warnings}\t"
-                            f"{day} 10:00:00+08\t{actor}\t{actor}\t{aid}\n")
-            ev_lines.append(f"{aid * EVENT_MULT + ev_k}\tstep\t{s}\t{day} 10:00:00+08\t完成第{s}步 {STEP_NAMES[s]}（{day}）{warn_msg}\t"
-                            f"{warnings}\t{actor}\t{aid}\n")
+            st_lines.append(
+                f"{aid * STEP_MULT + s - 1}\t{s}\t{day}\t{responsible}\t{outcome}\t\t{data}\t{warnings}\t"
+                f"{day} 10:00:00+08\t{actor}\t{actor}\t{aid}\n"
+            )
+            ev_lines.append(
+                f"{aid * EVENT_MULT + ev_k}\tstep\t{s}\t{day} 10:00:00+08\t完成第{s}步 {STEP_NAMES[s]}（{day}）{warn_msg}\t"
+                f"{warnings}\t{actor}\t{aid}\n"
+            )
             ev_k += 1
             if s in (5, 9):
                 role = "contact" if s == 5 else "introducer"
                 chosen = (members[0], members[1]) if s == 5 else (members[0], members[2])
                 for j, m in enumerate(chosen):
                     T["applicants_applicantperson"].append(
-                        f"{aid * PERSON_MULT + (0 if s == 5 else 2) + j}\t{role}\t{day}\t{aid}\t{m}\t{aid * STEP_MULT + s - 1}\n")
+                        f"{aid * PERSON_MULT + (0 if s == 5 else 2) + j}\t{role}\t{day}\t{aid}\t{m}\t{aid * STEP_MULT + s - 1}\n"
+                    )
             if s == 11:
                 start, days, hours = training
                 T["applicants_training"].append(
-                    f"{aid}\t发展对象集中培训\t{start}\t{day}\t{days}\t{hours}\t{day} 18:00:00+08\t{branch_user}\t{aid}\n")
+                    f"{aid}\t发展对象集中培训\t{start}\t{day}\t{days}\t{hours}\t{day} 18:00:00+08\t{branch_user}\t{aid}\n"
+                )
             last = s
             if extension and s == 22:
                 meeting, months, old_end, new_end = extension
@@ -677,9 +842,12 @@ class CountyWriter:
                     mday = iso(meeting)
                     T["applicants_probationchange"].append(
                         f"{aid}\t{mday}\t{months}\t{old_end.isoformat()}\t{new_end.isoformat()}\t预备期间表现有待进一步考察\t"
-                        f"{mday} 16:00:00+08\t{branch_user}\t{aid}\n")
-                    ev_lines.append(f"{aid * EVENT_MULT + ev_k}\tprobation\t23\t{mday} 16:00:00+08\t支部大会决定延长预备期 {months} 个月，"
-                                    f"至 {new_end:%Y-%m-%d}：预备期间表现有待进一步考察\t[]\t{branch_user}\t{aid}\n")
+                        f"{mday} 16:00:00+08\t{branch_user}\t{aid}\n"
+                    )
+                    ev_lines.append(
+                        f"{aid * EVENT_MULT + ev_k}\tprobation\t23\t{mday} 16:00:00+08\t支部大会决定延长预备期 {months} 个月，"
+                        f"至 {new_end:%Y-%m-%d}：预备期间表现有待进一步考察\t[]\t{branch_user}\t{aid}\n"
+                    )
                     ev_k += 1
                 else:
                     extension = None
@@ -704,8 +872,12 @@ class CountyWriter:
                         break
                     wday = iso(when)
                     result = "好" if r.random() < 0.7 else "较好"
-                    a_lines.append(f"{aid * ASSESS_MULT + a_k}\t{wday}\t{result}\t\t{wday} 11:00:00+08\t{branch_user}\t{aid}\n")
-                    ev_lines.append(f"{aid * EVENT_MULT + ev_k}\tassessment\t\\N\t{wday} 11:00:00+08\t半年考察（{wday}）：{result}\t[]\t{branch_user}\t{aid}\n")
+                    a_lines.append(
+                        f"{aid * ASSESS_MULT + a_k}\t{wday}\t{result}\t\t{wday} 11:00:00+08\t{branch_user}\t{aid}\n"
+                    )
+                    ev_lines.append(
+                        f"{aid * EVENT_MULT + ev_k}\tassessment\t\\N\t{wday} 11:00:00+08\t半年考察（{wday}）：{result}\t[]\t{branch_user}\t{aid}\n"
+                    )
                     ev_k += 1
                     a_k += 1
                     k += 1
@@ -723,7 +895,9 @@ class CountyWriter:
                 verdict = "fail" if (review_fail and t == 2) else "pass"
                 reason = "纪检、公安等部门反馈存在问题，暂缓发展" if verdict == "fail" else "符合条件"
                 wday = iso(when)
-                e_lines.append(f"{aid * DECISION_MULT + t}\t{t}\t{verdict}\t{reason}\t{wday}\t{wday} 15:00:00+08\t{aid}\t{who}\n")
+                e_lines.append(
+                    f"{aid * DECISION_MULT + t}\t{t}\t{verdict}\t{reason}\t{wday}\t{wday} 15:00:00+08\t{aid}\t{who}\n"
+                )
                 written += 1
                 waiting = when
                 if verdict == "fail":
@@ -731,7 +905,8 @@ class CountyWriter:
                     break
                 status, tier = ("passed", 3) if t == 3 else ("in_review", t + 1)
             T["reviews_ledgerentry"].append(
-                f"{aid}\t{year}\t{status}\t{tier}\t{iso(d[11])} 17:00:00+08\t{written}\t{aid}\t{branch_user}\t{iso(waiting)}\t\n")
+                f"{aid}\t{year}\t{status}\t{tier}\t{iso(d[11])} 17:00:00+08\t{written}\t{aid}\t{branch_user}\t{iso(waiting)}\t\n"
+            )
 
         # --- terminal states
         status = "active"
@@ -742,12 +917,18 @@ class CountyWriter:
                 status = "transferred_out"
                 dest = f"{COMPANY_WORDS[ri(0, len(COMPANY_WORDS) - 1)]}外省分公司党支部"
                 terminal_reason = f"转往{dest}：工作调动"
-                T["applicants_transfer"].append(f"{aid}\t{dest}\t{iso(stop_on)}\t工作调动\t{iso(stop_on)} 09:30:00+08\t{branch_user}\t{aid}\t{bid}\t\\N\n")
-                ev_lines.append(f"{aid * EVENT_MULT + ev_k}\ttransfer\t\\N\t{iso(stop_on)} 09:30:00+08\t转出至{dest}（{iso(stop_on)}）\t[]\t{branch_user}\t{aid}\n")
+                T["applicants_transfer"].append(
+                    f"{aid}\t{dest}\t{iso(stop_on)}\t工作调动\t{iso(stop_on)} 09:30:00+08\t{branch_user}\t{aid}\t{bid}\t\\N\n"
+                )
+                ev_lines.append(
+                    f"{aid * EVENT_MULT + ev_k}\ttransfer\t\\N\t{iso(stop_on)} 09:30:00+08\t转出至{dest}（{iso(stop_on)}）\t[]\t{branch_user}\t{aid}\n"
+                )
             else:
                 status = "not_developed"
                 terminal_reason = "党委复审未通过" if stop_kind == "review_failed" else "本人现实表现不符合发展条件"
-                ev_lines.append(f"{aid * EVENT_MULT + ev_k}\tterminal\t\\N\t{iso(stop_on)} 09:30:00+08\t不予发展（{iso(stop_on)}）：{terminal_reason}\t[]\t{branch_user}\t{aid}\n")
+                ev_lines.append(
+                    f"{aid * EVENT_MULT + ev_k}\tterminal\t\\N\t{iso(stop_on)} 09:30:00+08\t不予发展（{iso(stop_on)}）：{terminal_reason}\t[]\t{branch_user}\t{aid}\n"
+                )
             ev_k += 1
         elif cancelled and last == 23:
             status, terminal_reason, terminal_on = "cancelled", "预备期间不履行党员义务", d[23]
@@ -762,22 +943,59 @@ class CountyWriter:
             full = last >= 24
             T["recruitment_partymember"].append(
                 f"{member_id}\t{name}\t{id_number}\t{gender}\t{'正式党员' if full else '预备党员'}\tf\t{iso(d[15])}\t"
-                f"{probation_end.isoformat() if full else chr(92) + 'N'}\t{_b(status != 'cancelled')}\t{bid}\n")
+                f"{probation_end.isoformat() if full else chr(92) + 'N'}\t{_b(status != 'cancelled')}\t{bid}\n"
+            )
 
         def od(s):
             return iso(d[s]) if last >= s else "\\N"
 
         admitted = last >= 17
-        T["applicants_applicant"].append("\t".join((
-            str(aid), name, gender, "汉族", birth.isoformat(), id_number, education, occupation, _b(frontline), household,
-            phone, _b(league), _b(cadre_rel), status, str(last), od(1), od(2), od(3), od(7), od(15), od(17),
-            probation_end.isoformat() if last >= 15 else "\\N", _b(extension is not None and last >= 22), od(23), od(24),
-            iso(d[last]) if last else "\\N", sector if admitted else "",
-            str(_age_on(birth, dt.date.fromordinal(d[17]))) if admitted else "\\N",
-            terminal_reason, iso(terminal_on) if terminal_on else "\\N", "0.0", "0.0",
-            f"{iso(applied)} 09:00:00+08", f"{iso(d[last] if last else applied)} 10:00:00+08",
-            bstr if admitted else "\\N", bstr, bstr, _n(household_org), _n(member_id),
-        )) + "\n")
+        T["applicants_applicant"].append(
+            "\t".join(
+                (
+                    str(aid),
+                    name,
+                    gender,
+                    "汉族",
+                    birth.isoformat(),
+                    id_number,
+                    education,
+                    occupation,
+                    _b(frontline),
+                    household,
+                    phone,
+                    _b(league),
+                    _b(cadre_rel),
+                    status,
+                    str(last),
+                    od(1),
+                    od(2),
+                    od(3),
+                    od(7),
+                    od(15),
+                    od(17),
+                    probation_end.isoformat() if last >= 15 else "\\N",
+                    _b(extension is not None and last >= 22),
+                    od(23),
+                    od(24),
+                    iso(d[last]) if last else "\\N",
+                    sector if admitted else "",
+                    str(_age_on(birth, dt.date.fromordinal(d[17]))) if admitted else "\\N",
+                    terminal_reason,
+                    iso(terminal_on) if terminal_on else "\\N",
+                    "0.0",
+                    "0.0",
+                    f"{iso(applied)} 09:00:00+08",
+                    f"{iso(d[last] if last else applied)} 10:00:00+08",
+                    bstr if admitted else "\\N",
+                    bstr,
+                    bstr,
+                    _n(household_org),
+                    _n(member_id),
+                )
+            )
+            + "\n"
+        )
 
     def step_payload(self, s: int, members, d, ri) -> tuple[str, str, str | None, tuple | None]:
         """(data JSON, outcome, talker, training) — JSON written by hand: this runs ~12 times a person."""
@@ -790,24 +1008,45 @@ class CountyWriter:
             a, b = (members[0], members[1]) if s == 5 else (members[0], members[2])
             key = "contacts" if s == 5 else "introducers"
             seed = self.p.seed
-            return (f'{{"{key}": [{{"id": {a}, "name": "{_member_name(a, seed)}"}}, '
-                    f'{{"id": {b}, "name": "{_member_name(b, seed)}"}}]}}'), "完成", None, None
+            return (
+                (
+                    f'{{"{key}": [{{"id": {a}, "name": "{_member_name(a, seed)}"}}, '
+                    f'{{"id": {b}, "name": "{_member_name(b, seed)}"}}]}}'
+                ),
+                "完成",
+                None,
+                None,
+            )
         if s == 10:
             return JSON_POLITICAL, "合格", None, None
         if s == 11:
             days = ri(3, 5)
             start = self.iso(d[11] - days + 1)
-            return (f'{{"days": "{days}.0", "hours": "{days * 8}.0", "name": "发展对象集中培训", "exception_reason": "", '
-                    f'"start": "{start}"}}'), "完成", None, (start, f"{days}.0", f"{days * 8}.0")
+            return (
+                (
+                    f'{{"days": "{days}.0", "hours": "{days * 8}.0", "name": "发展对象集中培训", "exception_reason": "", '
+                    f'"start": "{start}"}}'
+                ),
+                "完成",
+                None,
+                (start, f"{days}.0", f"{days * 8}.0"),
+            )
         if s in (15, 23):
             expected = ri(8, 40)
             attending = expected - ri(0, expected // 3)
             yes = attending - ri(0, 1)
-            votes = (f'"expected_voters": {expected}, "attending_voters": {attending}, "yes_votes": {yes}, '
-                     f'"no_votes": {attending - yes}, "abstentions": 0')
+            votes = (
+                f'"expected_voters": {expected}, "attending_voters": {attending}, "yes_votes": {yes}, '
+                f'"no_votes": {attending - yes}, "abstentions": 0'
+            )
             if s == 15:
                 return f'{{{votes}, "leaving_unit_soon": false}}', "完成", None, None
-            return f'{{{votes}, "decision": "按期转正", "extension_months": null, "reason": ""}}', "按期转正", None, None
+            return (
+                f'{{{votes}, "decision": "按期转正", "extension_months": null, "reason": ""}}',
+                "按期转正",
+                None,
+                None,
+            )
         if s in (17, 24):
             return JSON_SPECIAL, "完成", None, None
         if s == 19:
@@ -820,8 +1059,18 @@ JSON_RECOMMEND_LEAGUE = _j({"recommendation": "群团组织推优"})
 JSON_POLITICAL = _j({"conclusion": "政治审查合格", "verdict": "合格"})
 JSON_SPECIAL = _j({"special_reason": ""})
 JSON_GROUPS = [_j({"group": f"第{i}党小组"}) for i in range(1, 5)]
-JSON_CANCEL = _j({"expected_voters": 12, "attending_voters": 10, "yes_votes": 8, "no_votes": 2, "abstentions": 0,
-                  "decision": "取消预备党员资格", "extension_months": None, "reason": "预备期间不履行党员义务"})
+JSON_CANCEL = _j(
+    {
+        "expected_voters": 12,
+        "attending_voters": 10,
+        "yes_votes": 8,
+        "no_votes": 2,
+        "abstentions": 0,
+        "decision": "取消预备党员资格",
+        "extension_months": None,
+        "reason": "预备期间不履行党员义务",
+    }
+)
 
 
 COLUMNS = {
@@ -844,8 +1093,14 @@ COLUMNS = {
 # Rows are written in time order within a county, as a live system appends them (otherwise every
 # branch's people would sit together on disk, flattering branch pages and misleading the planner's
 # correlation statistics). Value: index of the date/timestamp field in the COPY line.
-TIME_ORDER = {"applicants_applicant": 15, "applicants_steprecord": 2, "applicants_event": 3,
-              "applicants_assessment": 1, "reviews_reviewdecision": 4, "reviews_ledgerentry": 4}
+TIME_ORDER = {
+    "applicants_applicant": 15,
+    "applicants_steprecord": 2,
+    "applicants_event": 3,
+    "applicants_assessment": 1,
+    "reviews_reviewdecision": 4,
+    "reviews_ledgerentry": 4,
+}
 
 
 def write_county(cursor, province: Province, plan: CountyPlan) -> dict[str, int]:
@@ -868,17 +1123,29 @@ def save_and_drop_ddl(cursor, tables: list[str]) -> int:
     stmts = []
     for t in tables:
         # unique constraints (phase 0), plain indexes (phase 1), foreign keys (phase 2)
-        cursor.execute("""
+        cursor.execute(
+            """
             SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint
-            WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY conname""", [t])
+            WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY conname""",
+            [t],
+        )
         for name, definition, kind in cursor.fetchall():
-            stmts.append((0 if kind == "u" else 2, t, f'ALTER TABLE {t} ADD CONSTRAINT "{name}" {definition}',
-                          f'ALTER TABLE {t} DROP CONSTRAINT "{name}"'))
-        cursor.execute("""
+            stmts.append(
+                (
+                    0 if kind == "u" else 2,
+                    t,
+                    f'ALTER TABLE {t} ADD CONSTRAINT "{name}" {definition}',
+                    f'ALTER TABLE {t} DROP CONSTRAINT "{name}"',
+                )
+            )
+        cursor.execute(
+            """
             SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE i.indrelid = %s::regclass AND NOT i.indisprimary
               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-            ORDER BY c.relname""", [t])
+            ORDER BY c.relname""",
+            [t],
+        )
         for name, definition in cursor.fetchall():
             stmts.append((1, t, definition, f'DROP INDEX "{name}"'))
     for phase, t, create, _ in stmts:
@@ -922,8 +1189,18 @@ def _parallel_ddl(connect: Callable, stmts, jobs: int) -> None:
 
     q: queue.Queue = queue.Queue()
     # biggest tables first so the long builds start early
-    order = {t: i for i, t in enumerate(["applicants_event", "applicants_steprecord", "applicants_applicant",
-                                           "applicants_assessment", "applicants_applicantperson"])}
+    order = {
+        t: i
+        for i, t in enumerate(
+            [
+                "applicants_event",
+                "applicants_steprecord",
+                "applicants_applicant",
+                "applicants_assessment",
+                "applicants_applicantperson",
+            ]
+        )
+    }
     for item in sorted(stmts, key=lambda x: order.get(x[0], 99)):
         q.put(item)
     errors: list[BaseException] = []

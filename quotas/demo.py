@@ -14,8 +14,13 @@ from .models import DEFAULT_SECTOR_RULES, AnnualPlan, RatioRuleSet, Structure
 from .services import allocation_targets, allocation_transfer, allocations_set, plan_set_total, ratio_rules_save
 
 # Weight of a branch when a committee spreads its figure: villages first (3年未发展村清零, 每村两年一名).
-SECTOR_WEIGHT = {Sector.RURAL: 3.0, Sector.PRIVATE: 1.6, Sector.SOCIAL: 1.0, Sector.PUBLIC_INSTITUTION: 1.4,
-                 Sector.STATE_ENTERPRISE: 0.8}
+SECTOR_WEIGHT = {
+    Sector.RURAL: 3.0,
+    Sector.PRIVATE: 1.6,
+    Sector.SOCIAL: 1.0,
+    Sector.PUBLIC_INSTITUTION: 1.4,
+    Sector.STATE_ENTERPRISE: 0.8,
+}
 
 
 def _spread(total: int, weights: dict[int, float]) -> dict[int, int]:
@@ -30,8 +35,12 @@ def _spread(total: int, weights: dict[int, float]) -> dict[int, int]:
 
 def _structure_rules(year: int, this_year: int) -> dict:
     youth = Decimal(60) if year >= this_year - 1 else Decimal(55)
-    return {Structure.YOUTH: (youth, None), Structure.COLLEGE: (Decimal(40), None),
-            Structure.FEMALE: (Decimal(25), None), Structure.FRONTLINE: (Decimal(30), None)}
+    return {
+        Structure.YOUTH: (youth, None),
+        Structure.COLLEGE: (Decimal(40), None),
+        Structure.FEMALE: (Decimal(25), None),
+        Structure.FRONTLINE: (Decimal(30), None),
+    }
 
 
 def seed(*, county, today: dt.date, log=print, **_) -> None:
@@ -42,10 +51,15 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
     rules_made = plans_made = 0
     for year in years:
         if not RatioRuleSet.objects.filter(org=root, year=year).exists():
-            ratio_rules_save(org=root, year=year, actor=dept_user, reserve=(5, 4, 1),
-                             sector={k: (lo, hi) for k, lo, hi in DEFAULT_SECTOR_RULES},
-                             structure=_structure_rules(year, today.year),
-                             notes="依据县委组织部年度发展党员工作要点（演示）")
+            ratio_rules_save(
+                org=root,
+                year=year,
+                actor=dept_user,
+                reserve=(5, 4, 1),
+                sector={k: (lo, hi) for k, lo, hi in DEFAULT_SECTOR_RULES},
+                structure=_structure_rules(year, today.year),
+                notes="依据县委组织部年度发展党员工作要点（演示）",
+            )
             rules_made += 1
         if AnnualPlan.objects.filter(org=root, year=year).exists():
             continue
@@ -54,8 +68,10 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
         plan = plan_set_total(department=root, year=year, total=total, actor=dept_user)
         committees = list(allocation_targets(source=root, plan_org=root))
         branches_of = {c.pk: list(allocation_targets(source=c, plan_org=root)) for c in committees}
-        weights = {c.pk: sum(SECTOR_WEIGHT.get(b.sector, 1.0) for b in branches_of[c.pk]) * rng.uniform(0.85, 1.15)
-                   for c in committees}
+        weights = {
+            c.pk: sum(SECTOR_WEIGHT.get(b.sector, 1.0) for b in branches_of[c.pk]) * rng.uniform(0.85, 1.15)
+            for c in committees
+        }
         reserve = 4 + rng.randint(0, 3)  # 机动指标 kept by the department for 调剂
         to_committees = _spread(total - reserve, weights)
         allocations_set(plan=plan, source=root, amounts=to_committees, actor=dept_user)
@@ -64,12 +80,20 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
             if not branches:
                 continue
             keep = 2 if to_committees[c.pk] > 12 else 0  # committee-held reserve for 调剂
-            bw = {b.pk: SECTOR_WEIGHT.get(b.sector, 1.0) * rng.choice([0.0, 0.6, 1.0, 1.0, 1.4, 2.0]) + 0.01 for b in branches}
+            bw = {
+                b.pk: SECTOR_WEIGHT.get(b.sector, 1.0) * rng.choice([0.0, 0.6, 1.0, 1.0, 1.4, 2.0]) + 0.01
+                for b in branches
+            }
             actor = committee_users.get(c.pk, dept_user)
             allocations_set(plan=plan, source=c, amounts=_spread(to_committees[c.pk] - keep, bw), actor=actor)
         if year >= today.year - 1:
-            _demo_adjustments(plan=plan, committees=committees, branches_of=branches_of, dept_user=dept_user,
-                              committee_users=committee_users)
+            _demo_adjustments(
+                plan=plan,
+                committees=committees,
+                branches_of=branches_of,
+                dept_user=dept_user,
+                committee_users=committee_users,
+            )
         plans_made += 1
     log(f"计划与比例：新建 {rules_made} 个年度比例要求，{plans_made} 个年度计划（{years[0]}–{years[-1]}）")
     from .jobs_demo import seed as seed_jobs  # jobs area (emails, stale scans): its own module
@@ -82,18 +106,36 @@ def _demo_adjustments(*, plan, committees, branches_of, dept_user, committee_use
     by_code = {c.code: c for c in committees}
     office, town, two_new = by_code.get("HC09"), by_code.get("HC01"), by_code.get("HC10")
     if office and town:
-        allocation_transfer(plan=plan, source=plan.org, from_org=office, to_org=town, amount=2, actor=dept_user,
-                            reason="县直机关发展对象储备不足，调剂至城关镇党委用于消除3年未发展党员村")
+        allocation_transfer(
+            plan=plan,
+            source=plan.org,
+            from_org=office,
+            to_org=town,
+            amount=2,
+            actor=dept_user,
+            reason="县直机关发展对象储备不足，调剂至城关镇党委用于消除3年未发展党员村",
+        )
     if two_new:
         current = plan.allocations.get(org=two_new).amount
-        allocations_set(plan=plan, source=plan.org, amounts={two_new.pk: current + 1}, actor=dept_user,
-                        reason="两新组织新增党组织，使用机动指标追加 1 名")
+        allocations_set(
+            plan=plan,
+            source=plan.org,
+            amounts={two_new.pk: current + 1},
+            actor=dept_user,
+            reason="两新组织新增党组织，使用机动指标追加 1 名",
+        )
     if town:
         villages = [b for b in branches_of[town.pk] if b.sector == Sector.RURAL]
         held = dict(plan.allocations.filter(source=town).values_list("org_id", "amount"))
         donors = [v for v in villages if held.get(v.pk, 0) >= 2]
         takers = [v for v in villages if held.get(v.pk, 0) == 0]
         if donors and takers:
-            allocation_transfer(plan=plan, source=town, from_org=donors[0], to_org=takers[0], amount=1,
-                                actor=committee_users.get(town.pk, dept_user),
-                                reason=f"{takers[0].name}近3年未发展党员，从{donors[0].name}调剂 1 名")
+            allocation_transfer(
+                plan=plan,
+                source=town,
+                from_org=donors[0],
+                to_org=takers[0],
+                amount=1,
+                actor=committee_users.get(town.pk, dept_user),
+                reason=f"{takers[0].name}近3年未发展党员，从{donors[0].name}调剂 1 名",
+            )

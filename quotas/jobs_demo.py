@@ -25,8 +25,18 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
     scan = stale_scan_run(as_of=today, source="demo")
     author = county.users.get("dangwei")
     if author and not FollowUp.objects.exists():
-        red = (StaleFlag.objects.filter(scan=scan, level=StaleLevel.RED, org__path__startswith=author.organization.path,
-                                        org__level=OrgLevel.BRANCH).select_related("org").order_by("org__code")[:2])
+        red = (
+            StaleFlag.objects.filter(
+                scan=scan,
+                level=StaleLevel.RED,
+                org__path__startswith=author.organization.path,
+                org__level=OrgLevel.BRANCH,
+            )
+            .select_related("org")
+            .order_by("org__code")[:2]
+        )
         for i, flag in enumerate(red):
-            FollowUp.objects.create(org=flag.org, date=today - dt.timedelta(days=10 - i * 3), note=NOTES[i], author=author)
+            FollowUp.objects.create(
+                org=flag.org, date=today - dt.timedelta(days=10 - i * 3), note=NOTES[i], author=author
+            )
     log(f"预警扫描：红色 {scan.red_count} 个，关注 {scan.watch_count} 个；演示用户邮箱为 <用户名>@demo.local")

@@ -15,8 +15,19 @@ from django.utils.translation import gettext_lazy as _
 from recruitment.models import Organization, ScopedQuerySet
 
 __all__ = [
-    "StaleLevel", "StaleReason", "StaleScan", "StaleFlag", "StaleChange", "FollowUp",
-    "JobKind", "JobStatus", "JobRun", "EmailKind", "EmailStatus", "EmailLog", "Notification",
+    "StaleLevel",
+    "StaleReason",
+    "StaleScan",
+    "StaleFlag",
+    "StaleChange",
+    "FollowUp",
+    "JobKind",
+    "JobStatus",
+    "JobRun",
+    "EmailKind",
+    "EmailStatus",
+    "EmailLog",
+    "Notification",
 ]
 
 
@@ -38,8 +49,14 @@ class StaleScan(models.Model):
     as_of = models.DateField(_("统计日期"), unique=True)
     created_at = models.DateTimeField(_("扫描时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     source = models.CharField(_("来源"), max_length=20, default="task")  # task / command / button
     reserve_min = models.PositiveIntegerField(_("后备力量下限"), default=1)
     branch_count = models.PositiveIntegerField(_("扫描支部数"), default=0)
@@ -61,7 +78,9 @@ class FlagQuerySet(ScopedQuerySet):
 
 class StaleFlag(models.Model):
     scan = models.ForeignKey(StaleScan, on_delete=models.CASCADE, related_name="flags")
-    org = models.ForeignKey(Organization, verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="stale_flags")
+    org = models.ForeignKey(
+        Organization, verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="stale_flags"
+    )
     level = models.CharField(_("预警等级"), max_length=10, choices=StaleLevel.choices)
     reason = models.CharField(_("原因"), max_length=10, choices=StaleReason.choices)
     last_admitted = models.DateField(_("最近一次发展党员（审批）日期"), null=True, blank=True)
@@ -111,7 +130,9 @@ class FollowUp(models.Model):
     org = models.ForeignKey(Organization, verbose_name=_("党支部"), on_delete=models.PROTECT, related_name="follow_ups")
     date = models.DateField(_("跟踪日期"))
     note = models.TextField(_("跟踪指导情况"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FlagQuerySet.as_manager()
@@ -142,8 +163,14 @@ class JobRun(models.Model):
     kind = models.CharField(_("任务"), max_length=20, choices=JobKind.choices)
     period = models.CharField(_("期次"), max_length=20)  # "2026-11" or "2026-11-22"
     status = models.CharField(_("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
@@ -166,8 +193,11 @@ class JobRun(models.Model):
     @property
     def waiting_too_long(self) -> bool:
         """Queued and not picked up for a while: most likely no Celery worker is running."""
-        return (self.status == JobStatus.QUEUED and self.queued_at is not None
-                and timezone.now() - self.queued_at > self.WAITING_HINT_AFTER)
+        return (
+            self.status == JobStatus.QUEUED
+            and self.queued_at is not None
+            and timezone.now() - self.queued_at > self.WAITING_HINT_AFTER
+        )
 
 
 class EmailKind(models.TextChoices):
@@ -187,8 +217,9 @@ class EmailLog(models.Model):
 
     kind = models.CharField(_("类别"), max_length=20, choices=EmailKind.choices)
     period = models.CharField(_("期次"), max_length=80)  # e.g. "compliance:2026-11:HC01"
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.PROTECT,
-                                  related_name="email_logs")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.PROTECT, related_name="email_logs"
+    )
     address = models.EmailField(_("邮箱"))
     subject = models.CharField(_("主题"), max_length=200)
     body_text = models.TextField(_("正文（文本）"))

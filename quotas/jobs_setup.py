@@ -11,8 +11,15 @@ def _unread(user) -> int:
 
 
 def register() -> None:
-    add_nav("jobs:stale_list", "预警组织", "exclamation-triangle",
-            roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR), order=60)
+    add_nav(
+        "jobs:stale_list",
+        "预警组织",
+        "exclamation-triangle",
+        roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR),
+        order=60,
+    )
     add_nav("jobs:jobs", "后台任务", "clock-history", roles=(Role.DEPARTMENT_STAFF,), order=80)
     add_nav("jobs:inbox", "消息", "bell", roles=None, order=90, badge=_unread)
-    add_home_widget("jobs/_home_stale.html", roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR), order=40)
+    add_home_widget(
+        "jobs/_home_stale.html", roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR), order=40
+    )

@@ -54,15 +54,31 @@ class StaleFilterForm(forms.Form):
         committees = visible_to(user, Organization).filter(level__in=OrgLevel.committee_levels()).order_by("code")
         self.fields["committee"].choices = [("", "全部党(工)委"), *[(c.code, c.name) for c in committees]]
         for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "form-check-input" if isinstance(f, forms.BooleanField) else "form-select"
-                                      if isinstance(f, forms.ChoiceField) else "form-control")
+            f.widget.attrs.setdefault(
+                "class",
+                "form-check-input"
+                if isinstance(f, forms.BooleanField)
+                else "form-select"
+                if isinstance(f, forms.ChoiceField)
+                else "form-control",
+            )
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label="跟踪日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}))
-    note = forms.CharField(label="跟踪指导情况", max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3, "class": "form-control",
-                                                        "placeholder": "如：到村调研，已确定2名入党积极分子，指定培养联系人……"}))
+    date = forms.DateField(
+        label="跟踪日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
+    )
+    note = forms.CharField(
+        label="跟踪指导情况",
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "class": "form-control",
+                "placeholder": "如：到村调研，已确定2名入党积极分子，指定培养联系人……",
+            }
+        ),
+    )
 
 
 def _scan_for(request) -> StaleScan | None:
@@ -85,8 +101,9 @@ def stale_list(request):
         flags = base
         if form.is_valid():
             d = form.cleaned_data
-            flags = stale_flag_list(user=request.user, scan=scan, level=d["level"], sector=d["sector"], q=d["q"].strip(),
-                                    new_only=d["new"])
+            flags = stale_flag_list(
+                user=request.user, scan=scan, level=d["level"], sector=d["sector"], q=d["q"].strip(), new_only=d["new"]
+            )
             if d["committee"]:
                 committee = get_visible_or_404(request.user, Organization, code=d["committee"])
                 flags = flags.filter(org__path__startswith=committee.path)
@@ -95,24 +112,58 @@ def stale_list(request):
     page = Paginator(flags if flags is not None else [], 50).get_page(request.GET.get("page"))
     committees = committee_of_paths([f.org for f in page.object_list])
     rows = [{"flag": f, "committee": committees.get(f.org_id)} for f in page.object_list]
-    return render(request, "jobs/stale_list.html", {
-        "scan": scan, "form": form, "page": page, "rows": rows, "summary": summary,
-        "scans": StaleScan.objects.filter(finished_at__isnull=False).order_by("-as_of")[:30],
-        "can_scan": request.user.has_role(Role.DEPARTMENT_STAFF),
-    })
+    return render(
+        request,
+        "jobs/stale_list.html",
+        {
+            "scan": scan,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "summary": summary,
+            "scans": StaleScan.objects.filter(finished_at__isnull=False).order_by("-as_of")[:30],
+            "can_scan": request.user.has_role(Role.DEPARTMENT_STAFF),
+        },
+    )
 
 
 def _export(scan: StaleScan, flags) -> HttpResponse:
     flags = list(flags)
     committees = committee_of_paths([f.org for f in flags])
-    header = ["编码", "党支部", "所属党(工)委", "领域", "成立日期", "预警等级", "原因", "最近发展党员日期",
-              "积极分子和发展对象", "上次扫描", "统计日期"]
+    header = [
+        "编码",
+        "党支部",
+        "所属党(工)委",
+        "领域",
+        "成立日期",
+        "预警等级",
+        "原因",
+        "最近发展党员日期",
+        "积极分子和发展对象",
+        "上次扫描",
+        "统计日期",
+    ]
     labels = {k: str(v) for k, v in StaleLevel.choices}
-    rows = [[f.org.code, f.org.name, getattr(committees.get(f.org_id), "name", ""), f.org.sector, f.org.founded_on,
-             labels[f.level], str(f.get_reason_display()), f.last_admitted or "从未", f.reserve,
-             labels.get(f.previous_level, "未列入"), scan.as_of] for f in flags]
-    resp = HttpResponse(write_xlsx(header, rows, "预警组织"),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rows = [
+        [
+            f.org.code,
+            f.org.name,
+            getattr(committees.get(f.org_id), "name", ""),
+            f.org.sector,
+            f.org.founded_on,
+            labels[f.level],
+            str(f.get_reason_display()),
+            f.last_admitted or "从未",
+            f.reserve,
+            labels.get(f.previous_level, "未列入"),
+            scan.as_of,
+        ]
+        for f in flags
+    ]
+    resp = HttpResponse(
+        write_xlsx(header, rows, "预警组织"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''stale-orgs-{scan.as_of}.xlsx"
     return resp
 
@@ -127,8 +178,9 @@ def stale_org(request, code: str):
         require_roles(request.user, *STAFF_ROLES)
         if form.is_valid():
             try:
-                stale_follow_up_add(org=org, date=form.cleaned_data["date"], note=form.cleaned_data["note"],
-                                    author=request.user)
+                stale_follow_up_add(
+                    org=org, date=form.cleaned_data["date"], note=form.cleaned_data["note"], author=request.user
+                )
             except DomainError as exc:
                 for v in exc.violations:
                     form.add_error(v.field if v.field in form.fields else None, v.message)
@@ -138,10 +190,19 @@ def stale_org(request, code: str):
     history = stale_org_history(org=org)
     latest = stale_latest_scan()
     current = next((f for f in history["flags"] if latest and f.scan_id == latest.pk), None)
-    return render(request, "jobs/stale_org.html", {
-        "org": org, "form": form, "current": current, "latest": latest, "committee": org.upper_committee(),
-        "can_write": request.user.has_role(*STAFF_ROLES), **history,
-    })
+    return render(
+        request,
+        "jobs/stale_org.html",
+        {
+            "org": org,
+            "form": form,
+            "current": current,
+            "latest": latest,
+            "committee": org.upper_committee(),
+            "can_write": request.user.has_role(*STAFF_ROLES),
+            **history,
+        },
+    )
 
 
 @login_required
@@ -153,11 +214,19 @@ def jobs_page(request):
         emails = emails.filter(status=status)
     progress = job_list_with_progress()
     running = any(p.job.status in (JobStatus.QUEUED, JobStatus.RUNNING) or p.waiting for p in progress[:5])
-    return render(request, "jobs/jobs.html", {
-        "progress": progress, "emails": Paginator(emails, 30).get_page(request.GET.get("page")),
-        "status": status, "statuses": EmailStatus.choices, "running": running,
-        "month": f"{timezone.localdate():%Y-%m}", "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "jobs/jobs.html",
+        {
+            "progress": progress,
+            "emails": Paginator(emails, 30).get_page(request.GET.get("page")),
+            "status": status,
+            "statuses": EmailStatus.choices,
+            "running": running,
+            "month": f"{timezone.localdate():%Y-%m}",
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -189,7 +258,9 @@ def job_detail(request, pk: int):
     progress = next((p for p in job_list_with_progress(limit=200) if p.job.pk == job.pk), None)
     emails = job.emails.select_related("recipient").order_by("address")
     finished = job.status in (JobStatus.DONE, JobStatus.FAILED) and not (progress and progress.waiting)
-    return render(request, "jobs/job_detail.html", {"job": job, "progress": progress, "emails": emails, "finished": finished})
+    return render(
+        request, "jobs/job_detail.html", {"job": job, "progress": progress, "emails": emails, "finished": finished}
+    )
 
 
 @login_required
@@ -200,8 +271,15 @@ def inbox(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q))
-    return render(request, "jobs/inbox.html", {"page": Paginator(qs, 20).get_page(request.GET.get("page")), "q": q,
-                                               "unread_only": bool(request.GET.get("unread"))})
+    return render(
+        request,
+        "jobs/inbox.html",
+        {
+            "page": Paginator(qs, 20).get_page(request.GET.get("page")),
+            "q": q,
+            "unread_only": bool(request.GET.get("unread")),
+        },
+    )
 
 
 @login_required
@@ -217,4 +295,3 @@ def inbox_read_all(request):
     n = notification_mark_read(user=request.user)
     messages.success(request, f"已将 {n} 条消息标为已读。")
     return redirect("jobs:inbox")
-

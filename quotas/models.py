@@ -23,7 +23,9 @@ from recruitment.models import Organization, Sector
 
 
 class AnnualPlan(models.Model):
-    org = models.ForeignKey(Organization, verbose_name=_("组织部门"), on_delete=models.PROTECT, related_name="annual_plans")
+    org = models.ForeignKey(
+        Organization, verbose_name=_("组织部门"), on_delete=models.PROTECT, related_name="annual_plans"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     total = models.PositiveIntegerField(_("发展党员计划总数"), default=0)
     notes = models.TextField(_("说明"), blank=True)
@@ -42,7 +44,9 @@ class AnnualPlan(models.Model):
 
 class PlanAllocation(models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="allocations")
-    org = models.ForeignKey(Organization, verbose_name=_("下达对象"), on_delete=models.PROTECT, related_name="plan_allocations")
+    org = models.ForeignKey(
+        Organization, verbose_name=_("下达对象"), on_delete=models.PROTECT, related_name="plan_allocations"
+    )
     source = models.ForeignKey(Organization, verbose_name=_("下达单位"), on_delete=models.PROTECT, related_name="+")
     amount = models.PositiveIntegerField(_("指标数"), default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -69,11 +73,15 @@ class AllocationChange(models.Model):
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="changes")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     org = models.ForeignKey(Organization, verbose_name=_("对象"), on_delete=models.PROTECT, related_name="+")
-    source = models.ForeignKey(Organization, verbose_name=_("下达单位"), null=True, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        Organization, verbose_name=_("下达单位"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     old_amount = models.PositiveIntegerField(_("原指标"), default=0)
     new_amount = models.PositiveIntegerField(_("新指标"), default=0)
     reason = models.TextField(_("原因"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -113,7 +121,9 @@ DEFAULT_SECTOR_RULES: list[tuple[str, Decimal | None, Decimal | None]] = [
 class RatioRuleSet(models.Model):
     """The ratio requirements of one year in one jurisdiction (usually the county department)."""
 
-    org = models.ForeignKey(Organization, verbose_name=_("适用范围"), on_delete=models.PROTECT, related_name="ratio_rule_sets")
+    org = models.ForeignKey(
+        Organization, verbose_name=_("适用范围"), on_delete=models.PROTECT, related_name="ratio_rule_sets"
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     # 入党申请人 : 入党积极分子 : 发展党员 reserve ratio (e.g. 5:4:1).
     reserve_applicants = models.PositiveSmallIntegerField(_("申请人比"), default=5)
@@ -139,10 +149,22 @@ class RatioRule(models.Model):
     rule_set = models.ForeignKey(RatioRuleSet, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(_("类别"), max_length=10, choices=RuleKind.choices)
     key = models.CharField(_("项目"), max_length=20)
-    min_pct = models.DecimalField(_("不低于（%）"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0), MaxValueValidator(100)])
-    max_pct = models.DecimalField(_("不高于（%）"), max_digits=5, decimal_places=2, null=True, blank=True,
-                                  validators=[MinValueValidator(0), MaxValueValidator(100)])
+    min_pct = models.DecimalField(
+        _("不低于（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    max_pct = models.DecimalField(
+        _("不高于（%）"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     class Meta:
         verbose_name = _("比例规则")

@@ -71,10 +71,12 @@ def site_link(path: str) -> str:
 
 # --- inbox ----------------------------------------------------------------------------------------
 
+
 def notification_add(*, user: User, key: str, title: str, body: str, link: str = "") -> Notification:
     """Idempotent per (user, key): a re-run of a job adds no second message."""
-    note, _ = Notification.objects.get_or_create(user=user, key=key[:100],
-                                                 defaults={"title": title[:200], "body": body, "link": link[:300]})
+    note, _ = Notification.objects.get_or_create(
+        user=user, key=key[:100], defaults={"title": title[:200], "body": body, "link": link[:300]}
+    )
     return note
 
 
@@ -93,8 +95,18 @@ def notification_unread_count(*, user: User) -> int:
 
 # --- email log ------------------------------------------------------------------------------------
 
-def email_prepare(*, kind: str, period: str, recipient: User, subject: str, text: str, html: str,
-                  link: str = "", job: JobRun | None = None) -> EmailLog | None:
+
+def email_prepare(
+    *,
+    kind: str,
+    period: str,
+    recipient: User,
+    subject: str,
+    text: str,
+    html: str,
+    link: str = "",
+    job: JobRun | None = None,
+) -> EmailLog | None:
     """Record one email to send (and its inbox copy). Returns the log row to send, or None when the
     recipient has no address (the inbox copy is still there) or the email was already sent."""
     notification_add(user=recipient, key=period, title=subject, body=text, link=link)
@@ -102,7 +114,9 @@ def email_prepare(*, kind: str, period: str, recipient: User, subject: str, text
         logger.info("用户 %s 没有邮箱地址，仅发送站内消息：%s", recipient.username, period)
         return None
     log, created = EmailLog.objects.get_or_create(
-        kind=kind, period=period, recipient=recipient,
+        kind=kind,
+        period=period,
+        recipient=recipient,
         defaults={"address": recipient.email, "subject": subject, "body_text": text, "body_html": html, "job": job},
     )
     if log.status == EmailStatus.SENT:
@@ -134,14 +148,21 @@ def email_send(*, log_id: int) -> str:
     log = _claim(log_id)
     if log is None:
         return EmailLog.objects.filter(pk=log_id).values_list("status", flat=True).first() or "missing"
-    message = EmailMultiAlternatives(subject=log.subject, body=log.body_text, from_email=settings.DEFAULT_FROM_EMAIL,
-                                     to=[log.address], connection=get_connection(fail_silently=False))
+    message = EmailMultiAlternatives(
+        subject=log.subject,
+        body=log.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[log.address],
+        connection=get_connection(fail_silently=False),
+    )
     if log.body_html:
         message.attach_alternative(log.body_html, "text/html")
     try:
         message.send()
     except Exception as exc:
-        EmailLog.objects.filter(pk=log.pk).update(status=EmailStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        EmailLog.objects.filter(pk=log.pk).update(
+            status=EmailStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
         logger.warning("邮件发送失败（第 %s 次）：%s → %s：%s", log.attempts, log.period, log.address, exc)
         raise
     EmailLog.objects.filter(pk=log.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(), error="")
@@ -166,12 +187,15 @@ def email_enqueue(log_ids: list[int]) -> None:
 
 # --- job runs -------------------------------------------------------------------------------------
 
+
 def _job_maybe_done(job_id: int | None) -> None:
     if not job_id:
         return
     open_ = EmailLog.objects.filter(job_id=job_id).exclude(status=EmailStatus.SENT).exists()
     if not open_:
-        JobRun.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(status=JobStatus.DONE, finished_at=timezone.now())
+        JobRun.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+            status=JobStatus.DONE, finished_at=timezone.now()
+        )
 
 
 @transaction.atomic
@@ -188,15 +212,20 @@ def job_enqueue(*, job_id: int) -> bool:
 
     now = timezone.now()
     try:
-        run_job_task.apply_async(args=[job_id], retry=True, retry_policy={
-            "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5})
+        run_job_task.apply_async(
+            args=[job_id],
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
+        )
     except BROKER_ERRORS as exc:
         JobRun.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-            enqueue_attempts=F("enqueue_attempts") + 1, error=f"消息队列不可用：{exc}"[:2000])
+            enqueue_attempts=F("enqueue_attempts") + 1, error=f"消息队列不可用：{exc}"[:2000]
+        )
         logger.warning("消息队列不可用，任务 %s 待稍后自动重试：%s", job_id, exc)
         return False
     JobRun.objects.filter(pk=job_id, status=JobStatus.PENDING).update(
-        status=JobStatus.QUEUED, queued_at=now, enqueue_attempts=F("enqueue_attempts") + 1, error="")
+        status=JobStatus.QUEUED, queued_at=now, enqueue_attempts=F("enqueue_attempts") + 1, error=""
+    )
     return True
 
 
@@ -224,8 +253,10 @@ def job_run(*, job_id: int, today: dt.date | None = None) -> JobRun:
         JobRun.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     JobRun.objects.filter(pk=job.pk).update(
-        message=message, total=EmailLog.objects.filter(job=job).count(),
-        **({"status": JobStatus.DONE, "finished_at": timezone.now()} if done else {}))
+        message=message,
+        total=EmailLog.objects.filter(job=job).count(),
+        **({"status": JobStatus.DONE, "finished_at": timezone.now()} if done else {}),
+    )
     _job_maybe_done(job.pk)
     job.refresh_from_db()
     return job
@@ -244,16 +275,19 @@ def jobs_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     jobs = list(JobRun.objects.filter(status=JobStatus.PENDING).values_list("pk", flat=True)[:100])
     queued_jobs = sum(job_enqueue(job_id=pk) for pk in jobs)
-    emails = list(EmailLog.objects.filter(
-        Q(status=EmailStatus.QUEUED, created_at__lt=now - QUEUED_GRACE)
-        | Q(status=EmailStatus.FAILED, attempts__lt=MAX_SEND_ATTEMPTS)
-        | Q(status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
-    ).values_list("pk", flat=True)[:500])
+    emails = list(
+        EmailLog.objects.filter(
+            Q(status=EmailStatus.QUEUED, created_at__lt=now - QUEUED_GRACE)
+            | Q(status=EmailStatus.FAILED, attempts__lt=MAX_SEND_ATTEMPTS)
+            | Q(status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
+        ).values_list("pk", flat=True)[:500]
+    )
     email_enqueue(emails)
     return {"jobs": queued_jobs, "emails": len(emails)}
 
 
 # --- selectors for the jobs page -----------------------------------------------------------------
+
 
 @dataclass
 class JobProgress:
@@ -271,19 +305,28 @@ class JobProgress:
 def job_list_with_progress(*, limit: int = 20) -> list[JobProgress]:
     jobs = list(JobRun.objects.select_related("requested_by")[:limit])
     counts = defaultdict(dict)
-    for job_id, status, n in (EmailLog.objects.filter(job__in=jobs).values_list("job_id", "status")
-                              .annotate(n=Count("pk")).order_by()):
+    for job_id, status, n in (
+        EmailLog.objects.filter(job__in=jobs).values_list("job_id", "status").annotate(n=Count("pk")).order_by()
+    ):
         counts[job_id][status] = n
     out = []
     for j in jobs:
         c = counts[j.pk]
         total = sum(c.values())
-        out.append(JobProgress(job=j, total=total, sent=c.get(EmailStatus.SENT, 0), failed=c.get(EmailStatus.FAILED, 0),
-                               waiting=c.get(EmailStatus.QUEUED, 0) + c.get(EmailStatus.SENDING, 0)))
+        out.append(
+            JobProgress(
+                job=j,
+                total=total,
+                sent=c.get(EmailStatus.SENT, 0),
+                failed=c.get(EmailStatus.FAILED, 0),
+                waiting=c.get(EmailStatus.QUEUED, 0) + c.get(EmailStatus.SENDING, 0),
+            )
+        )
     return out
 
 
 # --- the monthly compliance report --------------------------------------------------------------
+
 
 def _pct(x) -> str:
     return "—" if x is None else f"{float(x) * 100:.1f}%"
@@ -293,11 +336,23 @@ def _share_rows(rows) -> list[dict]:
     out = []
     for r in rows or []:
         lo, hi = getattr(r, "min", None), getattr(r, "max", None)
-        req = "，".join(p for p in ((f"≥ {_pct(lo)}" if lo is not None else ""), (f"≤ {_pct(hi)}" if hi is not None else "")) if p)
+        req = "，".join(
+            p for p in ((f"≥ {_pct(lo)}" if lo is not None else ""), (f"≤ {_pct(hi)}" if hi is not None else "")) if p
+        )
         ok = getattr(r, "ok", None)
-        verdict = ("仅供参考" if getattr(r, "reference", False) else "—") if ok is None else ("符合" if ok else "不符合")
-        out.append({"key": r.key, "count": r.count, "share": _pct(r.share), "rule": req or "不考核",
-                    "ok": ok, "verdict": verdict})
+        verdict = (
+            ("仅供参考" if getattr(r, "reference", False) else "—") if ok is None else ("符合" if ok else "不符合")
+        )
+        out.append(
+            {
+                "key": r.key,
+                "count": r.count,
+                "share": _pct(r.share),
+                "rule": req or "不考核",
+                "ok": ok,
+                "verdict": verdict,
+            }
+        )
     return out
 
 
@@ -314,9 +369,13 @@ def compliance_figures(*, org: Organization, year: int) -> dict | None:
     if getattr(plan, "total", None):
         rate = f"{plan.admitted * 100 / plan.total:.1f}%"
     return {
-        "admitted": c.admitted, "expected": c.expected,
-        "sectors": _share_rows(c.sectors), "structure": _share_rows(getattr(c, "structure", [])),
-        "plan": plan, "plan_rate": rate, "sector_note": getattr(c, "sector_note", ""),
+        "admitted": c.admitted,
+        "expected": c.expected,
+        "sectors": _share_rows(c.sectors),
+        "structure": _share_rows(getattr(c, "structure", [])),
+        "plan": plan,
+        "plan_rate": rate,
+        "sector_note": getattr(c, "sector_note", ""),
         "failing": [r for r in _share_rows(c.sectors) + _share_rows(getattr(c, "structure", [])) if r["ok"] is False],
     }
 
@@ -324,8 +383,14 @@ def compliance_figures(*, org: Organization, year: int) -> dict | None:
 def compliance_context(*, org: Organization, year: int, as_of: dt.date, scan: StaleScan | None, period: str) -> dict:
     flags = list(stale_flag_list(user=None, scan=scan, within=org)) if scan else []
     committees = committee_of_paths([f.org for f in flags])
-    rows = [{"flag": f, "committee": committees.get(f.org_id),
-             "link": site_link(reverse("jobs:stale_org", args=[f.org.code]))} for f in flags]
+    rows = [
+        {
+            "flag": f,
+            "committee": committees.get(f.org_id),
+            "link": site_link(reverse("jobs:stale_org", args=[f.org.code])),
+        }
+        for f in flags
+    ]
     red = [r for r in rows if r["flag"].level == StaleLevel.RED]
     watch = [r for r in rows if r["flag"].level == StaleLevel.WATCH]
     by_committee: dict[int, dict] = {}
@@ -337,9 +402,16 @@ def compliance_context(*, org: Organization, year: int, as_of: dt.date, scan: St
     y, m = (int(p) for p in period.split("-"))
     return {
         "by_committee": sorted(by_committee.values(), key=lambda s: (-s["red"], -s["watch"], s["committee"].code)),
-        "org": org, "year": year, "as_of": as_of, "period_label": f"{y}年{m}月", "scan": scan,
+        "org": org,
+        "year": year,
+        "as_of": as_of,
+        "period_label": f"{y}年{m}月",
+        "scan": scan,
         "figures": compliance_figures(org=org, year=year),
-        "red": red[:LIST_LIMIT], "watch": watch[:LIST_LIMIT], "red_total": len(red), "watch_total": len(watch),
+        "red": red[:LIST_LIMIT],
+        "watch": watch[:LIST_LIMIT],
+        "red_total": len(red),
+        "watch_total": len(watch),
         "new_red": sum(1 for r in red if r["flag"].previous_level != StaleLevel.RED),
         "list_limit": LIST_LIMIT,
         "links": {
@@ -357,9 +429,13 @@ def compliance_subject(*, org: Organization, period: str) -> str:
 
 def compliance_recipients() -> dict[Organization, list[User]]:
     """Department staff get their whole jurisdiction; committee staff get their committee's subtree."""
-    users = (User.objects.filter(is_active=True, role__in=[Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF],
-                                 organization__isnull=False)
-             .select_related("organization").order_by("organization__path", "username"))
+    users = (
+        User.objects.filter(
+            is_active=True, role__in=[Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF], organization__isnull=False
+        )
+        .select_related("organization")
+        .order_by("organization__path", "username")
+    )
     by_org: dict[Organization, list[User]] = defaultdict(list)
     for u in users:
         by_org[u.organization].append(u)
@@ -380,8 +456,16 @@ def compliance_report_run(*, job: JobRun | None, today: dt.date, period: str | N
             text = render_to_string("email/compliance.txt", ctx)
             html = render_to_string("email/compliance.html", {**ctx, "subject": subject})
             for user in users:
-                log = email_prepare(kind=EmailKind.COMPLIANCE, period=f"compliance:{period}:{org.code}", recipient=user,
-                                    subject=subject, text=text, html=html, link=reverse("jobs:stale_list"), job=job)
+                log = email_prepare(
+                    kind=EmailKind.COMPLIANCE,
+                    period=f"compliance:{period}:{org.code}",
+                    recipient=user,
+                    subject=subject,
+                    text=text,
+                    html=html,
+                    link=reverse("jobs:stale_list"),
+                    job=job,
+                )
                 if log is not None:
                     to_send.append(log.pk)
         email_enqueue(to_send)
@@ -390,6 +474,7 @@ def compliance_report_run(*, job: JobRun | None, today: dt.date, period: str | N
 
 # --- daily deadline reminders --------------------------------------------------------------------
 
+
 def deadline_reminders_run(*, today: dt.date, job: JobRun | None = None) -> int:
     """One email per branch secretary with something due (``applicants.selectors.applicant_list_due``)."""
     try:
@@ -397,8 +482,11 @@ def deadline_reminders_run(*, today: dt.date, job: JobRun | None = None) -> int:
     except ImportError:
         logger.warning("applicants.selectors.applicant_list_due 尚未提供，跳过到期提醒")
         return 0
-    secretaries = (User.objects.filter(is_active=True, role=Role.BRANCH_SECRETARY, organization__isnull=False)
-                   .select_related("organization").order_by("username"))
+    secretaries = (
+        User.objects.filter(is_active=True, role=Role.BRANCH_SECRETARY, organization__isnull=False)
+        .select_related("organization")
+        .order_by("username")
+    )
     to_send = []
     with transaction.atomic():
         for user in secretaries:
@@ -406,17 +494,41 @@ def deadline_reminders_run(*, today: dt.date, job: JobRun | None = None) -> int:
             if not items:
                 continue
             overdue = sum(1 for i in items if getattr(i, "overdue", i.days < 0))
-            subject = f"【发展党员】{today.month}月{today.day}日待办提醒：{len(items)} 项" + (f"（已逾期 {overdue} 项）" if overdue else "")
-            rows = [{"item": i, "kind": getattr(i, "kind_label", i.kind), "overdue": getattr(i, "overdue", i.days < 0),
-                     "link": site_link(reverse("applicants:detail", args=[i.applicant.pk]))} for i in items[:LIST_LIMIT]]
-            ctx = {"user": user, "org": user.organization, "today": today, "rows": rows,
-                   "total": len(items), "overdue": overdue, "subject": subject, "link": site_link(reverse("applicants:todo"))}
+            subject = f"【发展党员】{today.month}月{today.day}日待办提醒：{len(items)} 项" + (
+                f"（已逾期 {overdue} 项）" if overdue else ""
+            )
+            rows = [
+                {
+                    "item": i,
+                    "kind": getattr(i, "kind_label", i.kind),
+                    "overdue": getattr(i, "overdue", i.days < 0),
+                    "link": site_link(reverse("applicants:detail", args=[i.applicant.pk])),
+                }
+                for i in items[:LIST_LIMIT]
+            ]
+            ctx = {
+                "user": user,
+                "org": user.organization,
+                "today": today,
+                "rows": rows,
+                "total": len(items),
+                "overdue": overdue,
+                "subject": subject,
+                "link": site_link(reverse("applicants:todo")),
+            }
             text = render_to_string("email/deadline.txt", ctx)
             html = render_to_string("email/deadline.html", ctx)
-            log = email_prepare(kind=EmailKind.DEADLINE, period=f"deadline:{today}:{user.organization.code}",
-                                recipient=user, subject=subject, text=text, html=html, link=reverse("applicants:todo"), job=job)
+            log = email_prepare(
+                kind=EmailKind.DEADLINE,
+                period=f"deadline:{today}:{user.organization.code}",
+                recipient=user,
+                subject=subject,
+                text=text,
+                html=html,
+                link=reverse("applicants:todo"),
+                job=job,
+            )
             if log is not None:
                 to_send.append(log.pk)
         email_enqueue(to_send)
     return len(to_send)
-

@@ -99,10 +99,10 @@ class ShareRow:
 
 @dataclass(frozen=True)
 class PlanExecution:
-    total: int | None        # the plan figure of this organization (None: no plan for the year)
-    allocated: int | None    # of which issued to its subordinates (a branch: its own figure)
+    total: int | None  # the plan figure of this organization (None: no plan for the year)
+    allocated: int | None  # of which issued to its subordinates (a branch: its own figure)
     admitted: int
-    on_ledger: int           # on the year's pre-assessment ledger (not failed), admitted or not
+    on_ledger: int  # on the year's pre-assessment ledger (not failed), admitted or not
 
     @property
     def remaining(self) -> int | None:
@@ -119,9 +119,9 @@ class Reserve:
     """The pipeline now vs the 入党申请人 : 积极分子 : 发展党员 ratio (e.g. 5:4:1) for the year's
     plan figure (or, without a plan, the admitted count)."""
 
-    applicants: int   # steps 1–2, active
-    activists: int    # steps 3–6
-    candidates: int   # steps 7–16 (发展对象, not yet approved)
+    applicants: int  # steps 1–2, active
+    activists: int  # steps 3–6
+    candidates: int  # steps 7–16 (发展对象, not yet approved)
     new_members: int  # the basis: plan figure, else admitted
     target: tuple[int, int, int]
 
@@ -137,8 +137,10 @@ class Reserve:
     def ok(self) -> bool | None:
         if not self.new_members:
             return None
-        return (self.applicants * self.target[2] >= self.target[0] * self.new_members
-                and self.activists * self.target[2] >= self.target[1] * self.new_members)
+        return (
+            self.applicants * self.target[2] >= self.target[0] * self.new_members
+            and self.activists * self.target[2] >= self.target[1] * self.new_members
+        )
 
     @property
     def target_text(self) -> str:
@@ -198,7 +200,10 @@ def rules_for_year(*, org: Organization, year: int) -> RulesInForce:
     000 when none is set. Two queries."""
     rule_set = (
         RatioRuleSet.objects.filter(year=year, org_id__in=[*org.ancestor_ids(), org.pk])
-        .select_related("org").prefetch_related("rules").order_by("-org__depth").first()
+        .select_related("org")
+        .prefetch_related("rules")
+        .order_by("-org__depth")
+        .first()
     )
     if rule_set is None:
         return RulesInForce(sector={k: (lo, hi) for k, lo, hi in DEFAULT_SECTOR_RULES}, structure={}, reserve=(5, 4, 1))
@@ -278,8 +283,7 @@ def _counts(row: dict) -> tuple[int, dict[str, int], dict[str, int]]:
 
 def _sector_keys_listed(counts: dict[str, int], rules: RulesInForce) -> list[str]:
     """The five main sectors, any sector with a rule, and any other sector with people."""
-    keys = [s for s in [*Sector.values, UNCLASSIFIED]
-            if s in MAIN_SECTORS or s in rules.sector or counts.get(s)]
+    keys = [s for s in [*Sector.values, UNCLASSIFIED] if s in MAIN_SECTORS or s in rules.sector or counts.get(s)]
     return keys + [k for k in rules.sector if k not in keys]
 
 
@@ -293,15 +297,27 @@ def judges_sectors(org: Organization, rules: RulesInForce) -> bool:
     return org.level == OrgLevel.DEPARTMENT
 
 
-def _sector_rows(counts: dict[str, int], total: int, rules: RulesInForce, keys: list[str],
-                 judged: bool = True) -> list[ShareRow]:
+def _sector_rows(
+    counts: dict[str, int], total: int, rules: RulesInForce, keys: list[str], judged: bool = True
+) -> list[ShareRow]:
     rows = []
     for key in keys:
         lo, hi = rules.sector.get(key, (None, None))
         n = counts.get(key, 0)
-        rows.append(ShareRow(key=key, count=n, share=share_of(n, total), min=_fraction(lo), max=_fraction(hi),
-                             ok=judge(n, total, lo, hi) if judged else None, total=total, min_pct=lo, max_pct=hi,
-                             reference=not judged and (lo is not None or hi is not None)))
+        rows.append(
+            ShareRow(
+                key=key,
+                count=n,
+                share=share_of(n, total),
+                min=_fraction(lo),
+                max=_fraction(hi),
+                ok=judge(n, total, lo, hi) if judged else None,
+                total=total,
+                min_pct=lo,
+                max_pct=hi,
+                reference=not judged and (lo is not None or hi is not None),
+            )
+        )
     return rows
 
 
@@ -310,8 +326,19 @@ def _structure_rows(counts: dict[str, int], total: int, rules: RulesInForce) -> 
     for key in Structure.values:
         lo, hi = rules.structure.get(key, (None, None))
         n = counts.get(key, 0)
-        rows.append(ShareRow(key=key, count=n, share=share_of(n, total), min=_fraction(lo), max=_fraction(hi),
-                             ok=judge(n, total, lo, hi), total=total, min_pct=lo, max_pct=hi))
+        rows.append(
+            ShareRow(
+                key=key,
+                count=n,
+                share=share_of(n, total),
+                min=_fraction(lo),
+                max=_fraction(hi),
+                ok=judge(n, total, lo, hi),
+                total=total,
+                min_pct=lo,
+                max_pct=hi,
+            )
+        )
     return rows
 
 
@@ -324,13 +351,19 @@ def _add(into: dict[str, int], other: dict[str, int]) -> dict[str, int]:
 
 def plan_execution(*, org: Organization, year: int, admitted: int, on_ledger: int) -> PlanExecution:
     """The plan figure of ``org`` for the year and how much of it is issued below. Two queries."""
-    plan = (AnnualPlan.objects.filter(year=year, org_id__in=[*org.ancestor_ids(), org.pk])
-            .order_by("-org__depth").only("pk", "total", "org_id").first())
+    plan = (
+        AnnualPlan.objects.filter(year=year, org_id__in=[*org.ancestor_ids(), org.pk])
+        .order_by("-org__depth")
+        .only("pk", "total", "org_id")
+        .first()
+    )
     if plan is None:
         return PlanExecution(total=None, allocated=None, admitted=admitted, on_ledger=on_ledger)
     sums = PlanAllocation.objects.filter(plan=plan).aggregate(
-        received=Sum("amount", filter=Q(org=org)), allocated=Sum("amount", filter=Q(source=org)),
-        has=Count("id", filter=Q(org=org)))
+        received=Sum("amount", filter=Q(org=org)),
+        allocated=Sum("amount", filter=Q(source=org)),
+        has=Count("id", filter=Q(org=org)),
+    )
     if plan.org_id == org.pk:
         total = plan.total
     else:
@@ -342,13 +375,20 @@ def plan_execution(*, org: Organization, year: int, admitted: int, on_ledger: in
 
 
 def reserve_now(*, org: Organization, basis: int, target: tuple[int, int, int]) -> Reserve:
-    row = Applicant.objects.filter(under(org, "branch"), status=ApplicantStatus.ACTIVE, current_step__gte=1,
-                                   current_step__lt=17).aggregate(
+    row = Applicant.objects.filter(
+        under(org, "branch"), status=ApplicantStatus.ACTIVE, current_step__gte=1, current_step__lt=17
+    ).aggregate(
         applicants=Count("current_step", filter=Q(current_step__lt=3)),
         activists=Count("current_step", filter=Q(current_step__gte=3, current_step__lt=7)),
-        candidates=Count("current_step", filter=Q(current_step__gte=7)))
-    return Reserve(applicants=row["applicants"], activists=row["activists"], candidates=row["candidates"],
-                   new_members=basis, target=target)
+        candidates=Count("current_step", filter=Q(current_step__gte=7)),
+    )
+    return Reserve(
+        applicants=row["applicants"],
+        activists=row["activists"],
+        candidates=row["candidates"],
+        new_members=basis,
+        target=target,
+    )
 
 
 # --- the selector ------------------------------------------------------------------------------------
@@ -363,9 +403,14 @@ def compliance_for_year(*, org: Organization, year: int, what_if: Iterable[int] 
     today = timezone.localdate()
     rules = rules_for_year(org=org, year=year)
 
-    total, sector_counts, structure_counts = _counts(admitted_in(org=org, year=year).aggregate(**_admitted_aggregates()))
-    ledger = (LedgerEntry.objects.expected(year).filter(under(org, "applicant__branch"))
-              .aggregate(**_ledger_aggregates(today)))
+    total, sector_counts, structure_counts = _counts(
+        admitted_in(org=org, year=year).aggregate(**_admitted_aggregates())
+    )
+    ledger = (
+        LedgerEntry.objects.expected(year)
+        .filter(under(org, "applicant__branch"))
+        .aggregate(**_ledger_aggregates(today))
+    )
     pending, pending_sectors, pending_structure = _counts(ledger)
     on_ledger = ledger["on_ledger"] or 0
 
@@ -373,20 +418,27 @@ def compliance_for_year(*, org: Organization, year: int, what_if: Iterable[int] 
     ids = [int(i) for i in what_if]
     if ids:
         start, end = year_bounds(year)
-        pending_on_ledger = Exists(LedgerEntry.objects.expected(year).filter(
-            applicant=OuterRef("pk"), applicant__admitted_on__isnull=True, applicant__status=ApplicantStatus.ACTIVE))
-        people = (Applicant.objects.filter(pk__in=ids, branch__path__startswith=org.path)
-                  .exclude(admitted_on__gte=start, admitted_on__lt=end)
-                  .annotate(pending=pending_on_ledger)
-                  .values("pk", "branch__sector", "birth_date", "gender", "education", "frontline", "pending"))
+        pending_on_ledger = Exists(
+            LedgerEntry.objects.expected(year).filter(
+                applicant=OuterRef("pk"), applicant__admitted_on__isnull=True, applicant__status=ApplicantStatus.ACTIVE
+            )
+        )
+        people = (
+            Applicant.objects.filter(pk__in=ids, branch__path__startswith=org.path)
+            .exclude(admitted_on__gte=start, admitted_on__lt=end)
+            .annotate(pending=pending_on_ledger)
+            .values("pk", "branch__sector", "birth_date", "gender", "education", "frontline", "pending")
+        )
         cutoff = _youth_cutoff(today)
         for p in people:
             added.append(p["pk"])
             sector = p["branch__sector"] or UNCLASSIFIED
-            flags = {Structure.YOUTH: p["birth_date"] > cutoff,
-                     Structure.COLLEGE: p["education"] in Education.college_or_above(),
-                     Structure.FEMALE: p["gender"] == Gender.FEMALE,
-                     Structure.FRONTLINE: bool(p["frontline"])}
+            flags = {
+                Structure.YOUTH: p["birth_date"] > cutoff,
+                Structure.COLLEGE: p["education"] in Education.college_or_above(),
+                Structure.FEMALE: p["gender"] == Gender.FEMALE,
+                Structure.FRONTLINE: bool(p["frontline"]),
+            }
             total += 1
             sector_counts = _add(sector_counts, {sector: 1})
             structure_counts = _add(structure_counts, {k: int(v) for k, v in flags.items()})
@@ -402,16 +454,28 @@ def compliance_for_year(*, org: Organization, year: int, what_if: Iterable[int] 
     plan = plan_execution(org=org, year=year, admitted=total, on_ledger=on_ledger)
     reserve = reserve_now(org=org, basis=plan.total if plan.total else total, target=rules.reserve)
     judged = judges_sectors(org, rules)
-    note = "" if judged else (
-        f"领域比例是对{rules.rule_set.org.name if rules.rule_set else '县（市、区）'}全年发展总数的要求，"
-        f"{org.name}本级的领域构成仅供参考；如需单独考核，可为其设置本级比例要求。")
+    note = (
+        ""
+        if judged
+        else (
+            f"领域比例是对{rules.rule_set.org.name if rules.rule_set else '县（市、区）'}全年发展总数的要求，"
+            f"{org.name}本级的领域构成仅供参考；如需单独考核，可为其设置本级比例要求。"
+        )
+    )
     return Compliance(
-        year=year, org=org, admitted=total, expected=pending,
+        year=year,
+        org=org,
+        admitted=total,
+        expected=pending,
         sectors=_sector_rows(sector_counts, total, rules, keys, judged),
         expected_sectors=_sector_rows(projected_sectors, projected, rules, keys, judged),
         structure=_structure_rows(structure_counts, total, rules),
         expected_structure=_structure_rows(_add(structure_counts, pending_structure), projected, rules),
-        plan=plan, reserve=reserve, rules=rules, what_if=sorted(added), sector_note=note,
+        plan=plan,
+        reserve=reserve,
+        rules=rules,
+        what_if=sorted(added),
+        sector_note=note,
     )
 
 
@@ -425,10 +489,15 @@ def compliance_report_data(c: Compliance) -> dict:
         "admitted": c.admitted,
         "expected": c.expected,
         # the main sectors, any sector with a rule, any other sector with admitted people
-        "sectors": [{"sector": r.key, "admitted": r.count, "share": r.share, "min": r.min, "max": r.max, "ok": r.ok}
-                    for r in c.sectors if r.count or r.key in MAIN_SECTORS or r.key in c.rules.sector],
-        "structure": [{"rule": r.key, "count": r.count, "share": r.share, "min": r.min, "max": r.max, "ok": r.ok}
-                      for r in c.structure],
+        "sectors": [
+            {"sector": r.key, "admitted": r.count, "share": r.share, "min": r.min, "max": r.max, "ok": r.ok}
+            for r in c.sectors
+            if r.count or r.key in MAIN_SECTORS or r.key in c.rules.sector
+        ],
+        "structure": [
+            {"rule": r.key, "count": r.count, "share": r.share, "min": r.min, "max": r.max, "ok": r.ok}
+            for r in c.structure
+        ],
         "plan": {"total": c.plan.total, "allocated": c.plan.allocated, "admitted": c.plan.admitted},
     }
 
@@ -437,12 +506,12 @@ def compliance_report_data(c: Compliance) -> dict:
 @dataclass
 class ChildRow:
     org: Organization
-    quota: int | None          # figure received from ``org``'s parent (None: not allocated)
-    issued: int                # of which issued further down
+    quota: int | None  # figure received from ``org``'s parent (None: not allocated)
+    issued: int  # of which issued further down
     admitted: int
     on_ledger: int
     sector_counts: dict[str, int]
-    failing: list[str]         # sector rules failed by this child's own intake
+    failing: list[str]  # sector rules failed by this child's own intake
 
     @property
     def rate(self) -> float | None:
@@ -459,8 +528,9 @@ def children_execution(*, org: Organization, year: int, rules: RulesInForce | No
     return execution_rows(scope=org, targets=children, year=year, rules=rules)
 
 
-def execution_rows(*, scope: Organization, targets: list[Organization], year: int,
-                   rules: RulesInForce | None = None) -> list[ChildRow]:
+def execution_rows(
+    *, scope: Organization, targets: list[Organization], year: int, rules: RulesInForce | None = None
+) -> list[ChildRow]:
     """Plan figure, issued, admitted (by sector) and on-ledger per target organization inside
     ``scope``. Grouped in the database by path prefix — one admitted and one ledger query per
     distinct target depth (usually one), plus three for the plan: constant whatever the size."""
@@ -468,27 +538,45 @@ def execution_rows(*, scope: Organization, targets: list[Organization], year: in
         return []
     rules = rules or rules_for_year(org=scope, year=year)
     ids = [c.pk for c in targets]
-    plan = (AnnualPlan.objects.filter(year=year, org_id__in=[*scope.ancestor_ids(), scope.pk])
-            .order_by("-org__depth").only("pk").first())
+    plan = (
+        AnnualPlan.objects.filter(year=year, org_id__in=[*scope.ancestor_ids(), scope.pk])
+        .order_by("-org__depth")
+        .only("pk")
+        .first()
+    )
     quota, issued = {}, {}
     if plan is not None:
         quota = dict(PlanAllocation.objects.filter(plan=plan, org_id__in=ids).values_list("org_id", "amount"))
-        issued = dict(PlanAllocation.objects.filter(plan=plan, source_id__in=ids).values("source")
-                      .annotate(s=Sum("amount")).values_list("source", "s"))
+        issued = dict(
+            PlanAllocation.objects.filter(plan=plan, source_id__in=ids)
+            .values("source")
+            .annotate(s=Sum("amount"))
+            .values_list("source", "s")
+        )
     by_path = {c.path: c.pk for c in targets}
     # counts on indexed columns (see _admitted_aggregates): answered from the covering indexes
     sector_aggs = {f"s{i}": Count("admitted_on", filter=Q(admitted_sector=s)) for i, s in enumerate(_sector_keys())}
     admitted_by, sectors_by, ledger_by = {}, {}, {}
     for width in sorted({len(c.path) for c in targets}):
-        for r in (admitted_in(org=scope, year=year).annotate(prefix=Substr("admitted_branch__path", 1, width))
-                  .values("prefix").annotate(n=Count("admitted_on"), **sector_aggs).order_by()):
+        for r in (
+            admitted_in(org=scope, year=year)
+            .annotate(prefix=Substr("admitted_branch__path", 1, width))
+            .values("prefix")
+            .annotate(n=Count("admitted_on"), **sector_aggs)
+            .order_by()
+        ):
             pk = by_path.get(r["prefix"])
             if pk is not None:
                 admitted_by[pk] = r["n"]
                 sectors_by[pk] = {(s or UNCLASSIFIED): r[f"s{i}"] for i, s in enumerate(_sector_keys()) if r[f"s{i}"]}
-        for r in (LedgerEntry.objects.expected(year).filter(applicant__branch__path__startswith=scope.path)
-                  .annotate(prefix=Substr("applicant__branch__path", 1, width)).values("prefix")
-                  .annotate(n=Count("year")).order_by()):
+        for r in (
+            LedgerEntry.objects.expected(year)
+            .filter(applicant__branch__path__startswith=scope.path)
+            .annotate(prefix=Substr("applicant__branch__path", 1, width))
+            .values("prefix")
+            .annotate(n=Count("year"))
+            .order_by()
+        ):
             pk = by_path.get(r["prefix"])
             if pk is not None:
                 ledger_by[pk] = r["n"]
@@ -497,9 +585,17 @@ def execution_rows(*, scope: Organization, targets: list[Organization], year: in
         n = admitted_by.get(c.pk, 0)
         counts = sectors_by.get(c.pk, {})
         failing = [key for key, (lo, hi) in rules.sector.items() if judge(counts.get(key, 0), n, lo, hi) is False]
-        rows.append(ChildRow(org=c, quota=quota.get(c.pk),
-                             issued=quota.get(c.pk, 0) if c.is_branch else issued.get(c.pk, 0),
-                             admitted=n, on_ledger=ledger_by.get(c.pk, 0), sector_counts=counts, failing=failing))
+        rows.append(
+            ChildRow(
+                org=c,
+                quota=quota.get(c.pk),
+                issued=quota.get(c.pk, 0) if c.is_branch else issued.get(c.pk, 0),
+                admitted=n,
+                on_ledger=ledger_by.get(c.pk, 0),
+                sector_counts=counts,
+                failing=failing,
+            )
+        )
     return rows
 
 
@@ -516,8 +612,13 @@ class TrendRow:
 def trend_by_year(*, org: Organization, years: list[int]) -> list[TrendRow]:
     """Admitted per year and sector over ``years``: one grouped query."""
     start, end = dt.date(min(years), 1, 1), dt.date(max(years) + 1, 1, 1)
-    rows = (Applicant.objects.filter(under(org, "admitted_branch"), admitted_on__gte=start, admitted_on__lt=end)
-            .annotate(y=ExtractYear("admitted_on")).values("y", "admitted_sector").annotate(n=Count("admitted_on")).order_by())
+    rows = (
+        Applicant.objects.filter(under(org, "admitted_branch"), admitted_on__gte=start, admitted_on__lt=end)
+        .annotate(y=ExtractYear("admitted_on"))
+        .values("y", "admitted_sector")
+        .annotate(n=Count("admitted_on"))
+        .order_by()
+    )
     by_year: dict[int, dict[str, int]] = {y: {} for y in years}
     for r in rows:
         by_year.setdefault(r["y"], {})[r["admitted_sector"] or UNCLASSIFIED] = r["n"]
@@ -526,5 +627,4 @@ def trend_by_year(*, org: Organization, years: list[int]) -> list[TrendRow]:
 
 def admitted_list(*, org: Organization, year: int):
     """The people approved in the year in ``org``'s subtree (the branch view's list)."""
-    return (admitted_in(org=org, year=year).select_related("admitted_branch", "branch")
-            .order_by("admitted_on", "name"))
+    return admitted_in(org=org, year=year).select_related("admitted_branch", "branch").order_by("admitted_on", "name")

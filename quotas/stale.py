@@ -58,8 +58,11 @@ class Thresholds:
         params = {**DEFAULTS, **(RuleSet.load().params(RULE_CODE, on) or {})}
         if reserve_min is not None:
             params["reserve_min"] = reserve_min
-        return cls(red_years=int(params["red_years"]), watch_years=int(params["watch_years"]),
-                   reserve_min=int(params["reserve_min"]))
+        return cls(
+            red_years=int(params["red_years"]),
+            watch_years=int(params["watch_years"]),
+            reserve_min=int(params["reserve_min"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -75,20 +78,41 @@ class BranchState:
 
 def branch_states(*, as_of: dt.date, within: Organization | None = None) -> QuerySet:
     """Every active branch existing on ``as_of`` with its last admission and reserve (one query)."""
-    last = (Applicant.objects.filter(admitted_branch=OuterRef("pk"), admitted_on__lte=as_of)
-            .order_by().values("admitted_branch").annotate(m=Max("admitted_on")).values("m"))
-    reserve = (Applicant.objects.filter(branch=OuterRef("pk"), status=ApplicantStatus.ACTIVE,
-                                        current_step__gte=RESERVE_STEPS[0], current_step__lte=RESERVE_STEPS[1])
-               .order_by().values("branch").annotate(n=Count("pk")).values("n"))
+    last = (
+        Applicant.objects.filter(admitted_branch=OuterRef("pk"), admitted_on__lte=as_of)
+        .order_by()
+        .values("admitted_branch")
+        .annotate(m=Max("admitted_on"))
+        .values("m")
+    )
+    reserve = (
+        Applicant.objects.filter(
+            branch=OuterRef("pk"),
+            status=ApplicantStatus.ACTIVE,
+            current_step__gte=RESERVE_STEPS[0],
+            current_step__lte=RESERVE_STEPS[1],
+        )
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = Organization.objects.filter(level=OrgLevel.BRANCH, is_active=True).filter(
-        Q(founded_on__isnull=True) | Q(founded_on__lte=as_of))
+        Q(founded_on__isnull=True) | Q(founded_on__lte=as_of)
+    )
     if within is not None:
         qs = qs.filter(path__startswith=within.path)
-    return qs.order_by().annotate(
-        org_id=F("pk"), org_code=F("code"), org_founded_on=F("founded_on"),  # named columns for _classified_sql
-        last_admitted=Subquery(last),
-        reserve=Coalesce(Subquery(reserve, output_field=IntegerField()), Value(0)),
-    ).values_list("org_id", "org_code", "org_founded_on", "last_admitted", "reserve")
+    return (
+        qs.order_by()
+        .annotate(
+            org_id=F("pk"),
+            org_code=F("code"),
+            org_founded_on=F("founded_on"),  # named columns for _classified_sql
+            last_admitted=Subquery(last),
+            reserve=Coalesce(Subquery(reserve, output_field=IntegerField()), Value(0)),
+        )
+        .values_list("org_id", "org_code", "org_founded_on", "last_admitted", "reserve")
+    )
 
 
 def _all_branch_states_sql(*, as_of: dt.date) -> tuple[str, list]:
@@ -104,9 +128,9 @@ def _all_branch_states_sql(*, as_of: dt.date) -> tuple[str, list]:
         f"WHERE admitted_on <= %s AND admitted_branch_id IS NOT NULL GROUP BY admitted_branch_id) la ON la.bid = o.id "
         f"LEFT JOIN (SELECT branch_id AS bid, COUNT(*) AS n FROM {app} "
         f"WHERE status = %s AND current_step >= %s AND current_step <= %s GROUP BY branch_id) r ON r.bid = o.id "
-        f"WHERE o.level = %s AND o.is_active AND (o.founded_on IS NULL OR o.founded_on <= %s)")
-    return sql, [as_of, ApplicantStatus.ACTIVE.value, RESERVE_STEPS[0], RESERVE_STEPS[1],
-                 OrgLevel.BRANCH.value, as_of]
+        f"WHERE o.level = %s AND o.is_active AND (o.founded_on IS NULL OR o.founded_on <= %s)"
+    )
+    return sql, [as_of, ApplicantStatus.ACTIVE.value, RESERVE_STEPS[0], RESERVE_STEPS[1], OrgLevel.BRANCH.value, as_of]
 
 
 def _classified_sql(*, as_of: dt.date, t: Thresholds, within: Organization | None = None) -> tuple[str, list]:
@@ -120,20 +144,26 @@ def _classified_sql(*, as_of: dt.date, t: Thresholds, within: Organization | Non
     red_cut, watch_cut = add_years(as_of, -t.red_years), add_years(as_of, -t.watch_years)
     old_red = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"
     old_watch = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"
-    level = (f"CASE WHEN {old_red} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN 'red' "
-             f"WHEN {old_watch} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN 'watch' "
-             "WHEN b.reserve < %s THEN 'watch' ELSE '' END")
+    level = (
+        f"CASE WHEN {old_red} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN 'red' "
+        f"WHEN {old_watch} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN 'watch' "
+        "WHEN b.reserve < %s THEN 'watch' ELSE '' END"
+    )
     level_params = [red_cut, red_cut, watch_cut, watch_cut, t.reserve_min]
-    reason = (f"CASE WHEN {old_red} AND b.last_admitted IS NULL THEN 'never' "
-              f"WHEN {old_red} AND b.last_admitted <= %s THEN '3y' "
-              f"WHEN {old_watch} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN '2y' "
-              "WHEN b.reserve < %s THEN 'reserve' ELSE '' END")
+    reason = (
+        f"CASE WHEN {old_red} AND b.last_admitted IS NULL THEN 'never' "
+        f"WHEN {old_red} AND b.last_admitted <= %s THEN '3y' "
+        f"WHEN {old_watch} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN '2y' "
+        "WHEN b.reserve < %s THEN 'reserve' ELSE '' END"
+    )
     reason_params = [red_cut, red_cut, red_cut, watch_cut, watch_cut, t.reserve_min]
     # MATERIALIZED: without it PostgreSQL inlines the derived table and runs the correlated
     # subqueries once per mention in the CASEs (6× slower at 200,000 branches). SQLite ≥ 3.35 accepts it.
-    sql = (f"WITH b AS MATERIALIZED ({inner}) "
-           f"SELECT c.* FROM (SELECT b.org_id, b.org_code AS code, b.org_founded_on AS founded_on, b.last_admitted, "
-           f"b.reserve, {level} AS level, {reason} AS reason FROM b) c WHERE c.level <> ''")
+    sql = (
+        f"WITH b AS MATERIALIZED ({inner}) "
+        f"SELECT c.* FROM (SELECT b.org_id, b.org_code AS code, b.org_founded_on AS founded_on, b.last_admitted, "
+        f"b.reserve, {level} AS level, {reason} AS reason FROM b) c WHERE c.level <> ''"
+    )
     return sql, [*params, *level_params, *reason_params]
 
 
@@ -151,15 +181,18 @@ def _date(value) -> dt.date | None:
 
 
 @transaction.atomic
-def stale_scan_run(*, as_of: dt.date, actor: User | None = None, source: str = "task",
-                   reserve_min: int | None = None) -> StaleScan:
+def stale_scan_run(
+    *, as_of: dt.date, actor: User | None = None, source: str = "task", reserve_min: int | None = None
+) -> StaleScan:
     """Scan every branch as of ``as_of`` and store the flags. Idempotent: a second run for the same
     date replaces that date's results (the nightly retry or a manual re-run leaves one scan).
 
     Set-based: the flags are one INSERT … SELECT and the list changes two more, whatever the
     number of branches."""
     thresholds = Thresholds.in_force(as_of, reserve_min)
-    scan, _ = StaleScan.objects.select_for_update().get_or_create(as_of=as_of, defaults={"actor": actor, "source": source})
+    scan, _ = StaleScan.objects.select_for_update().get_or_create(
+        as_of=as_of, defaults={"actor": actor, "source": source}
+    )
     scan.flags.all().delete()
     scan.changes.all().delete()
     previous = StaleScan.objects.filter(as_of__lt=as_of).order_by("-as_of").first()
@@ -173,27 +206,35 @@ def stale_scan_run(*, as_of: dt.date, actor: User | None = None, source: str = "
             f"INSERT INTO {flag_t} (scan_id, org_id, level, reason, last_admitted, reserve, previous_level) "
             f"SELECT %s, c.org_id, c.level, c.reason, c.last_admitted, c.reserve, COALESCE(p.level, '') "
             f"FROM ({select}) c LEFT JOIN {flag_t} p ON p.scan_id = %s AND p.org_id = c.org_id",
-            [scan.pk, *params, prev_id])
+            [scan.pk, *params, prev_id],
+        )
         # entered a list or moved between lists
         cur.execute(
             f"INSERT INTO {change_t} (scan_id, org_id, {q('before')}, {q('after')}) "
             f"SELECT scan_id, org_id, previous_level, level FROM {flag_t} WHERE scan_id = %s AND previous_level <> level",
-            [scan.pk])
+            [scan.pk],
+        )
         # left every list
         cur.execute(
             f"INSERT INTO {change_t} (scan_id, org_id, {q('before')}, {q('after')}) "
             f"SELECT %s, p.org_id, p.level, '' FROM {flag_t} p LEFT JOIN {flag_t} c ON c.scan_id = %s AND c.org_id = p.org_id "
             "WHERE p.scan_id = %s AND c.id IS NULL",
-            [scan.pk, scan.pk, prev_id])
+            [scan.pk, scan.pk, prev_id],
+        )
     counts = dict(StaleFlag.objects.filter(scan=scan).values_list("level").annotate(n=Count("pk")).order_by())
-    branches = Organization.objects.filter(level=OrgLevel.BRANCH, is_active=True).filter(
-        Q(founded_on__isnull=True) | Q(founded_on__lte=as_of)).count()
+    branches = (
+        Organization.objects.filter(level=OrgLevel.BRANCH, is_active=True)
+        .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=as_of))
+        .count()
+    )
 
     scan.actor, scan.source, scan.reserve_min = actor, source, thresholds.reserve_min
     scan.branch_count = branches
     scan.red_count, scan.watch_count = counts.get(StaleLevel.RED, 0), counts.get(StaleLevel.WATCH, 0)
     scan.finished_at = timezone.now()
-    scan.save(update_fields=["actor", "source", "reserve_min", "branch_count", "red_count", "watch_count", "finished_at"])
+    scan.save(
+        update_fields=["actor", "source", "reserve_min", "branch_count", "red_count", "watch_count", "finished_at"]
+    )
     return scan
 
 
@@ -214,6 +255,7 @@ def stale_follow_up_add(*, org: Organization, date: dt.date, note: str, author: 
 
 # --- selectors ------------------------------------------------------------------------------------
 
+
 def stale_latest_scan(*, on_or_before: dt.date | None = None) -> StaleScan | None:
     qs = StaleScan.objects.filter(finished_at__isnull=False)
     if on_or_before:
@@ -221,8 +263,16 @@ def stale_latest_scan(*, on_or_before: dt.date | None = None) -> StaleScan | Non
     return qs.order_by("-as_of").first()
 
 
-def stale_flag_list(*, user: User | None, scan: StaleScan, within: Organization | None = None,
-                    level: str = "", sector: str = "", q: str = "", new_only: bool = False) -> QuerySet:
+def stale_flag_list(
+    *,
+    user: User | None,
+    scan: StaleScan,
+    within: Organization | None = None,
+    level: str = "",
+    sector: str = "",
+    q: str = "",
+    new_only: bool = False,
+) -> QuerySet:
     """Flags of a scan, scoped to the user's subtree (or to ``within`` for emails)."""
     qs = StaleFlag.objects.filter(scan=scan)
     if user is not None:
@@ -244,11 +294,13 @@ def committee_of_paths(orgs: list[Organization]) -> dict[int, Organization]:
     """Upper committee of each org, with one query for all (ancestors are path prefixes)."""
     from recruitment.models import PATH_STEP
 
-    ancestor_ids = {int(o.path[i:i + PATH_STEP], 16) for o in orgs for i in range(0, len(o.path), PATH_STEP)}
-    committees = {c.pk: c for c in Organization.objects.filter(pk__in=ancestor_ids, level__in=OrgLevel.committee_levels())}
+    ancestor_ids = {int(o.path[i : i + PATH_STEP], 16) for o in orgs for i in range(0, len(o.path), PATH_STEP)}
+    committees = {
+        c.pk: c for c in Organization.objects.filter(pk__in=ancestor_ids, level__in=OrgLevel.committee_levels())
+    }
     out = {}
     for o in orgs:
-        ids = [int(o.path[i:i + PATH_STEP], 16) for i in range(0, len(o.path), PATH_STEP)]
+        ids = [int(o.path[i : i + PATH_STEP], 16) for i in range(0, len(o.path), PATH_STEP)]
         for pk in reversed(ids):
             if pk in committees:
                 out[o.pk] = committees[pk]

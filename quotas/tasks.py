@@ -18,8 +18,12 @@ from .stale import stale_scan_run
 
 TRANSIENT = (OSError, smtplib.SMTPException, BrokerError)
 RETRY = {
-    "autoretry_for": TRANSIENT, "retry_backoff": 30, "retry_backoff_max": 30 * 60, "retry_jitter": True,
-    "max_retries": 5, "acks_late": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
 }
 
 

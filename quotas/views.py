@@ -93,14 +93,22 @@ def plans(request):
     plan = plan_for(org=source, year=year)
     plan_org = plan.org if plan else department
     is_department_level = source.level == OrgLevel.DEPARTMENT
-    can_edit = (user.has_role(Role.DEPARTMENT_STAFF) if is_department_level
-                else user.has_role(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)) and plan_org is not None
+    can_edit = (
+        user.has_role(Role.DEPARTMENT_STAFF)
+        if is_department_level
+        else user.has_role(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
+    ) and plan_org is not None
     targets = list(allocation_targets(source=source, plan_org=plan_org)) if plan_org else []
-    current = dict(PlanAllocation.objects.filter(plan=plan, source=source).values_list("org_id", "amount")) if plan else {}
+    current = (
+        dict(PlanAllocation.objects.filter(plan=plan, source=source).values_list("org_id", "amount")) if plan else {}
+    )
     received = None
     if plan:
-        received = plan.total if plan.org_id == source.pk else (
-            PlanAllocation.objects.filter(plan=plan, org=source).values_list("amount", flat=True).first())
+        received = (
+            plan.total
+            if plan.org_id == source.pk
+            else (PlanAllocation.objects.filter(plan=plan, org=source).values_list("amount", flat=True).first())
+        )
 
     total_form = PlanTotalForm(initial={"total": plan.total if plan else 0})
     alloc_form = AllocationForm(targets=targets, current=current)
@@ -111,15 +119,25 @@ def plans(request):
             if action == "total" and is_department_level:
                 total_form = PlanTotalForm(request.POST)
                 if total_form.is_valid():
-                    plan_set_total(department=source, year=year, total=total_form.cleaned_data["total"], actor=user,
-                                   reason=total_form.cleaned_data["reason"])
+                    plan_set_total(
+                        department=source,
+                        year=year,
+                        total=total_form.cleaned_data["total"],
+                        actor=user,
+                        reason=total_form.cleaned_data["reason"],
+                    )
                     messages.success(request, f"{year} 年度计划总数已保存")
                     return redirect(f"{request.path}?year={year}&org={source.code}")
             elif action == "allocate" and plan:
                 alloc_form = AllocationForm(request.POST, targets=targets, current=current)
                 if alloc_form.is_valid():
-                    changes = allocations_set(plan=plan, source=source, amounts=alloc_form.amounts(), actor=user,
-                                              reason=alloc_form.cleaned_data["reason"])
+                    changes = allocations_set(
+                        plan=plan,
+                        source=source,
+                        amounts=alloc_form.amounts(),
+                        actor=user,
+                        reason=alloc_form.cleaned_data["reason"],
+                    )
                     messages.success(request, f"已保存：{len(changes)} 处指标变更" if changes else "指标没有变化")
                     return redirect(f"{request.path}?year={year}&org={source.code}")
             elif action == "transfer" and plan:
@@ -127,9 +145,18 @@ def plans(request):
                 if transfer_form.is_valid():
                     by_pk = {t.pk: t for t in targets}
                     d = transfer_form.cleaned_data
-                    allocation_transfer(plan=plan, source=source, from_org=by_pk[d["from_org"]], to_org=by_pk[d["to_org"]],
-                                        amount=d["amount"], reason=d["reason"], actor=user)
-                    messages.success(request, f"调剂完成：{by_pk[d['from_org']].name} → {by_pk[d['to_org']].name} {d['amount']} 名")
+                    allocation_transfer(
+                        plan=plan,
+                        source=source,
+                        from_org=by_pk[d["from_org"]],
+                        to_org=by_pk[d["to_org"]],
+                        amount=d["amount"],
+                        reason=d["reason"],
+                        actor=user,
+                    )
+                    messages.success(
+                        request, f"调剂完成：{by_pk[d['from_org']].name} → {by_pk[d['to_org']].name} {d['amount']} 名"
+                    )
                     return redirect(f"{request.path}?year={year}&org={source.code}")
         except DomainError as exc:
             messages.error(request, _errors(exc))
@@ -137,17 +164,38 @@ def plans(request):
     for row in rows:
         row.field = alloc_form.field_for(row.org) if can_edit and plan else None
     compliance = compliance_for_year(org=source, year=year)
-    changes = (AllocationChange.objects.filter(plan=plan).filter(Q(org__path__startswith=source.path))
-               .select_related("org", "source", "actor")[:20]) if plan else []
-    return render(request, "quotas/plans.html", {
-        "year": year, "years": range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1),
-        "source": source, "plan": plan, "department": department, "received": received,
-        "issued": sum(current.values()), "unissued": None if received is None else received - sum(current.values()),
-        "rows": rows, "can_edit": can_edit and plan_org is not None,
-        "is_department_level": is_department_level, "total_form": total_form, "alloc_form": alloc_form,
-        "transfer_form": transfer_form, "compliance": compliance, "changes": changes,
-        "breadcrumbs": _breadcrumbs(user, source),
-    })
+    changes = (
+        (
+            AllocationChange.objects.filter(plan=plan)
+            .filter(Q(org__path__startswith=source.path))
+            .select_related("org", "source", "actor")[:20]
+        )
+        if plan
+        else []
+    )
+    return render(
+        request,
+        "quotas/plans.html",
+        {
+            "year": year,
+            "years": range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1),
+            "source": source,
+            "plan": plan,
+            "department": department,
+            "received": received,
+            "issued": sum(current.values()),
+            "unissued": None if received is None else received - sum(current.values()),
+            "rows": rows,
+            "can_edit": can_edit and plan_org is not None,
+            "is_department_level": is_department_level,
+            "total_form": total_form,
+            "alloc_form": alloc_form,
+            "transfer_form": transfer_form,
+            "compliance": compliance,
+            "changes": changes,
+            "breadcrumbs": _breadcrumbs(user, source),
+        },
+    )
 
 
 @login_required
@@ -155,8 +203,7 @@ def plans(request):
 def plan_log(request):
     """Every total, allocation and 调剂 in the user's subtree, filterable, exportable."""
     form = ChangeFilterForm(request.GET or None)
-    qs = (AllocationChange.objects.select_related("plan", "org", "source", "actor")
-          .order_by("-at", "-id"))
+    qs = AllocationChange.objects.select_related("plan", "org", "source", "actor").order_by("-at", "-id")
     if not request.user.is_superuser:
         qs = qs.filter(org__path__startswith=request.user.organization.path)
     if form.is_valid():
@@ -166,15 +213,36 @@ def plan_log(request):
         if d["kind"]:
             qs = qs.filter(kind=d["kind"])
         if d["q"]:
-            qs = qs.filter(Q(org__name__icontains=d["q"]) | Q(org__code__icontains=d["q"]) | Q(reason__icontains=d["q"]))
+            qs = qs.filter(
+                Q(org__name__icontains=d["q"]) | Q(org__code__icontains=d["q"]) | Q(reason__icontains=d["q"])
+            )
     if request.GET.get("export") == "xlsx":
         from recruitment.tabular import write_xlsx
 
-        rows = [[c.plan.year, timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"), c.get_kind_display(), c.org.code,
-                 c.org.name, c.source.name if c.source else "", c.old_amount, c.new_amount, c.delta, c.reason,
-                 str(c.actor) if c.actor else ""] for c in qs[:20000]]
-        resp = HttpResponse(write_xlsx(["年度", "时间", "类型", "组织编码", "组织", "下达单位", "原指标", "新指标",
-                                        "增减", "原因", "经办人"], rows, "指标变更与调剂"), content_type=XLSX)
+        rows = [
+            [
+                c.plan.year,
+                timezone.localtime(c.at).strftime("%Y-%m-%d %H:%M"),
+                c.get_kind_display(),
+                c.org.code,
+                c.org.name,
+                c.source.name if c.source else "",
+                c.old_amount,
+                c.new_amount,
+                c.delta,
+                c.reason,
+                str(c.actor) if c.actor else "",
+            ]
+            for c in qs[:20000]
+        ]
+        resp = HttpResponse(
+            write_xlsx(
+                ["年度", "时间", "类型", "组织编码", "组织", "下达单位", "原指标", "新指标", "增减", "原因", "经办人"],
+                rows,
+                "指标变更与调剂",
+            ),
+            content_type=XLSX,
+        )
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''plan_changes.xlsx"
         return resp
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -202,19 +270,34 @@ def rules(request):
             form = RatioRulesForm(request.POST)
             if form.is_valid():
                 d = form.cleaned_data
-                ratio_rules_save(org=org, year=year, actor=user, notes=d["notes"],
-                                 sector=form.bounds("sector"), structure=form.bounds("structure"),
-                                 reserve=(d["reserve_applicants"], d["reserve_activists"], d["reserve_members"]))
+                ratio_rules_save(
+                    org=org,
+                    year=year,
+                    actor=user,
+                    notes=d["notes"],
+                    sector=form.bounds("sector"),
+                    structure=form.bounds("structure"),
+                    reserve=(d["reserve_applicants"], d["reserve_activists"], d["reserve_members"]),
+                )
                 messages.success(request, f"{year} 年度比例要求已保存")
                 return redirect(f"{request.path}?year={year}")
         except DomainError as exc:
             messages.error(request, _errors(exc))
     has_previous = RatioRuleSet.objects.filter(org=org, year=year - 1).exists()
     other_years = list(RatioRuleSet.objects.filter(org=org).values_list("year", flat=True).order_by("-year"))
-    return render(request, "quotas/rules.html", {
-        "year": year, "org": org, "rule_set": rule_set, "form": form, "can_edit": can_edit,
-        "has_previous": has_previous, "other_years": other_years,
-    })
+    return render(
+        request,
+        "quotas/rules.html",
+        {
+            "year": year,
+            "org": org,
+            "rule_set": rule_set,
+            "form": form,
+            "can_edit": can_edit,
+            "has_previous": has_previous,
+            "other_years": other_years,
+        },
+    )
 
 
 # --- dashboard ----------------------------------------------------------------------------------------
@@ -225,27 +308,60 @@ def dashboard_context(*, org: Organization, year: int) -> dict:
     rows = children_execution(org=org, year=year, rules=compliance.rules)
     years = list(range(year - 4, year + 1))
     trend = trend_by_year(org=org, years=years)
-    trend_sectors = [s for s in MAIN_SECTORS] + [s for s in Sector.values if s not in MAIN_SECTORS
-                                                  and any(t.sector_counts.get(s) for t in trend)]
+    trend_sectors = [s for s in MAIN_SECTORS] + [
+        s for s in Sector.values if s not in MAIN_SECTORS and any(t.sector_counts.get(s) for t in trend)
+    ]
     charts = {
-        "sectors": [{"key": r.key, "share": r.share_pct, "min": float(r.min_pct) if r.min_pct is not None else None,
-                     "max": float(r.max_pct) if r.max_pct is not None else None, "ok": r.ok, "count": r.count}
-                    for r in compliance.sectors],
+        "sectors": [
+            {
+                "key": r.key,
+                "share": r.share_pct,
+                "min": float(r.min_pct) if r.min_pct is not None else None,
+                "max": float(r.max_pct) if r.max_pct is not None else None,
+                "ok": r.ok,
+                "count": r.count,
+            }
+            for r in compliance.sectors
+        ],
         "expected": [{"key": r.key, "share": r.share_pct} for r in compliance.expected_sectors],
-        "structure": [{"key": r.key, "share": r.share_pct, "min": float(r.min_pct) if r.min_pct is not None else None,
-                       "max": float(r.max_pct) if r.max_pct is not None else None, "ok": r.ok, "count": r.count}
-                      for r in compliance.structure],
-        "children": [{"name": r.org.name, "quota": r.quota, "admitted": r.admitted, "ledger": r.on_ledger} for r in rows],
-        "trend": {"years": years, "totals": [t.total for t in trend],
-                  "series": [{"key": s, "shares": [(round(t.share(s) * 100, 2) if t.share(s) is not None else None)
-                                                   for t in trend]} for s in trend_sectors]},
+        "structure": [
+            {
+                "key": r.key,
+                "share": r.share_pct,
+                "min": float(r.min_pct) if r.min_pct is not None else None,
+                "max": float(r.max_pct) if r.max_pct is not None else None,
+                "ok": r.ok,
+                "count": r.count,
+            }
+            for r in compliance.structure
+        ],
+        "children": [
+            {"name": r.org.name, "quota": r.quota, "admitted": r.admitted, "ledger": r.on_ledger} for r in rows
+        ],
+        "trend": {
+            "years": years,
+            "totals": [t.total for t in trend],
+            "series": [
+                {"key": s, "shares": [(round(t.share(s) * 100, 2) if t.share(s) is not None else None) for t in trend]}
+                for s in trend_sectors
+            ],
+        },
     }
-    return {"org": org, "year": year, "compliance": compliance, "rows": rows, "trend": trend,
-            "trend_sectors": trend_sectors, "charts": charts,
-            "sector_pairs": list(zip(compliance.sectors, compliance.expected_sectors, strict=True)),
-            "structure_pairs": list(zip(compliance.structure, compliance.expected_structure, strict=True)),
-            "trend_table": [{"year": t.year, "total": t.total, "shares": [t.share(s) for s in trend_sectors]} for t in trend],
-            "people": admitted_list(org=org, year=year) if org.is_branch else None}
+    return {
+        "org": org,
+        "year": year,
+        "compliance": compliance,
+        "rows": rows,
+        "trend": trend,
+        "trend_sectors": trend_sectors,
+        "charts": charts,
+        "sector_pairs": list(zip(compliance.sectors, compliance.expected_sectors, strict=True)),
+        "structure_pairs": list(zip(compliance.structure, compliance.expected_structure, strict=True)),
+        "trend_table": [
+            {"year": t.year, "total": t.total, "shares": [t.share(s) for s in trend_sectors]} for t in trend
+        ],
+        "people": admitted_list(org=org, year=year) if org.is_branch else None,
+    }
 
 
 def _dashboard_xlsx(ctx: dict) -> bytes:
@@ -275,21 +391,62 @@ def _dashboard_xlsx(ctx: dict) -> bytes:
         return None if v is None else round(v * 100, 2)
 
     verdict = {True: "达标", False: "未达标", None: "不考核"}
-    sheet("领域比例", ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
-          [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok], e.count, pct(e.share), verdict[e.ok]]
-           for r, e in zip(c.sectors, c.expected_sectors, strict=True)], fail_col=4, first=True)
-    sheet("结构比例", ["项目", "人数", "占比(%)", "要求", "结果"],
-          [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure], fail_col=4)
+    sheet(
+        "领域比例",
+        ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
+        [
+            [r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok], e.count, pct(e.share), verdict[e.ok]]
+            for r, e in zip(c.sectors, c.expected_sectors, strict=True)
+        ],
+        fail_col=4,
+        first=True,
+    )
+    sheet(
+        "结构比例",
+        ["项目", "人数", "占比(%)", "要求", "结果"],
+        [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure],
+        fail_col=4,
+    )
     p = c.plan
-    sheet("计划执行", ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
-          [[org.name + "（合计）", p.total, p.allocated, p.admitted, pct(p.rate), p.on_ledger, "、".join(r.key for r in c.failing)]]
-          + [[r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)] for r in ctx["rows"]])
-    sheet("年度趋势", ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
-          [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]])
+    sheet(
+        "计划执行",
+        ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
+        [
+            [
+                org.name + "（合计）",
+                p.total,
+                p.allocated,
+                p.admitted,
+                pct(p.rate),
+                p.on_ledger,
+                "、".join(r.key for r in c.failing),
+            ]
+        ]
+        + [
+            [r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)]
+            for r in ctx["rows"]
+        ],
+    )
+    sheet(
+        "年度趋势",
+        ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
+        [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]],
+    )
     r = c.reserve
-    sheet("梯队储备", ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
-          [[r.applicants, r.activists, r.candidates, r.new_members, r.target_text,
-            {True: "达标", False: "储备不足", None: "—"}[r.ok]]])
+    sheet(
+        "梯队储备",
+        ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
+        [
+            [
+                r.applicants,
+                r.activists,
+                r.candidates,
+                r.new_members,
+                r.target_text,
+                {True: "达标", False: "储备不足", None: "—"}[r.ok],
+            ]
+        ],
+    )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -27,4 +27,6 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     raw_id_fields = ("organization",)
     fieldsets = BaseUserAdmin.fieldsets + (("组织与角色", {"fields": ("display_name", "organization", "role")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (("组织与角色", {"fields": ("display_name", "organization", "role")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+        ("组织与角色", {"fields": ("display_name", "organization", "role")}),
+    )

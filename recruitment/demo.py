@@ -42,9 +42,14 @@ COMPANY_NAMES = "黄河 秦晋 龙腾 华信 恒达 金穗 永兴 鑫源 宏远 
 OFFICE_NAMES = "县委办 政府办 组织部 宣传部 统战部 政法委 发改局 财政局 人社局 自然资源局 住建局 交通局 水务局 农业农村局 商务局 文旅局 卫健局 应急局 审计局 市场监管局 统计局 医保局 信访局 民政局 司法局 镇政府".split()
 
 KIND_SECTOR = {
-    "village": Sector.RURAL, "community": Sector.RURAL, "private": Sector.PRIVATE,
-    "social": Sector.SOCIAL, "office": Sector.PUBLIC_INSTITUTION, "state": Sector.STATE_ENTERPRISE,
-    "school": Sector.PUBLIC_INSTITUTION, "hospital": Sector.PUBLIC_INSTITUTION,
+    "village": Sector.RURAL,
+    "community": Sector.RURAL,
+    "private": Sector.PRIVATE,
+    "social": Sector.SOCIAL,
+    "office": Sector.PUBLIC_INSTITUTION,
+    "state": Sector.STATE_ENTERPRISE,
+    "school": Sector.PUBLIC_INSTITUTION,
+    "hospital": Sector.PUBLIC_INSTITUTION,
 }
 
 DEMO_USERS = [
@@ -74,14 +79,24 @@ def _branch_name(kind: str, index: int, committee_name: str, rng: random.Random)
     if kind == "private":
         return f"{COMPANY_NAMES[(index * 7 + len(committee_name)) % len(COMPANY_NAMES)]}{rng.choice(['科技', '建材', '农业', '食品', '物流', '商贸'])}有限公司党支部"
     if kind == "social":
-        return f"{rng.choice(['县', ''])}{rng.choice(['个体私营', '律师', '物业', '社会工作', '养老服务', '注册会计师', '餐饮'])}{rng.choice(['协会', '行业协会', '服务中心', '联合会'])}党支部" if index else "快递物流协会党支部"
+        return (
+            f"{rng.choice(['县', ''])}{rng.choice(['个体私营', '律师', '物业', '社会工作', '养老服务', '注册会计师', '餐饮'])}{rng.choice(['协会', '行业协会', '服务中心', '联合会'])}党支部"
+            if index
+            else "快递物流协会党支部"
+        )
     if kind == "office":
-        return f"{OFFICE_NAMES[index % len(OFFICE_NAMES)]}机关党支部" if "机关" in committee_name else f"{committee_name[:-2]}机关党支部{'' if index == 0 else index + 1}"
+        return (
+            f"{OFFICE_NAMES[index % len(OFFICE_NAMES)]}机关党支部"
+            if "机关" in committee_name
+            else f"{committee_name[:-2]}机关党支部{'' if index == 0 else index + 1}"
+        )
     if kind == "state":
         return f"{['县城投公司', '县水务集团', '县供电公司', '县交投集团', '县粮食储备公司', '县农商银行', '县公交公司', '县燃气公司'][index % 8]}党支部"
     if kind == "school":
         return f"{['县第一中学', '县第二中学', '县实验小学', '城关中学', '龙门中学', '芝川中学', '县职教中心', '金城小学', '新城小学', '西庄中学', '板桥中学', '县幼儿园'][index % 12]}党支部"
-    return f"{['县人民医院', '县中医医院', '县妇幼保健院', '县疾控中心', '城关镇卫生院', '龙门镇卫生院'][index % 6]}党支部"
+    return (
+        f"{['县人民医院', '县中医医院', '县妇幼保健院', '县疾控中心', '城关镇卫生院', '龙门镇卫生院'][index % 6]}党支部"
+    )
 
 
 def _upsert_org(code: str, **values) -> Organization:
@@ -102,17 +117,35 @@ def seed_county(*, today: dt.date, log=print) -> County:
     rng = random.Random(20261)
     fake = Faker("zh_CN")
     fake.seed_instance(20261)
-    root = _upsert_org(ROOT_CODE, name="韩城县委组织部", level=OrgLevel.DEPARTMENT, parent=None, sector="",
-                       founded_on=dt.date(1949, 10, 1))
+    root = _upsert_org(
+        ROOT_CODE,
+        name="韩城县委组织部",
+        level=OrgLevel.DEPARTMENT,
+        parent=None,
+        sector="",
+        founded_on=dt.date(1949, 10, 1),
+    )
     county = County(root=root)
     for suffix, cname, level, kinds in COMMITTEES:
-        committee = _upsert_org(f"{ROOT_CODE}{suffix}", name=cname, level=level, parent=root, sector="",
-                                founded_on=dt.date(1950 + int(suffix), 7, 1))
+        committee = _upsert_org(
+            f"{ROOT_CODE}{suffix}",
+            name=cname,
+            level=level,
+            parent=root,
+            sector="",
+            founded_on=dt.date(1950 + int(suffix), 7, 1),
+        )
         county.committees.append(committee)
         parent = committee
         if suffix == "11":  # 国资委: branches under a 党总支, to show the optional level
-            parent = _upsert_org(f"{ROOT_CODE}1199", name="县属国有企业联合党总支", level=OrgLevel.GENERAL_BRANCH,
-                                 parent=committee, sector=Sector.STATE_ENTERPRISE, founded_on=dt.date(2005, 7, 1))
+            parent = _upsert_org(
+                f"{ROOT_CODE}1199",
+                name="县属国有企业联合党总支",
+                level=OrgLevel.GENERAL_BRANCH,
+                parent=committee,
+                sector=Sector.STATE_ENTERPRISE,
+                founded_on=dt.date(2005, 7, 1),
+            )
         index = 0
         for kind, count in kinds:
             for i in range(count):
@@ -122,8 +155,14 @@ def seed_county(*, today: dt.date, log=print) -> County:
                 founded = dt.date(rng.randint(1958, 2015), rng.randint(1, 12), 1)
                 if index == count and kind in {"private", "social"}:
                     founded = today.replace(year=today.year - 2) - dt.timedelta(days=30)
-                branch = _upsert_org(code, name=_branch_name(kind, i, cname, rng), level=OrgLevel.BRANCH,
-                                     parent=parent, sector=KIND_SECTOR[kind], founded_on=founded)
+                branch = _upsert_org(
+                    code,
+                    name=_branch_name(kind, i, cname, rng),
+                    level=OrgLevel.BRANCH,
+                    parent=parent,
+                    sector=KIND_SECTOR[kind],
+                    founded_on=founded,
+                )
                 county.branches.append(branch)
     _seed_members(county, rng, fake, today)
     _seed_users(county)
@@ -140,24 +179,35 @@ def _seed_members(county: County, rng: random.Random, fake: Faker, today: dt.dat
         for i in range(rng.randint(8, 16)):
             gender = "女" if rng.random() < 0.3 else "男"
             birth = dt.date(rng.randint(1950, 1998), rng.randint(1, 12), rng.randint(1, 28))
-            joined = dt.date(min(today.year - 1, birth.year + rng.randint(20, 40)), rng.randint(1, 12), rng.randint(1, 28))
+            joined = dt.date(
+                min(today.year - 1, birth.year + rng.randint(20, 40)), rng.randint(1, 12), rng.randint(1, 28)
+            )
             probationary = i == 0 and rng.random() < 0.5
-            new.append(PartyMember(
-                name=fake.name_male() if gender == "男" else fake.name_female(),
-                gender=gender, id_number=make_id_number(birth, gender, rng), branch=branch,
-                status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL,
-                under_probation_watch=(i == 1 and rng.random() < 0.08),
-                joined_on=joined if not probationary else today - dt.timedelta(days=rng.randint(30, 300)),
-                full_member_since=None if probationary else joined.replace(year=joined.year + 1) if joined.month != 2 or joined.day != 29 else joined,
-            ))
+            new.append(
+                PartyMember(
+                    name=fake.name_male() if gender == "男" else fake.name_female(),
+                    gender=gender,
+                    id_number=make_id_number(birth, gender, rng),
+                    branch=branch,
+                    status=MemberStatus.PROBATIONARY if probationary else MemberStatus.FULL,
+                    under_probation_watch=(i == 1 and rng.random() < 0.08),
+                    joined_on=joined if not probationary else today - dt.timedelta(days=rng.randint(30, 300)),
+                    full_member_since=None
+                    if probationary
+                    else joined.replace(year=joined.year + 1)
+                    if joined.month != 2 or joined.day != 29
+                    else joined,
+                )
+            )
     PartyMember.objects.bulk_create(new, batch_size=500)
 
 
 def _seed_users(county: County) -> None:
     for username, display, role, code in DEMO_USERS:
         org = Organization.objects.get(code=code)
-        user, created = User.objects.get_or_create(username=username, defaults={
-            "display_name": display, "role": role, "organization": org})
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"display_name": display, "role": role, "organization": org}
+        )
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
         user.display_name, user.role, user.organization = display, role, org

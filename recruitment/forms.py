@@ -22,4 +22,6 @@ class OrgFilterForm(forms.Form):
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "姓名或支部"}))
-    status = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), ("正式党员", "正式党员"), ("预备党员", "预备党员")])
+    status = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部"), ("正式党员", "正式党员"), ("预备党员", "预备党员")]
+    )

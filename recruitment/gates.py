@@ -34,8 +34,16 @@ def _step_date(ctx: Context, number: int) -> dt.date | None:
     if dates is not None:
         return dates.get(number)
     a = ctx.applicant
-    direct = {1: "applied_on", 2: "talked_on", 3: "activist_on", 7: "candidate_on", 15: "branch_meeting_on",
-              17: "admitted_on", 23: "conversion_meeting_on", 24: "converted_on"}
+    direct = {
+        1: "applied_on",
+        2: "talked_on",
+        3: "activist_on",
+        7: "candidate_on",
+        15: "branch_meeting_on",
+        17: "admitted_on",
+        23: "conversion_meeting_on",
+        24: "converted_on",
+    }
     if number in direct and getattr(a, direct[number], None):
         return getattr(a, direct[number])
     if not a.pk:
@@ -50,8 +58,12 @@ def r1_age(ctx: Context, p: dict):
     birth = ctx.applicant.birth_date
     if birth and _age_on(birth, ctx.date) < min_age:
         turns = _add_years(birth, min_age)
-        yield Violation("R1", f"申请入党须年满{min_age}周岁；{ctx.date:%Y-%m-%d}时{_age_on(birth, ctx.date)}岁，"
-                              f"{turns:%Y-%m-%d}年满{min_age}周岁，还差 {(turns - ctx.date).days} 天", field="申请入党日期")
+        yield Violation(
+            "R1",
+            f"申请入党须年满{min_age}周岁；{ctx.date:%Y-%m-%d}时{_age_on(birth, ctx.date)}岁，"
+            f"{turns:%Y-%m-%d}年满{min_age}周岁，还差 {(turns - ctx.date).days} 天",
+            field="申请入党日期",
+        )
 
 
 # --- R2 talk within a month ------------------------------------------------------------------------
@@ -63,8 +75,12 @@ def r2_talk(ctx: Context, p: dict):
     months = int(p.get("months", 1))
     due = _add_months(applied, months)
     if ctx.date > due:
-        yield Violation("R2", f"应在收到入党申请书后{months}个月内（{due:%Y-%m-%d}前）派人谈话，已超期 {(ctx.date - due).days} 天",
-                        kind="warn", field="谈话日期")
+        yield Violation(
+            "R2",
+            f"应在收到入党申请书后{months}个月内（{due:%Y-%m-%d}前）派人谈话，已超期 {(ctx.date - due).days} 天",
+            kind="warn",
+            field="谈话日期",
+        )
 
 
 # --- R3 order and dates ----------------------------------------------------------------------------
@@ -78,7 +94,9 @@ def r3_order(ctx: Context, p: dict):
         else:
             from .steps import get_step
 
-            yield Violation("R3", f"须按程序先完成第{current + 1}步“{get_step(current + 1).name}”，才能办理第{number}步")
+            yield Violation(
+                "R3", f"须按程序先完成第{current + 1}步“{get_step(current + 1).name}”，才能办理第{number}步"
+            )
         return
     previous = ctx.facts.get("previous_date", getattr(ctx.applicant, "last_step_on", None))
     if previous and ctx.date < previous:
@@ -97,7 +115,9 @@ def r4_contacts(ctx: Context, p: dict):
         yield Violation("R4", f"应指定{low}至{high}名培养联系人，当前 {len(members)} 名", field="contacts")
     for m in members:
         if m.status != "正式党员" or not m.is_active:
-            yield Violation("R4", f"培养联系人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}", field="contacts")
+            yield Violation(
+                "R4", f"培养联系人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}", field="contacts"
+            )
 
 
 # --- R5 half-yearly assessments -------------------------------------------------------------------
@@ -124,8 +144,11 @@ def r5_assessments(ctx: Context, p: dict):
         dates = list(ctx.applicant.assessments.values_list("date", flat=True)) if ctx.applicant.pk else []
     gaps = missing_assessments(since, ctx.date, dates, months)
     if gaps:
-        yield Violation("R5", f"应每半年考察一次，缺少 {len(gaps)} 次（截至 {', '.join(f'{g:%Y-%m-%d}' for g in gaps)} 的半年）",
-                        kind="warn")
+        yield Violation(
+            "R5",
+            f"应每半年考察一次，缺少 {len(gaps)} 次（截至 {', '.join(f'{g:%Y-%m-%d}' for g in gaps)} 的半年）",
+            kind="warn",
+        )
 
 
 # --- R6 one year as activist ------------------------------------------------------------------------
@@ -137,8 +160,12 @@ def r6_one_year(ctx: Context, p: dict):
     years = int(p.get("years", 1))
     earliest = _add_years(activist_on, years)
     if ctx.date < earliest:
-        yield Violation("R6", f"须经{years}年以上培养考察（{activist_on:%Y-%m-%d}确定为积极分子，{earliest:%Y-%m-%d}起方可确定为发展对象），"
-                              f"还差 {(earliest - ctx.date).days} 天", field="确定发展对象日期")
+        yield Violation(
+            "R6",
+            f"须经{years}年以上培养考察（{activist_on:%Y-%m-%d}确定为积极分子，{earliest:%Y-%m-%d}起方可确定为发展对象），"
+            f"还差 {(earliest - ctx.date).days} 天",
+            field="确定发展对象日期",
+        )
 
 
 # --- R7 introducers ---------------------------------------------------------------------------------
@@ -147,12 +174,20 @@ def r7_introducers(ctx: Context, p: dict):
     members = ctx.data.get("introducers") or []
     count = int(p.get("count", 2))
     if len(members) != count or len({m.pk for m in members}) != len(members):
-        yield Violation("R7", f"须有{count}名不同的入党介绍人，当前 {len({m.pk for m in members})} 名", field="introducers")
+        yield Violation(
+            "R7", f"须有{count}名不同的入党介绍人，当前 {len({m.pk for m in members})} 名", field="introducers"
+        )
     for m in members:
         if m.status != "正式党员" or not m.is_active:
-            yield Violation("R7", f"入党介绍人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}", field="introducers")
+            yield Violation(
+                "R7",
+                f"入党介绍人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}",
+                field="introducers",
+            )
         if m.under_probation_watch:
-            yield Violation("R7", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{m.name}", field="introducers")
+            yield Violation(
+                "R7", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{m.name}", field="introducers"
+            )
 
 
 # --- R8 political review -----------------------------------------------------------------------------
@@ -197,8 +232,12 @@ def r9_training(ctx: Context, p: dict):
     if (exception or "").strip():
         yield Violation("R9", f"集中培训不足（{days:g} 天 / {hours:g} 学时），已记录例外原因：{exception}", kind="warn")
         return
-    yield Violation("R9", f"支部委员会审查前须参加集中培训不少于{min_days:g}天或{min_hours:g}学时，"
-                          f"当前 {days:g} 天 / {hours:g} 学时，还差 {max(Decimal(0), min_hours - hours):g} 学时", field="集中培训学时")
+    yield Violation(
+        "R9",
+        f"支部委员会审查前须参加集中培训不少于{min_days:g}天或{min_hours:g}学时，"
+        f"当前 {days:g} 天 / {hours:g} 学时，还差 {max(Decimal(0), min_hours - hours):g} 学时",
+        field="集中培训学时",
+    )
 
 
 # --- R10 leaving the unit soon --------------------------------------------------------------------------
@@ -227,13 +266,23 @@ def r11_votes(ctx: Context, p: dict):
     if attending > expected:
         yield Violation("R11", f"实到会人数 {attending} 不能多于应到会人数 {expected}", field="attending_voters")
     if yes + no + abstain > attending:
-        yield Violation("R11", f"赞成、反对、弃权合计 {yes + no + abstain} 票，多于实到会 {attending} 人", field="yes_votes")
+        yield Violation(
+            "R11", f"赞成、反对、弃权合计 {yes + no + abstain} 票，多于实到会 {attending} 人", field="yes_votes"
+        )
     if attending * 2 <= expected:
-        yield Violation("R11", f"有表决权的到会人数须超过应到会人数的半数：应到 {expected} 人，实到 {attending} 人，"
-                               f"至少需 {expected // 2 + 1} 人", field="attending_voters")
+        yield Violation(
+            "R11",
+            f"有表决权的到会人数须超过应到会人数的半数：应到 {expected} 人，实到 {attending} 人，"
+            f"至少需 {expected // 2 + 1} 人",
+            field="attending_voters",
+        )
     if yes * 2 <= expected:
-        yield Violation("R11", f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，赞成 {yes} 票，"
-                               f"至少需 {expected // 2 + 1} 票", field="yes_votes")
+        yield Violation(
+            "R11",
+            f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，赞成 {yes} 票，"
+            f"至少需 {expected // 2 + 1} 票",
+            field="yes_votes",
+        )
 
 
 # --- R12 approval within 3 (at most 6) months -------------------------------------------------------
@@ -244,13 +293,21 @@ def r12_approval_time(ctx: Context, p: dict):
         return
     normal, maximum = int(p.get("months", 3)), int(p.get("max_months", 6))
     if ctx.date > _add_months(meeting, maximum):
-        yield Violation("R12", f"上级党委审批最长不得超过{maximum}个月（支部大会 {meeting:%Y-%m-%d}，期限 {_add_months(meeting, maximum):%Y-%m-%d}），"
-                               f"已超出 {(ctx.date - _add_months(meeting, maximum)).days} 天", field="上级党委审批日期")
+        yield Violation(
+            "R12",
+            f"上级党委审批最长不得超过{maximum}个月（支部大会 {meeting:%Y-%m-%d}，期限 {_add_months(meeting, maximum):%Y-%m-%d}），"
+            f"已超出 {(ctx.date - _add_months(meeting, maximum)).days} 天",
+            field="上级党委审批日期",
+        )
     elif ctx.date > _add_months(meeting, normal):
         reason = (ctx.data.get("special_reason") or "").strip()
-        yield Violation("R12", f"应在支部大会后{normal}个月内审批（期限 {_add_months(meeting, normal):%Y-%m-%d}），已超期 "
-                               f"{(ctx.date - _add_months(meeting, normal)).days} 天；"
-                               + (f"特殊原因：{reason}" if reason else "须记录特殊原因"), kind="warn")
+        yield Violation(
+            "R12",
+            f"应在支部大会后{normal}个月内审批（期限 {_add_months(meeting, normal):%Y-%m-%d}），已超期 "
+            f"{(ctx.date - _add_months(meeting, normal)).days} 天；"
+            + (f"特殊原因：{reason}" if reason else "须记录特殊原因"),
+            kind="warn",
+        )
 
 
 # --- R13 probation ------------------------------------------------------------------------------------
@@ -266,7 +323,11 @@ def r13_probation(ctx: Context, p: dict):
     except (TypeError, ValueError):
         months = 0
     if not low <= months <= high:
-        yield Violation("R13", f"延长预备期为{low}至{high}个月，当前 {f'{months} 个月' if months else '未填写'}", field="extension_months")
+        yield Violation(
+            "R13",
+            f"延长预备期为{low}至{high}个月，当前 {f'{months} 个月' if months else '未填写'}",
+            field="extension_months",
+        )
 
 
 # --- R14 conversion not before probation end ------------------------------------------------------------
@@ -277,4 +338,8 @@ def r14_conversion_date(ctx: Context, p: dict):
         meeting = _step_date(ctx, 15)
         end = _add_years(meeting, 1) if meeting else None
     if end and ctx.date < end and ctx.data.get("decision") != "取消预备党员资格":
-        yield Violation("R14", f"预备期 {end:%Y-%m-%d} 期满后方可讨论转正，还差 {(end - ctx.date).days} 天", field="转正支部大会日期")
+        yield Violation(
+            "R14",
+            f"预备期 {end:%Y-%m-%d} 期满后方可讨论转正，还差 {(end - ctx.date).days} 天",
+            field="转正支部大会日期",
+        )

@@ -54,7 +54,9 @@ def validate_consistency(id_number: IdNumber, *, birth_date: dt.date | None, gen
     """Problems between the decoded number and separately entered birth date / gender."""
     problems = []
     if birth_date and birth_date != id_number.birth_date:
-        problems.append(f"出生日期 {birth_date.isoformat()} 与公民身份号码中的 {id_number.birth_date.isoformat()} 不一致")
+        problems.append(
+            f"出生日期 {birth_date.isoformat()} 与公民身份号码中的 {id_number.birth_date.isoformat()} 不一致"
+        )
     if gender and gender != id_number.gender:
         problems.append(f"性别“{gender}”与公民身份号码（第 17 位表示{id_number.gender}性）不一致")
     return problems

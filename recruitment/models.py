@@ -94,7 +94,11 @@ class Organization(models.Model):
     name = models.CharField(_("名称"), max_length=200)
     level = models.CharField(_("层级"), max_length=10, choices=OrgLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True)
@@ -149,7 +153,8 @@ class Organization(models.Model):
         for 200,000 times). One query, remembered on the instance."""
         if not hasattr(self, "_spans_everything"):
             self._spans_everything = self.parent_id is None and not (
-                Organization.objects.filter(parent__isnull=True).exclude(pk=self.pk).exists())
+                Organization.objects.filter(parent__isnull=True).exclude(pk=self.pk).exists()
+            )
         return self._spans_everything
 
     def is_descendant_of(self, other: Organization) -> bool:
@@ -162,11 +167,7 @@ class Organization(models.Model):
     def upper_committee(self) -> Organization | None:
         """The nearest ancestor (or self) with approval power: 党委/党工委."""
         ids = self.ancestor_ids() + [self.pk]
-        return (
-            Organization.objects.filter(pk__in=ids, level__in=OrgLevel.committee_levels())
-            .order_by("-depth")
-            .first()
-        )
+        return Organization.objects.filter(pk__in=ids, level__in=OrgLevel.committee_levels()).order_by("-depth").first()
 
 
 def rebase_subtree(old_prefix: str, new_prefix: str) -> None:
@@ -182,7 +183,11 @@ def rebase_subtree(old_prefix: str, new_prefix: str) -> None:
 
 class User(AbstractUser):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("所属组织"), null=True, blank=True, on_delete=models.PROTECT,
+        Organization,
+        verbose_name=_("所属组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)

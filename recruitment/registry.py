@@ -11,8 +11,7 @@ from .context_processors import NAV_EXTRA
 HOME_WIDGETS: dict[str, list[tuple[int, str]]] = {}
 
 
-def add_nav(url: str, label: str, icon: str, roles: tuple[str, ...] | None = None, order: int = 50,
-            badge=None) -> None:
+def add_nav(url: str, label: str, icon: str, roles: tuple[str, ...] | None = None, order: int = 50, badge=None) -> None:
     """``badge``: optional callable(user) -> int shown as a count next to the label (0 hides it)."""
     if not any(i["url"] == url for i in NAV_EXTRA):
         NAV_EXTRA.append({"url": url, "label": label, "icon": icon, "roles": roles, "order": order, "badge": badge})
@@ -27,8 +26,9 @@ def add_home_widget(template: str, roles: tuple[str, ...] | None = None, order: 
 
 def home_widgets_for(user) -> list[str]:
     role = "*" if user.is_superuser else user.role
-    items = HOME_WIDGETS.get("*", []) + (HOME_WIDGETS.get(role, []) if role != "*" else
-                                          [w for ws in HOME_WIDGETS.values() for w in ws])
+    items = HOME_WIDGETS.get("*", []) + (
+        HOME_WIDGETS.get(role, []) if role != "*" else [w for ws in HOME_WIDGETS.values() for w in ws]
+    )
     seen, out = set(), []
     for _, t in sorted(items):
         if t not in seen:

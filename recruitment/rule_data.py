@@ -16,8 +16,20 @@ RULES_2014 = [
     ("R9", "集中培训不少于三天或二十四学时", "hard", "细则第十七条", {"min_days": 3, "min_hours": 24}),
     ("R10", "三个月内将离开单位的一般不办理接收", "warn", "细则第十九条", {}),
     ("R11", "支部大会到会人数和赞成票均须过半", "hard", "细则第二十条、第二十一条", {}),
-    ("R12", "上级党委三个月内审批，最长不超过六个月", "hard", "细则第二十五条、第三十四条", {"months": 3, "max_months": 6}),
-    ("R13", "预备期一年，延长一次，六个月至一年", "hard", "细则第三十二条", {"min_extension_months": 6, "max_extension_months": 12}),
+    (
+        "R12",
+        "上级党委三个月内审批，最长不超过六个月",
+        "hard",
+        "细则第二十五条、第三十四条",
+        {"months": 3, "max_months": 6},
+    ),
+    (
+        "R13",
+        "预备期一年，延长一次，六个月至一年",
+        "hard",
+        "细则第三十二条",
+        {"min_extension_months": 6, "max_extension_months": 12},
+    ),
     ("R14", "预备期满方可讨论转正", "hard", "细则第三十二条、第三十三条", {}),
     ("R15", "党龄自预备期满转为正式党员之日算起", "hard", "细则第三十四条", {}),
 ]
@@ -26,6 +38,7 @@ RULES_2014 = [
 def seed_rules(RuleDefinition) -> None:
     for code, title, kind, article, params in RULES_2014:
         RuleDefinition.objects.update_or_create(
-            code=code, effective_from=EFFECTIVE_2014,
+            code=code,
+            effective_from=EFFECTIVE_2014,
             defaults={"title": title, "kind": kind, "article": article, "params": params},
         )

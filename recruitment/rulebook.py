@@ -30,8 +30,13 @@ class Violation:
         return f"{head}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"rule": self.rule, "kind": self.kind, "article": self.article, "field": self.field,
-                "message": str(self)}
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "article": self.article,
+            "field": self.field,
+            "message": str(self),
+        }
 
 
 class DomainError(Exception):
@@ -143,7 +148,11 @@ def evaluate(ctx: Context, ruleset: RuleSet | None = None, only: Iterable[str] |
         if definition is None:
             continue
         for item in reg.check(ctx, dict(definition.params or {})) or ():
-            v = item if isinstance(item, Violation) else Violation(rule=reg.code, message=str(item), kind=definition.kind)
+            v = (
+                item
+                if isinstance(item, Violation)
+                else Violation(rule=reg.code, message=str(item), kind=definition.kind)
+            )
             v.rule = v.rule or reg.code
             v.article = v.article or definition.article
             (verdict.errors if v.kind == "hard" else verdict.warnings).append(v)

@@ -7,8 +7,8 @@ from enum import StrEnum
 
 
 class Actor(StrEnum):
-    BRANCH = "branch"          # 党支部
-    COMMITTEE = "committee"    # 上级党委 (党委/党工委)
+    BRANCH = "branch"  # 党支部
+    COMMITTEE = "committee"  # 上级党委 (党委/党工委)
     DEPARTMENT = "department"  # 再上一级党委组织部门
 
     @property
@@ -66,8 +66,14 @@ STEPS: tuple[Step, ...] = (
     Step(12, 4, "支部委员会审查", B, ("支部委员会审查意见",)),
     Step(13, 4, "上级党委预审", C, ("预审意见", "入党志愿书发放记录"), ("verdict",)),
     Step(14, 4, "填写入党志愿书", B, ("入党志愿书",)),
-    Step(15, 4, "支部大会讨论", B, ("支部大会记录", "支部大会决议"),
-         ("expected_voters", "attending_voters", "yes_votes", "no_votes", "abstentions", "leaving_unit_soon")),
+    Step(
+        15,
+        4,
+        "支部大会讨论",
+        B,
+        ("支部大会记录", "支部大会决议"),
+        ("expected_voters", "attending_voters", "yes_votes", "no_votes", "abstentions", "leaving_unit_soon"),
+    ),
     Step(16, 4, "上级党委派人谈话", C, ("谈话记录",), ("talker",)),
     Step(17, 4, "上级党委审批", C, ("审批意见",), ("verdict", "special_reason")),
     Step(18, 4, "再上一级党委组织部门备案", D, ("备案材料",)),
@@ -75,9 +81,14 @@ STEPS: tuple[Step, ...] = (
     Step(20, 5, "入党宣誓", B, ("宣誓记录",)),
     Step(21, 5, "继续教育考察", B, ("预备党员考察登记表", "思想汇报")),
     Step(22, 5, "提出转正申请", B, ("转正申请书",)),
-    Step(23, 5, "支部大会讨论", B, ("支部大会记录", "转正决议"),
-         ("expected_voters", "attending_voters", "yes_votes", "no_votes", "abstentions", "decision",
-          "extension_months")),
+    Step(
+        23,
+        5,
+        "支部大会讨论",
+        B,
+        ("支部大会记录", "转正决议"),
+        ("expected_voters", "attending_voters", "yes_votes", "no_votes", "abstentions", "decision", "extension_months"),
+    ),
     Step(24, 5, "上级党委审批", C, ("转正审批意见",), ("verdict", "special_reason")),
     Step(25, 5, "材料归档", B, ("档案移交记录",)),
 )

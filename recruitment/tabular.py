@@ -33,7 +33,9 @@ def _clean(value: Any) -> Any:
     return value  # date / datetime stay typed
 
 
-def read_table(fileobj: IO[bytes] | str | Path, filename: str | None = None, expected_header: list[str] | None = None) -> Table:
+def read_table(
+    fileobj: IO[bytes] | str | Path, filename: str | None = None, expected_header: list[str] | None = None
+) -> Table:
     if isinstance(fileobj, (str, Path)):
         filename = filename or str(fileobj)
         with open(fileobj, "rb") as fh:

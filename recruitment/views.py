@@ -41,10 +41,14 @@ def org_list(request):
         if form.cleaned_data["sector"]:
             qs = qs.filter(sector=form.cleaned_data["sector"])
     if request.GET.get("export") == "xlsx":
-        rows = [[o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on]
-                for o in qs.order_by("path")]
-        resp = HttpResponse(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        rows = [
+            [o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on]
+            for o in qs.order_by("path")
+        ]
+        resp = HttpResponse(
+            write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''organizations.xlsx"
         return resp
     page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
@@ -57,9 +61,16 @@ def org_detail(request, code: str):
     children = org.children.annotate(n_children=Count("children")).order_by("code")
     ancestors = [a for a in org.ancestors() if request.user.can_see(a)]
     members = org.members.order_by("name")[:200]
-    return render(request, "recruitment/org_detail.html", {
-        "org": org, "children": children, "ancestors": ancestors, "members": members,
-    })
+    return render(
+        request,
+        "recruitment/org_detail.html",
+        {
+            "org": org,
+            "children": children,
+            "ancestors": ancestors,
+            "members": members,
+        },
+    )
 
 
 @login_required
@@ -70,8 +81,9 @@ def org_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            table = read_table(form.cleaned_data["file"], filename=form.cleaned_data["file"].name,
-                               expected_header=ORG_IMPORT_HEADER)
+            table = read_table(
+                form.cleaned_data["file"], filename=form.cleaned_data["file"].name, expected_header=ORG_IMPORT_HEADER
+            )
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -79,17 +91,30 @@ def org_import(request):
             if result.errors:
                 messages.error(request, f"共 {len(result.errors)} 处错误，未写入任何数据。请修改后重新上传。")
             elif result.dry_run:
-                messages.info(request, f"校验通过：将新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}（未写入）")
+                messages.info(
+                    request,
+                    f"校验通过：将新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}（未写入）",
+                )
             else:
-                messages.success(request, f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
+                messages.success(
+                    request, f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
+                )
                 return redirect("recruitment:org_list")
-    return render(request, "recruitment/org_import.html", {"form": form, "result": result, "header": ",".join(ORG_IMPORT_HEADER)})
+    return render(
+        request, "recruitment/org_import.html", {"form": form, "result": result, "header": ",".join(ORG_IMPORT_HEADER)}
+    )
 
 
 @login_required
 def org_import_template(request):
-    data = write_xlsx(ORG_IMPORT_HEADER, [["XX001", "示例党委", "", "党委", "", "2001-07-01"],
-                                          ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01"]], "党组织")
+    data = write_xlsx(
+        ORG_IMPORT_HEADER,
+        [
+            ["XX001", "示例党委", "", "党委", "", "2001-07-01"],
+            ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01"],
+        ],
+        "党组织",
+    )
     resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = "attachment; filename*=UTF-8''org_import_template.xlsx"
     return resp
@@ -107,22 +132,50 @@ def member_list(request):
             qs = qs.filter(status=form.cleaned_data["status"])
     if request.GET.get("export") == "xlsx":
         if qs.count() > MEMBER_EXPORT_MAX:
-            messages.error(request, f"符合条件的党员超过 {MEMBER_EXPORT_MAX:,} 名，请先按姓名、支部或类别缩小范围再导出")
+            messages.error(
+                request, f"符合条件的党员超过 {MEMBER_EXPORT_MAX:,} 名，请先按姓名、支部或类别缩小范围再导出"
+            )
             return redirect(f"{request.path}?{_without(request.GET, 'export')}")
-        rows = [[m.name, m.gender, m.status, m.branch.code, m.branch.name, m.joined_on, m.full_member_since,
-                 "是" if m.under_probation_watch else "", "在册" if m.is_active else "不在册"]
-                for m in qs.order_by("branch__path", "name")]
-        resp = HttpResponse(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        rows = [
+            [
+                m.name,
+                m.gender,
+                m.status,
+                m.branch.code,
+                m.branch.name,
+                m.joined_on,
+                m.full_member_since,
+                "是" if m.under_probation_watch else "",
+                "在册" if m.is_active else "不在册",
+            ]
+            for m in qs.order_by("branch__path", "name")
+        ]
+        resp = HttpResponse(
+            write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         resp["Content-Disposition"] = "attachment; filename*=UTF-8''party_members.xlsx"
         return resp
     page = Paginator(qs.order_by("branch__path", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "recruitment/member_list.html", {"form": form, "page": page,
-                                                            "export_query": _without(request.GET, "page", "export")})
+    return render(
+        request,
+        "recruitment/member_list.html",
+        {"form": form, "page": page, "export_query": _without(request.GET, "page", "export")},
+    )
 
 
 MEMBER_EXPORT_MAX = 50_000
-MEMBER_EXPORT_HEADER = ["姓名", "性别", "党员类别", "支部编码", "所在党支部", "入党日期", "转正日期", "留党察看", "在册"]
+MEMBER_EXPORT_HEADER = [
+    "姓名",
+    "性别",
+    "党员类别",
+    "支部编码",
+    "所在党支部",
+    "入党日期",
+    "转正日期",
+    "留党察看",
+    "在册",
+]
 
 
 def _without(params, *names: str) -> str:

@@ -10,8 +10,13 @@ class ReviewsConfig(AppConfig):
         from recruitment.registry import add_applicant_panel, add_home_widget, add_nav
 
         staff = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-        add_nav("reviews:ledger", "预审台账", "journal-check",
-                roles=(Role.BRANCH_SECRETARY, *staff, Role.INSPECTOR), order=30)
+        add_nav(
+            "reviews:ledger",
+            "预审台账",
+            "journal-check",
+            roles=(Role.BRANCH_SECRETARY, *staff, Role.INSPECTOR),
+            order=30,
+        )
         add_nav("reviews:queue", "审批队列", "inbox", roles=staff, order=31)
         add_applicant_panel("reviews/_applicant_panel.html", order=40)
         add_home_widget("reviews/_home_widget.html", roles=staff, order=20)

@@ -18,14 +18,26 @@ def _today() -> dt.date:
 
 
 class LedgerFilterForm(forms.Form):
-    year = forms.IntegerField(label="年度", required=False, widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"}))
-    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), ("in_review", "审查中"),
-                                                                     ("passed", "三级审查通过"), ("failed", "未通过")],
-                               widget=forms.Select(attrs=SELECT))
-    tier = forms.TypedChoiceField(label="待审层级", required=False, coerce=int, empty_value=None,
-                                  choices=[("", "全部层级"), (1, "待支部初审"), (2, "待党委复审"), (3, "待组织部终审")],
-                                  widget=forms.Select(attrs=SELECT))
-    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"}))
+    year = forms.IntegerField(
+        label="年度", required=False, widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"})
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), ("in_review", "审查中"), ("passed", "三级审查通过"), ("failed", "未通过")],
+        widget=forms.Select(attrs=SELECT),
+    )
+    tier = forms.TypedChoiceField(
+        label="待审层级",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "全部层级"), (1, "待支部初审"), (2, "待党委复审"), (3, "待组织部终审")],
+        widget=forms.Select(attrs=SELECT),
+    )
+    q = forms.CharField(
+        label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"})
+    )
 
 
 class SubmitForm(forms.Form):
@@ -42,8 +54,9 @@ class DecisionForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    department = forms.ModelChoiceField(label="部门", queryset=ReviewDepartment.objects.filter(is_active=True),
-                                        widget=forms.Select(attrs=SELECT))
+    department = forms.ModelChoiceField(
+        label="部门", queryset=ReviewDepartment.objects.filter(is_active=True), widget=forms.Select(attrs=SELECT)
+    )
     verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
     given_on = forms.DateField(label="出具日期", initial=_today, widget=DATE)
     opinion = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
@@ -59,18 +72,29 @@ class HouseholdOpinionForm(forms.Form):
 
 
 class CadreApprovalForm(forms.Form):
-    relation = forms.CharField(label="亲属关系", widget=forms.TextInput(attrs={**TEXT, "placeholder": "如：村党支部书记之子"}))
-    approved = forms.TypedChoiceField(label="县级批复", coerce=lambda v: v == "1", choices=[("1", "同意发展"), ("0", "不同意发展")],
-                                      widget=forms.Select(attrs=SELECT))
+    relation = forms.CharField(
+        label="亲属关系", widget=forms.TextInput(attrs={**TEXT, "placeholder": "如：村党支部书记之子"})
+    )
+    approved = forms.TypedChoiceField(
+        label="县级批复",
+        coerce=lambda v: v == "1",
+        choices=[("1", "同意发展"), ("0", "不同意发展")],
+        widget=forms.Select(attrs=SELECT),
+    )
     document_no = forms.CharField(label="批复文号", required=False, widget=forms.TextInput(attrs=TEXT))
     decided_on = forms.DateField(label="批复日期", initial=_today, widget=DATE)
-    opinion = forms.CharField(label="县镇联合考察意见", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
+    opinion = forms.CharField(
+        label="县镇联合考察意见", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2})
+    )
 
 
 class NegativeCheckForm(forms.Form):
-    hits = forms.ModelMultipleChoiceField(label="命中的条目（未命中则不勾选）", required=False,
-                                          queryset=NegativeListItem.objects.filter(is_active=True),
-                                          widget=forms.CheckboxSelectMultiple)
+    hits = forms.ModelMultipleChoiceField(
+        label="命中的条目（未命中则不勾选）",
+        required=False,
+        queryset=NegativeListItem.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
     checked_on = forms.DateField(label="比对日期", initial=_today, widget=DATE)
     hit_notes = forms.CharField(label="命中情况说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
     notes = forms.CharField(label="备注", required=False, widget=forms.TextInput(attrs=TEXT))
@@ -81,11 +105,15 @@ class RevokeForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"}))
+    q = forms.CharField(
+        label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"})
+    )
 
 
 class BulkRecordForm(forms.Form):
-    step = forms.TypedChoiceField(coerce=int, choices=[(4, "第4步"), (8, "第8步"), (18, "第18步")], widget=forms.HiddenInput)
+    step = forms.TypedChoiceField(
+        coerce=int, choices=[(4, "第4步"), (8, "第8步"), (18, "第18步")], widget=forms.HiddenInput
+    )
     date = forms.DateField(label="备案日期", initial=_today, widget=DATE)
     notes = forms.CharField(label="备注", required=False, widget=forms.TextInput(attrs=TEXT))
 

@@ -31,12 +31,18 @@ def r16_pre_assessment(ctx: Context, p: dict):
         opinions = list(entry.opinions.filter(purpose=OpinionPurpose.COMMITTEE_REVIEW).select_related("department"))
         latest = _latest_by_department(opinions)
         if len(latest) < need:
-            yield Violation("R16", f"党委复审须征求纪检、公安等执纪执法部门意见（至少{need}个部门），当前已记录 {len(latest)} 个",
-                            field="opinions")
+            yield Violation(
+                "R16",
+                f"党委复审须征求纪检、公安等执纪执法部门意见（至少{need}个部门），当前已记录 {len(latest)} 个",
+                field="opinions",
+            )
         for o in latest.values():
             if o.verdict == OpinionVerdict.DISAGREE:
-                yield Violation("R16", f"{o.department.name}于{o.given_on:%Y-%m-%d}出具不同意意见（{o.opinion or '未说明'}），复审不能通过",
-                                field="opinions")
+                yield Violation(
+                    "R16",
+                    f"{o.department.name}于{o.given_on:%Y-%m-%d}出具不同意意见（{o.opinion or '未说明'}），复审不能通过",
+                    field="opinions",
+                )
         return
     if "ledger_passed" in ctx.facts:
         if not ctx.facts["ledger_passed"]:
@@ -52,13 +58,17 @@ def r16_pre_assessment(ctx: Context, p: dict):
         return
     what = "支部大会讨论接收" if ctx.point == 15 else "上级党委审批"
     if not entries:
-        yield Violation("R16", f"{a.name}未列入{ctx.date.year}年度拟接收预备党员预判分析台账，未经三级预判分析不得{what}")
+        yield Violation(
+            "R16", f"{a.name}未列入{ctx.date.year}年度拟接收预备党员预判分析台账，未经三级预判分析不得{what}"
+        )
         return
     e = entries[0]
     if e.status == EntryStatus.FAILED:
         yield Violation("R16", f"{a.name}在{e.year}年度预判分析中未通过，不予发展")
     else:
-        yield Violation("R16", f"{a.name}的{e.year}年度预判分析尚未完成（{e.tier_label}），三级审查全部通过后方可{what}")
+        yield Violation(
+            "R16", f"{a.name}的{e.year}年度预判分析尚未完成（{e.tier_label}），三级审查全部通过后方可{what}"
+        )
 
 
 # --- R17 两新: opinion of the 户籍所在地 party organization before the committee tier --------------------
@@ -73,11 +83,19 @@ def r17_household_opinion(ctx: Context, p: dict):
         return
     latest = a.household_opinions.order_by("-given_on", "-id").first() if a.pk else None
     if latest is None:
-        yield Violation("R17", f"{sector}党组织确定的发展对象，须先征求户籍所在地党组织意见"
-                               f"（户籍所在地：{a.household_registration or '未填写'}），复审前尚未记录", field="household")
+        yield Violation(
+            "R17",
+            f"{sector}党组织确定的发展对象，须先征求户籍所在地党组织意见"
+            f"（户籍所在地：{a.household_registration or '未填写'}），复审前尚未记录",
+            field="household",
+        )
     elif latest.verdict != OpinionVerdict.AGREE:
-        yield Violation("R17", f"户籍所在地党组织（{latest.organization_name}）于{latest.given_on:%Y-%m-%d}出具不同意意见："
-                               f"{latest.opinion or '未说明'}", field="household")
+        yield Violation(
+            "R17",
+            f"户籍所在地党组织（{latest.organization_name}）于{latest.given_on:%Y-%m-%d}出具不同意意见："
+            f"{latest.opinion or '未说明'}",
+            field="household",
+        )
 
 
 # --- R18 near relatives of village cadres: county-level approval before step 17 -------------------------
@@ -94,9 +112,14 @@ def r18_cadre_relative(ctx: Context, p: dict):
         return
     latest = a.cadre_relative_approvals.order_by("-decided_on", "-id").first()
     if latest is None:
-        yield Violation("R18", f"{a.name}为村组干部近亲属，须经村党组织逐级报备、县镇联合考察，取得县级批复后方可审批；尚无县级批复记录")
+        yield Violation(
+            "R18",
+            f"{a.name}为村组干部近亲属，须经村党组织逐级报备、县镇联合考察，取得县级批复后方可审批；尚无县级批复记录",
+        )
     elif not latest.approved:
-        yield Violation("R18", f"县级批复（{latest.document_no or '无文号'}，{latest.decided_on:%Y-%m-%d}）不同意发展{a.name}")
+        yield Violation(
+            "R18", f"县级批复（{latest.document_no or '无文号'}，{latest.decided_on:%Y-%m-%d}）不同意发展{a.name}"
+        )
 
 
 # --- R19 negative list -----------------------------------------------------------------------------------
@@ -110,8 +133,11 @@ def r19_negative_list(ctx: Context, p: dict):
     else:
         return
     for h in hits:
-        yield Violation("R19", f"命中发展党员负面清单{h.item.article}“{h.item.title}”（{h.found_on:%Y-%m-%d}记录），不得继续发展",
-                        field="negative_list")
+        yield Violation(
+            "R19",
+            f"命中发展党员负面清单{h.item.article}“{h.item.title}”（{h.found_on:%Y-%m-%d}记录），不得继续发展",
+            field="negative_list",
+        )
     if ctx.point == "review:2" and p.get("require_check_before_committee") and a.pk and not hits:
         if not a.negative_list_checks.exists():
             yield Violation("R19", "党委复审前须对照负面清单逐条比对并记录比对结果", field="negative_list")
@@ -133,11 +159,17 @@ def r20_joint_review(ctx: Context, p: dict):
     required = ReviewDepartment.objects.filter(is_active=True)
     required = list(required.filter(name__in=names) if names else required.filter(in_joint_review=True))
     latest = _latest_by_department(
-        a.department_opinions.filter(purpose=OpinionPurpose.JOINT_REVIEW).select_related("department"))
+        a.department_opinions.filter(purpose=OpinionPurpose.JOINT_REVIEW).select_related("department")
+    )
     missing = [d.name for d in required if d.pk not in latest]
     if missing:
-        yield Violation("R20", f"参加集中培训前须经执纪执法部门联审，尚缺以下部门意见：{'、'.join(missing)}", field="joint_review")
+        yield Violation(
+            "R20", f"参加集中培训前须经执纪执法部门联审，尚缺以下部门意见：{'、'.join(missing)}", field="joint_review"
+        )
     for o in latest.values():
         if o.verdict == OpinionVerdict.DISAGREE:
-            yield Violation("R20", f"联审中{o.department.name}于{o.given_on:%Y-%m-%d}出具不同意意见：{o.opinion or '未说明'}",
-                            field="joint_review")
+            yield Violation(
+                "R20",
+                f"联审中{o.department.name}于{o.given_on:%Y-%m-%d}出具不同意意见：{o.opinion or '未说明'}",
+                field="joint_review",
+            )

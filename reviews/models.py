@@ -110,8 +110,7 @@ class ReviewDepartment(models.Model):
 
     name = models.CharField(_("部门名称"), max_length=50, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=50)
-    in_joint_review = models.BooleanField(_("参加联审"), default=True,
-                                          help_text=_("R20 联审时须出具意见的部门"))
+    in_joint_review = models.BooleanField(_("参加联审"), default=True, help_text=_("R20 联审时须出具意见的部门"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -166,8 +165,14 @@ class HouseholdOpinion(models.Model):
     """R17: opinion of the party organization at the 户籍所在地 for 两新 candidates."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="household_opinions")
-    organization = models.ForeignKey("recruitment.Organization", verbose_name=_("户籍所在地党组织（系统内）"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "recruitment.Organization",
+        verbose_name=_("户籍所在地党组织（系统内）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     organization_name = models.CharField(_("户籍所在地党组织"), max_length=200)
     verdict = models.CharField(_("意见"), max_length=10, choices=OpinionVerdict.choices)
     opinion = models.TextField(_("意见内容"), blank=True)
@@ -240,15 +245,20 @@ class NegativeListHit(models.Model):
     (a hit recorded in error is revoked with a reason, never deleted)."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="negative_list_hits")
-    item = models.ForeignKey(NegativeListItem, verbose_name=_("负面清单条目"), on_delete=models.PROTECT, related_name="hits")
-    list_check = models.ForeignKey(NegativeListCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="hits")
+    item = models.ForeignKey(
+        NegativeListItem, verbose_name=_("负面清单条目"), on_delete=models.PROTECT, related_name="hits"
+    )
+    list_check = models.ForeignKey(
+        NegativeListCheck, null=True, blank=True, on_delete=models.PROTECT, related_name="hits"
+    )
     found_on = models.DateField(_("发现日期"))
     notes = models.TextField(_("情况说明"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     revoke_reason = models.TextField(_("撤销理由"), blank=True)
 
     class Meta:

@@ -7,13 +7,31 @@ EFFECTIVE = dt.date(2014, 6, 10)
 
 # code, title, kind, article, params, enabled
 RULES = [
-    ("R16", "未经三级预判分析或预判不合格的，不得接收为预备党员", "hard", "预判分析制度（韩城）",
-     {"min_committee_opinions": 1}, True),
-    ("R17", "两新组织发展对象须征求户籍所在地党组织意见", "hard", "预判分析制度（韩城）",
-     {"sectors": ["非公企业", "社会组织"]}, True),
+    (
+        "R16",
+        "未经三级预判分析或预判不合格的，不得接收为预备党员",
+        "hard",
+        "预判分析制度（韩城）",
+        {"min_committee_opinions": 1},
+        True,
+    ),
+    (
+        "R17",
+        "两新组织发展对象须征求户籍所在地党组织意见",
+        "hard",
+        "预判分析制度（韩城）",
+        {"sectors": ["非公企业", "社会组织"]},
+        True,
+    ),
     ("R18", "村组干部近亲属发展入党须经县级批复", "hard", "农村发展党员负面清单制度（商河）", {}, True),
-    ("R19", "对照发展党员政治审查负面清单，命中任何一条不得发展", "hard", "发展党员政治审查负面清单",
-     {"require_check_before_committee": True}, True),
+    (
+        "R19",
+        "对照发展党员政治审查负面清单，命中任何一条不得发展",
+        "hard",
+        "发展党员政治审查负面清单",
+        {"require_check_before_committee": True},
+        True,
+    ),
     ("R20", "集中培训前由执纪执法部门联审", "hard", "政审联审制度（太平区）", {"departments": []}, False),
 ]
 
@@ -54,10 +72,13 @@ def seed(apps) -> None:
     NegativeListItem = apps.get_model("reviews", "NegativeListItem")
     for code, title, kind, article, params, enabled in RULES:
         RuleDefinition.objects.get_or_create(
-            code=code, effective_from=EFFECTIVE,
-            defaults={"title": title, "kind": kind, "article": article, "params": params, "enabled": enabled})
+            code=code,
+            effective_from=EFFECTIVE,
+            defaults={"title": title, "kind": kind, "article": article, "params": params, "enabled": enabled},
+        )
     for i, name in enumerate(DEPARTMENTS, start=1):
         ReviewDepartment.objects.get_or_create(name=name, defaults={"order": i * 10})
     for i, (title, description) in enumerate(NEGATIVE_LIST, start=1):
-        NegativeListItem.objects.get_or_create(number=i, defaults={
-            "article": f"负面清单第{i}条", "title": title, "description": description})
+        NegativeListItem.objects.get_or_create(
+            number=i, defaults={"article": f"负面清单第{i}条", "title": title, "description": description}
+        )

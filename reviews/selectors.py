@@ -17,13 +17,24 @@ from .models import DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision
 
 
 # --- the ledger ------------------------------------------------------------------------------------------
-def ledger_entries(*, user, year: int | None = None, status: str = "", tier: int | None = None, q: str = "",
-                   org: Organization | None = None) -> QuerySet:
-    qs = (LedgerEntry.objects.visible_to(user)
-          .select_related("applicant__branch__parent", "submitted_by")
-          .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")),
-                            Prefetch("opinions", queryset=DepartmentOpinion.objects.select_related("department")))
-          .order_by("applicant__branch__path", "applicant__name"))
+def ledger_entries(
+    *,
+    user,
+    year: int | None = None,
+    status: str = "",
+    tier: int | None = None,
+    q: str = "",
+    org: Organization | None = None,
+) -> QuerySet:
+    qs = (
+        LedgerEntry.objects.visible_to(user)
+        .select_related("applicant__branch__parent", "submitted_by")
+        .prefetch_related(
+            Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")),
+            Prefetch("opinions", queryset=DepartmentOpinion.objects.select_related("department")),
+        )
+        .order_by("applicant__branch__path", "applicant__name")
+    )
     if year:
         qs = qs.filter(year=year)
     if status:
@@ -38,21 +49,30 @@ def ledger_entries(*, user, year: int | None = None, status: str = "", tier: int
 
 
 def ledger_counts(*, user, year: int) -> dict[str, int]:
-    rows = (LedgerEntry.objects.visible_to(user).filter(year=year)
-            .aggregate(total=Count("id"),
-                       tier1=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=1)),
-                       tier2=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=2)),
-                       tier3=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=3)),
-                       passed=Count("id", filter=Q(status=EntryStatus.PASSED)),
-                       failed=Count("id", filter=Q(status=EntryStatus.FAILED))))
+    rows = (
+        LedgerEntry.objects.visible_to(user)
+        .filter(year=year)
+        .aggregate(
+            total=Count("id"),
+            tier1=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=1)),
+            tier2=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=2)),
+            tier3=Count("id", filter=Q(status=EntryStatus.IN_REVIEW, tier=3)),
+            passed=Count("id", filter=Q(status=EntryStatus.PASSED)),
+            failed=Count("id", filter=Q(status=EntryStatus.FAILED)),
+        )
+    )
     return rows
 
 
 def eligible_for_ledger(*, user, year: int) -> QuerySet:
     """发展对象 in scope (steps 7–14 done, not past the branch meeting) not yet on the year's ledger."""
-    return (Applicant.objects.visible_to(user).filter(status=ApplicantStatus.ACTIVE, current_step__gte=7,
-                                                      current_step__lt=15)
-            .exclude(ledger_entries__year=year).select_related("branch").order_by("branch__path", "name"))
+    return (
+        Applicant.objects.visible_to(user)
+        .filter(status=ApplicantStatus.ACTIVE, current_step__gte=7, current_step__lt=15)
+        .exclude(ledger_entries__year=year)
+        .select_related("branch")
+        .order_by("branch__path", "name")
+    )
 
 
 def decisions_by_tier(entry: LedgerEntry) -> dict[int, ReviewDecision]:
@@ -74,8 +94,15 @@ def last_return(entry: LedgerEntry) -> ReviewDecision | None:
 # --- queues --------------------------------------------------------------------------------------------
 # step → previous step, whose date starts the wait
 QUEUE_STEPS = {4: "备案", 8: "备案", 13: "预审", 16: "谈话", 17: "审批", 18: "备案", 24: "审批"}
-STEP_ROLES = {4: Role.COMMITTEE_STAFF, 8: Role.COMMITTEE_STAFF, 13: Role.COMMITTEE_STAFF, 16: Role.COMMITTEE_STAFF,
-              17: Role.COMMITTEE_STAFF, 24: Role.COMMITTEE_STAFF, 18: Role.DEPARTMENT_STAFF}
+STEP_ROLES = {
+    4: Role.COMMITTEE_STAFF,
+    8: Role.COMMITTEE_STAFF,
+    13: Role.COMMITTEE_STAFF,
+    16: Role.COMMITTEE_STAFF,
+    17: Role.COMMITTEE_STAFF,
+    24: Role.COMMITTEE_STAFF,
+    18: Role.DEPARTMENT_STAFF,
+}
 
 
 @dataclass
@@ -129,8 +156,9 @@ def queue_tiers_for(user) -> list[int]:
     return []
 
 
-def approval_queue(*, user, today: dt.date, steps: list[int] | None = None, tiers: list[int] | None = None,
-                   q: str = "") -> Queue:
+def approval_queue(
+    *, user, today: dt.date, steps: list[int] | None = None, tiers: list[int] | None = None, q: str = ""
+) -> Queue:
     """What waits for committee / department staff: steps 4, 8, 13, 16 (the committee's talk after the
     branch meeting), 17, 18, 24 and review tiers 2–3,
     each with its age; 17/24 with the R12 deadlines. Two queries."""
@@ -138,37 +166,54 @@ def approval_queue(*, user, today: dt.date, steps: list[int] | None = None, tier
     tiers = queue_tiers_for(user) if tiers is None else tiers
     queue = Queue(steps={s: [] for s in steps}, reviews={t: [] for t in tiers})
     if steps:
-        people = (Applicant.objects.visible_to(user)
-                  .filter(status=ApplicantStatus.ACTIVE, current_step__in=[s - 1 for s in steps])
-                  .select_related("branch__parent").order_by("last_step_on", "id"))
+        people = (
+            Applicant.objects.visible_to(user)
+            .filter(status=ApplicantStatus.ACTIVE, current_step__in=[s - 1 for s in steps])
+            .select_related("branch__parent")
+            .order_by("last_step_on", "id")
+        )
         if q:
             people = people.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
         for a in people:
             step = a.current_step + 1
             since = a.last_step_on
-            item = QueueItem(applicant=a, step=step, kind=QUEUE_STEPS[step], since=since,
-                             age_days=(today - since).days if since else None)
+            item = QueueItem(
+                applicant=a,
+                step=step,
+                kind=QUEUE_STEPS[step],
+                since=since,
+                age_days=(today - since).days if since else None,
+            )
             meeting = a.branch_meeting_on if step == 17 else a.conversion_meeting_on if step == 24 else None
             if meeting:
                 item.deadline, item.max_deadline = add_months(meeting, 3), add_months(meeting, 6)
                 item.state = "over" if today > item.max_deadline else "warn" if today > item.deadline else "ok"
             queue.steps[step].append(item)
     if tiers:
-        entries = (LedgerEntry.objects.visible_to(user)
-                   .filter(status=EntryStatus.IN_REVIEW, tier__in=tiers)
-                   .select_related("applicant__branch__parent")
-                   .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")))
-                   .order_by("waiting_since", "id"))
+        entries = (
+            LedgerEntry.objects.visible_to(user)
+            .filter(status=EntryStatus.IN_REVIEW, tier__in=tiers)
+            .select_related("applicant__branch__parent")
+            .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")))
+            .order_by("waiting_since", "id")
+        )
         if q:
             entries = entries.filter(Q(applicant__name__icontains=q) | Q(applicant__branch__name__icontains=q))
         for e in entries:
-            queue.reviews[e.tier].append(ReviewQueueItem(
-                entry=e, tier=e.tier, since=e.waiting_since,
-                age_days=(today - e.waiting_since).days if e.waiting_since else None, returned=last_return(e)))
+            queue.reviews[e.tier].append(
+                ReviewQueueItem(
+                    entry=e,
+                    tier=e.tier,
+                    since=e.waiting_since,
+                    age_days=(today - e.waiting_since).days if e.waiting_since else None,
+                    returned=last_return(e),
+                )
+            )
     return queue
 
 
 # --- responsibility chain ------------------------------------------------------------------------------
+
 
 @dataclass
 class ChainRow:
@@ -185,8 +230,12 @@ def responsibility_chain(applicant: Applicant, entries: list[LedgerEntry] | None
     Four queries (two when the ledger ``entries`` with their decisions are passed in, as the
     applicant-page panel does); everything shown is immutable and attributed."""
     rows: list[ChainRow] = []
-    records = list(StepRecord.objects.filter(applicant=applicant).select_related("actor", "acting_org").order_by("step"))
-    people = list(ApplicantPerson.objects.filter(applicant=applicant).select_related("member__branch").order_by("role", "id"))
+    records = list(
+        StepRecord.objects.filter(applicant=applicant).select_related("actor", "acting_org").order_by("step")
+    )
+    people = list(
+        ApplicantPerson.objects.filter(applicant=applicant).select_related("member__branch").order_by("role", "id")
+    )
     for r in records:
         s = get_step(r.step)
         if r.step in (3,):
@@ -208,31 +257,61 @@ def responsibility_chain(applicant: Applicant, entries: list[LedgerEntry] | None
             detail = f"{'培养联系人' if r.step == 5 else '入党介绍人'}：{'、'.join(names)}"
         elif r.step == 10:
             detail = f"政审结论：{r.data.get('verdict', '')}"
-        rows.append(ChainRow(kind=kind, what=str(s), date=r.date, person=str(r.actor) if r.actor else (r.responsible or "系统"),
-                             org=r.acting_org.name if r.acting_org else "", detail=detail))
+        rows.append(
+            ChainRow(
+                kind=kind,
+                what=str(s),
+                date=r.date,
+                person=str(r.actor) if r.actor else (r.responsible or "系统"),
+                org=r.acting_org.name if r.acting_org else "",
+                detail=detail,
+            )
+        )
     for p in people:
         if p.role == PersonRole.INTRODUCER:
-            rows.append(ChainRow(kind="介绍", what="入党介绍人（谁介绍谁负责）", date=p.assigned_on, person=p.member.name,
-                                 org=p.member.branch.name))
+            rows.append(
+                ChainRow(
+                    kind="介绍",
+                    what="入党介绍人（谁介绍谁负责）",
+                    date=p.assigned_on,
+                    person=p.member.name,
+                    org=p.member.branch.name,
+                )
+            )
     if entries is None:
-        entries = list(LedgerEntry.objects.filter(applicant=applicant)
-                       .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer"))))
+        entries = list(
+            LedgerEntry.objects.filter(applicant=applicant).prefetch_related(
+                Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer"))
+            )
+        )
     for e in sorted(entries, key=lambda e: e.year):
         for d in e.decisions.all():
-            rows.append(ChainRow(kind="预审", what=f"{e.year}年度预判分析·{d.get_tier_display()}", date=d.decided_on,
-                                 person=str(d.reviewer), detail=f"{d.get_verdict_display()}：{d.reason}"))
+            rows.append(
+                ChainRow(
+                    kind="预审",
+                    what=f"{e.year}年度预判分析·{d.get_tier_display()}",
+                    date=d.decided_on,
+                    person=str(d.reviewer),
+                    detail=f"{d.get_verdict_display()}：{d.reason}",
+                )
+            )
     rows.sort(key=lambda r: (r.date or dt.date.min, r.kind != "介绍"))
     return rows
 
 
 def applicant_review_summary(applicant: Applicant) -> dict[str, Any]:
     """Ledger entries with decisions, opinions and checks for the applicant-page panel."""
-    entries = list(LedgerEntry.objects.filter(applicant=applicant).select_related("submitted_by")
-                   .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")))
-                   .order_by("-year"))
+    entries = list(
+        LedgerEntry.objects.filter(applicant=applicant)
+        .select_related("submitted_by")
+        .prefetch_related(Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")))
+        .order_by("-year")
+    )
     return {
         "entries": entries,
-        "opinions": list(DepartmentOpinion.objects.filter(applicant=applicant).select_related("department", "recorded_by")),
+        "opinions": list(
+            DepartmentOpinion.objects.filter(applicant=applicant).select_related("department", "recorded_by")
+        ),
         "household_opinions": list(applicant.household_opinions.select_related("recorded_by")),
         "cadre_approvals": list(applicant.cadre_relative_approvals.select_related("recorded_by")),
         "negative_checks": list(applicant.negative_list_checks.select_related("checked_by")),
@@ -257,10 +336,16 @@ def quota_effect(*, entry: LedgerEntry, org: Organization) -> QuotaEffect:
     from quotas.selectors import compliance_for_year
 
     year = entry.year
-    passed = tuple(LedgerEntry.objects.filter(year=year, status=EntryStatus.PASSED,
-                                              applicant__branch__path__startswith=org.path,
-                                              applicant__admitted_on__isnull=True)
-                   .exclude(pk=entry.pk).values_list("applicant_id", flat=True))
+    passed = tuple(
+        LedgerEntry.objects.filter(
+            year=year,
+            status=EntryStatus.PASSED,
+            applicant__branch__path__startswith=org.path,
+            applicant__admitted_on__isnull=True,
+        )
+        .exclude(pk=entry.pk)
+        .values_list("applicant_id", flat=True)
+    )
     before = compliance_for_year(org=org, year=year, what_if=passed)
     after = compliance_for_year(org=org, year=year, what_if=passed + (entry.applicant_id,))
     effect = QuotaEffect(year=year, org=org, before=before, after=after, passed_count=len(passed))
@@ -268,13 +353,21 @@ def quota_effect(*, entry: LedgerEntry, org: Organization) -> QuotaEffect:
     groups = [("领域", r) for r in after.sectors] + [("结构", r) for r in after.structure]
     for group, r in groups:
         b = b_by_key.get(r.key)
-        effect.rows.append({
-            "key": r.key, "group": group,
-            "before_count": b.count if b else 0, "before_share": b.share if b else None,
-            "before_ok": (b.ok is not False) if b else True,  # None = not judged (no rule / no intake)
-            "after_count": r.count, "after_share": r.share, "after_ok": r.ok is not False,
-            "min": r.min, "max": r.max, "changed": (b.count if b else 0) != r.count,
-        })
+        effect.rows.append(
+            {
+                "key": r.key,
+                "group": group,
+                "before_count": b.count if b else 0,
+                "before_share": b.share if b else None,
+                "before_ok": (b.ok is not False) if b else True,  # None = not judged (no rule / no intake)
+                "after_count": r.count,
+                "after_share": r.share,
+                "after_ok": r.ok is not False,
+                "min": r.min,
+                "max": r.max,
+                "changed": (b.count if b else 0) != r.count,
+            }
+        )
     return effect
 
 
@@ -285,4 +378,3 @@ def county_of(user) -> Organization | None:
         return Organization.objects.filter(parent__isnull=True).order_by("path").first() if user.is_superuser else None
     root_id = org.ancestor_ids()[0] if org.ancestor_ids() else org.pk
     return Organization.objects.get(pk=root_id) if root_id != org.pk else org
-

@@ -59,10 +59,12 @@ def _check_scope(actor, applicant: Applicant) -> None:
         raise PermissionDenied("该人员不在您的管辖范围内")
 
 
-def _log(applicant: Applicant, message: str, actor, violations: list[Violation] | None = None,
-         kind: str = Event.Kind.REVIEW) -> None:
-    Event.objects.create(applicant=applicant, kind=kind, message=message, actor=actor,
-                         rules=[v.as_dict() for v in violations or []])
+def _log(
+    applicant: Applicant, message: str, actor, violations: list[Violation] | None = None, kind: str = Event.Kind.REVIEW
+) -> None:
+    Event.objects.create(
+        applicant=applicant, kind=kind, message=message, actor=actor, rules=[v.as_dict() for v in violations or []]
+    )
 
 
 def _check_date(day: dt.date, today: dt.date, label: str, field_name: str = "date") -> None:
@@ -87,7 +89,9 @@ def ledger_ineligibility(applicant: Applicant) -> str:
 
 
 @transaction.atomic
-def ledger_submit(*, applicant: Applicant, year: int, actor, remarks: str = "", today: dt.date | None = None) -> LedgerEntry:
+def ledger_submit(
+    *, applicant: Applicant, year: int, actor, remarks: str = "", today: dt.date | None = None
+) -> LedgerEntry:
     """Put a 发展对象 on the year's 拟接收预备党员预判分析台账; tier 1 (branch initial review) waits."""
     _require(actor, BRANCH_ROLES, "报送预判分析台账")
     today = _today(today)
@@ -98,15 +102,17 @@ def ledger_submit(*, applicant: Applicant, year: int, actor, remarks: str = "", 
         raise DomainError.single("R16", f"{a.name}{why}，不能列入拟接收预备党员预判分析台账")
     earliest = a.candidate_on.year if a.candidate_on else today.year
     if not earliest <= year <= today.year + 1:
-        raise DomainError.single("INPUT", f"台账年度应在确定为发展对象的年度（{earliest}）至下一年度（{today.year + 1}）之间",
-                                 field="year")
+        raise DomainError.single(
+            "INPUT", f"台账年度应在确定为发展对象的年度（{earliest}）至下一年度（{today.year + 1}）之间", field="year"
+        )
     existing = LedgerEntry.objects.filter(applicant=a, year=year).first()
     if existing:
         raise DomainError.single("INPUT", f"{a.name}已列入{year}年度台账（{existing.tier_label}），不能重复报送")
     try:
         with transaction.atomic():
-            entry = LedgerEntry.objects.create(applicant=a, year=year, submitted_by=actor, waiting_since=today,
-                                               remarks=(remarks or "").strip())
+            entry = LedgerEntry.objects.create(
+                applicant=a, year=year, submitted_by=actor, waiting_since=today, remarks=(remarks or "").strip()
+            )
     except IntegrityError as exc:  # the same person submitted twice at once
         raise DomainError.single("INPUT", f"{a.name}已列入{year}年度台账，不能重复报送") from exc
     _log(a, f"列入{year}年度拟接收预备党员预判分析台账，待支部初审", actor)
@@ -118,13 +124,24 @@ def _stale_message(entry: LedgerEntry) -> str:
     if last is None:
         return "该条目已被他人修改，请刷新后查看"
     at = timezone.localtime(last.created_at)
-    return (f"该条目已由{last.reviewer}于{at:%Y-%m-%d %H:%M}审查（{last.get_tier_display()}：{last.get_verdict_display()}），"
-            f"请刷新后查看")
+    return (
+        f"该条目已由{last.reviewer}于{at:%Y-%m-%d %H:%M}审查（{last.get_tier_display()}：{last.get_verdict_display()}），"
+        f"请刷新后查看"
+    )
 
 
-def review_decide(*, entry: LedgerEntry, tier: int, verdict: str, reason: str, actor, version: int,
-                  decided_on: dt.date | None = None, today: dt.date | None = None,
-                  ruleset: RuleSet | None = None) -> ReviewDecision:
+def review_decide(
+    *,
+    entry: LedgerEntry,
+    tier: int,
+    verdict: str,
+    reason: str,
+    actor,
+    version: int,
+    decided_on: dt.date | None = None,
+    today: dt.date | None = None,
+    ruleset: RuleSet | None = None,
+) -> ReviewDecision:
     """Decide the tier now waiting. ``version`` is the one the form was rendered with: if anyone
     decided in between, nothing is written and the message names who and when. A pass is judged by
     the rule engine at point ``review:<tier>``; a return goes back one tier; a fail closes the entry."""
@@ -149,17 +166,29 @@ def review_decide(*, entry: LedgerEntry, tier: int, verdict: str, reason: str, a
             raise DomainError.single("STATE", f"{a.name}的状态为“{a.get_status_display()}”，不能继续审查")
         last = e.decisions.order_by("-decided_on").values_list("decided_on", flat=True).first()
         if last and decided_on < last:
-            raise DomainError.single("INPUT", f"审查日期 {decided_on:%Y-%m-%d} 早于上一次审查日期 {last:%Y-%m-%d}", field="decided_on")
+            raise DomainError.single(
+                "INPUT", f"审查日期 {decided_on:%Y-%m-%d} 早于上一次审查日期 {last:%Y-%m-%d}", field="decided_on"
+            )
         warnings: list[Violation] = []
         if verdict == Verdict.PASS:
-            judged = evaluate(Context(applicant=a, point=f"review:{tier.value}", date=decided_on, today=today,
-                                      actor=actor, facts={"entry": e}), ruleset)
+            judged = evaluate(
+                Context(
+                    applicant=a,
+                    point=f"review:{tier.value}",
+                    date=decided_on,
+                    today=today,
+                    actor=actor,
+                    facts={"entry": e},
+                ),
+                ruleset,
+            )
             warnings = judged.warnings
             if judged.errors:
                 refusal = DomainError(judged.errors)
         if refusal is None:
-            decision = ReviewDecision.objects.create(entry=e, tier=tier, verdict=verdict, reason=reason,
-                                                     reviewer=actor, decided_on=decided_on)
+            decision = ReviewDecision.objects.create(
+                entry=e, tier=tier, verdict=verdict, reason=reason, reviewer=actor, decided_on=decided_on
+            )
             if verdict == Verdict.PASS:
                 if tier == Tier.DEPARTMENT:
                     e.status = EntryStatus.PASSED
@@ -176,7 +205,12 @@ def review_decide(*, entry: LedgerEntry, tier: int, verdict: str, reason: str, a
             e.version += 1
             e.waiting_since = decided_on
             e.save(update_fields=["status", "tier", "version", "waiting_since"])
-            _log(a, f"{e.year}年度预判分析·{tier.label}（{decided_on:%Y-%m-%d}）：{text}。意见：{reason}", actor, warnings)
+            _log(
+                a,
+                f"{e.year}年度预判分析·{tier.label}（{decided_on:%Y-%m-%d}）：{text}。意见：{reason}",
+                actor,
+                warnings,
+            )
     if refusal is not None:
         _log(a, f"{tier.label}未能通过：{refusal}", actor, refusal.violations, kind=Event.Kind.REFUSED)
         raise refusal
@@ -185,10 +219,19 @@ def review_decide(*, entry: LedgerEntry, tier: int, verdict: str, reason: str, a
 
 # --- opinions ------------------------------------------------------------------------------------------
 @transaction.atomic
-def opinion_record(*, department: ReviewDepartment, verdict: str, opinion: str, given_on: dt.date, actor,
-                   entry: LedgerEntry | None = None, applicant: Applicant | None = None,
-                   purpose: str = OpinionPurpose.COMMITTEE_REVIEW, file=None,
-                   today: dt.date | None = None) -> DepartmentOpinion:
+def opinion_record(
+    *,
+    department: ReviewDepartment,
+    verdict: str,
+    opinion: str,
+    given_on: dt.date,
+    actor,
+    entry: LedgerEntry | None = None,
+    applicant: Applicant | None = None,
+    purpose: str = OpinionPurpose.COMMITTEE_REVIEW,
+    file=None,
+    today: dt.date | None = None,
+) -> DepartmentOpinion:
     """A 执纪执法 department's opinion: for the committee re-review of a ledger entry (tier 2), or
     for the joint review before training (R20, no entry)."""
     _require(actor, STAFF_ROLES, "记录部门意见")
@@ -219,18 +262,39 @@ def opinion_record(*, department: ReviewDepartment, verdict: str, opinion: str, 
         raise DomainError.single("STATE", "联审对象应为入党积极分子或发展对象（集中培训前）")
     if verdict == OpinionVerdict.DISAGREE and not (opinion or "").strip():
         raise DomainError.single("INPUT", "不同意的意见须写明具体问题", field="opinion")
-    o = DepartmentOpinion.objects.create(applicant=a, entry=entry, purpose=purpose, department=department,
-                                         verdict=verdict, opinion=(opinion or "").strip(), given_on=given_on,
-                                         file=file or "", recorded_by=actor)
-    _log(a, f"{o.get_purpose_display()}：{department.name}（{given_on:%Y-%m-%d}）{o.get_verdict_display()}"
-            + (f"：{o.opinion}" if o.opinion else ""), actor)
+    o = DepartmentOpinion.objects.create(
+        applicant=a,
+        entry=entry,
+        purpose=purpose,
+        department=department,
+        verdict=verdict,
+        opinion=(opinion or "").strip(),
+        given_on=given_on,
+        file=file or "",
+        recorded_by=actor,
+    )
+    _log(
+        a,
+        f"{o.get_purpose_display()}：{department.name}（{given_on:%Y-%m-%d}）{o.get_verdict_display()}"
+        + (f"：{o.opinion}" if o.opinion else ""),
+        actor,
+    )
     return o
 
 
 @transaction.atomic
-def household_opinion_record(*, applicant: Applicant, organization_name: str, verdict: str, opinion: str,
-                             given_on: dt.date, actor, organization: Organization | None = None, file=None,
-                             today: dt.date | None = None) -> HouseholdOpinion:
+def household_opinion_record(
+    *,
+    applicant: Applicant,
+    organization_name: str,
+    verdict: str,
+    opinion: str,
+    given_on: dt.date,
+    actor,
+    organization: Organization | None = None,
+    file=None,
+    today: dt.date | None = None,
+) -> HouseholdOpinion:
     """R17: opinion of the party organization at the candidate's 户籍所在地."""
     _require(actor, BRANCH_ROLES, "记录户籍所在地党组织意见")
     today = _today(today)
@@ -244,18 +308,37 @@ def household_opinion_record(*, applicant: Applicant, organization_name: str, ve
         raise DomainError.single("INPUT", "请选择意见", field="verdict")
     if verdict == OpinionVerdict.DISAGREE and not (opinion or "").strip():
         raise DomainError.single("INPUT", "不同意的意见须写明原因", field="opinion")
-    h = HouseholdOpinion.objects.create(applicant=a, organization=organization, organization_name=name, verdict=verdict,
-                                        opinion=(opinion or "").strip(), given_on=given_on, file=file or "",
-                                        recorded_by=actor)
-    _log(a, f"户籍所在地党组织（{name}，{given_on:%Y-%m-%d}）意见：{h.get_verdict_display()}"
-            + (f"：{h.opinion}" if h.opinion else ""), actor)
+    h = HouseholdOpinion.objects.create(
+        applicant=a,
+        organization=organization,
+        organization_name=name,
+        verdict=verdict,
+        opinion=(opinion or "").strip(),
+        given_on=given_on,
+        file=file or "",
+        recorded_by=actor,
+    )
+    _log(
+        a,
+        f"户籍所在地党组织（{name}，{given_on:%Y-%m-%d}）意见：{h.get_verdict_display()}"
+        + (f"：{h.opinion}" if h.opinion else ""),
+        actor,
+    )
     return h
 
 
 @transaction.atomic
-def cadre_relative_approval_record(*, applicant: Applicant, relation: str, approved: bool, decided_on: dt.date,
-                                   actor, document_no: str = "", opinion: str = "",
-                                   today: dt.date | None = None) -> CadreRelativeApproval:
+def cadre_relative_approval_record(
+    *,
+    applicant: Applicant,
+    relation: str,
+    approved: bool,
+    decided_on: dt.date,
+    actor,
+    document_no: str = "",
+    opinion: str = "",
+    today: dt.date | None = None,
+) -> CadreRelativeApproval:
     """R18: the county-level reply on a near relative of village cadres (组织部 records it)."""
     _require(actor, (Role.DEPARTMENT_STAFF,), "记录县级批复")
     today = _today(today)
@@ -266,18 +349,36 @@ def cadre_relative_approval_record(*, applicant: Applicant, relation: str, appro
         raise DomainError.single("INPUT", f"{a.name}未登记为村组干部近亲属，无需县级批复")
     if not (relation or "").strip():
         raise DomainError.single("INPUT", "请填写与村组干部的亲属关系", field="relation")
-    c = CadreRelativeApproval.objects.create(applicant=a, relation=relation.strip(), approved=bool(approved),
-                                             document_no=(document_no or "").strip(), decided_on=decided_on,
-                                             opinion=(opinion or "").strip(), recorded_by=actor)
-    _log(a, f"村组干部近亲属县级批复（{c.document_no or '无文号'}，{decided_on:%Y-%m-%d}）："
-            f"{'同意发展' if c.approved else '不同意发展'}；亲属关系：{c.relation}", actor)
+    c = CadreRelativeApproval.objects.create(
+        applicant=a,
+        relation=relation.strip(),
+        approved=bool(approved),
+        document_no=(document_no or "").strip(),
+        decided_on=decided_on,
+        opinion=(opinion or "").strip(),
+        recorded_by=actor,
+    )
+    _log(
+        a,
+        f"村组干部近亲属县级批复（{c.document_no or '无文号'}，{decided_on:%Y-%m-%d}）："
+        f"{'同意发展' if c.approved else '不同意发展'}；亲属关系：{c.relation}",
+        actor,
+    )
     return c
 
 
 # --- negative list (R19) -------------------------------------------------------------------------------
 @transaction.atomic
-def negative_list_check(*, applicant: Applicant, hits: list[NegativeListItem], checked_on: dt.date, actor,
-                        notes: str = "", hit_notes: str = "", today: dt.date | None = None) -> NegativeListCheck:
+def negative_list_check(
+    *,
+    applicant: Applicant,
+    hits: list[NegativeListItem],
+    checked_on: dt.date,
+    actor,
+    notes: str = "",
+    hit_notes: str = "",
+    today: dt.date | None = None,
+) -> NegativeListCheck:
     """Record a comparison against the whole active list; every item ticked becomes a hit (R19)."""
     _require(actor, BRANCH_ROLES, "记录负面清单比对")
     today = _today(today)
@@ -291,13 +392,28 @@ def negative_list_check(*, applicant: Applicant, hits: list[NegativeListItem], c
         raise DomainError.single("INPUT", f"负面清单条目已停用：{'、'.join(i.article for i in retired)}", field="hits")
     if hits and not (hit_notes or "").strip():
         raise DomainError.single("INPUT", "命中负面清单的，须写明具体情况", field="hit_notes")
-    check = NegativeListCheck.objects.create(applicant=a, checked_on=checked_on, items_checked=len(active),
-                                             hit_count=len(hits), notes=(notes or "").strip(), checked_by=actor)
-    NegativeListHit.objects.bulk_create([
-        NegativeListHit(applicant=a, item=i, list_check=check, found_on=checked_on, notes=hit_notes.strip(),
-                        recorded_by=actor) for i in hits])
+    check = NegativeListCheck.objects.create(
+        applicant=a,
+        checked_on=checked_on,
+        items_checked=len(active),
+        hit_count=len(hits),
+        notes=(notes or "").strip(),
+        checked_by=actor,
+    )
+    NegativeListHit.objects.bulk_create(
+        [
+            NegativeListHit(
+                applicant=a, item=i, list_check=check, found_on=checked_on, notes=hit_notes.strip(), recorded_by=actor
+            )
+            for i in hits
+        ]
+    )
     if hits:
-        _log(a, f"对照负面清单比对（{checked_on:%Y-%m-%d}）：命中 {'；'.join(str(i) for i in hits)}。{hit_notes.strip()}", actor)
+        _log(
+            a,
+            f"对照负面清单比对（{checked_on:%Y-%m-%d}）：命中 {'；'.join(str(i) for i in hits)}。{hit_notes.strip()}",
+            actor,
+        )
     else:
         _log(a, f"对照负面清单 {len(active)} 条逐条比对（{checked_on:%Y-%m-%d}）：未发现负面清单情形", actor)
     return check
@@ -326,8 +442,9 @@ class BulkResult:
     refused: list[tuple[Applicant, str]] = field(default_factory=list)
 
 
-def approvals_bulk_record(*, applicants: list[Applicant], step: int, date: dt.date, actor, notes: str = "",
-                          today: dt.date | None = None) -> BulkResult:
+def approvals_bulk_record(
+    *, applicants: list[Applicant], step: int, date: dt.date, actor, notes: str = "", today: dt.date | None = None
+) -> BulkResult:
     """备案 (steps 4, 8, 18) for many people with one date. Each person is recorded by
     ``applicant_record_step`` in its own transaction; refusals are collected per person."""
     if step not in BULK_RECORD_STEPS:

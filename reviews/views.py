@@ -64,7 +64,11 @@ def ledger(request):
     year, filters = today.year, {}
     if form.is_valid():
         year = form.cleaned_data["year"] or today.year
-        filters = {"status": form.cleaned_data["status"], "tier": form.cleaned_data["tier"], "q": form.cleaned_data["q"]}
+        filters = {
+            "status": form.cleaned_data["status"],
+            "tier": form.cleaned_data["tier"],
+            "q": form.cleaned_data["q"],
+        }
     qs = selectors.ledger_entries(user=request.user, year=year, **filters)
     if request.GET.get("export") == "xlsx":
         resp = HttpResponse(ledger_xlsx(entries=list(qs), year=year), content_type=XLSX)
@@ -72,11 +76,18 @@ def ledger(request):
         return resp
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [{"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page]
-    return render(request, "reviews/ledger.html", {
-        "form": form, "page": page, "rows": rows, "year": year,
-        "counts": selectors.ledger_counts(user=request.user, year=year),
-        "can_submit": request.user.has_role(*services.BRANCH_ROLES),
-    })
+    return render(
+        request,
+        "reviews/ledger.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "year": year,
+            "counts": selectors.ledger_counts(user=request.user, year=year),
+            "can_submit": request.user.has_role(*services.BRANCH_ROLES),
+        },
+    )
 
 
 @login_required
@@ -96,13 +107,20 @@ def ledger_submit(request):
         done, refused = [], []
         for a in chosen:
             try:
-                services.ledger_submit(applicant=a, year=form.cleaned_data["year"], actor=request.user,
-                                       remarks=form.cleaned_data["remarks"], today=today)
+                services.ledger_submit(
+                    applicant=a,
+                    year=form.cleaned_data["year"],
+                    actor=request.user,
+                    remarks=form.cleaned_data["remarks"],
+                    today=today,
+                )
                 done.append(a.name)
             except DomainError as exc:
                 refused.append(f"{a.name}：{exc}")
         if done:
-            messages.success(request, f"已报送 {len(done)} 人列入{form.cleaned_data['year']}年度预判分析台账：{'、'.join(done)}")
+            messages.success(
+                request, f"已报送 {len(done)} 人列入{form.cleaned_data['year']}年度预判分析台账：{'、'.join(done)}"
+            )
         for r in refused:
             messages.error(request, r)
         if done and not refused:
@@ -117,9 +135,12 @@ def entry_detail(request, pk: int):
     summary = selectors.applicant_review_summary(entry.applicant)
     entry = next(e for e in summary["entries"] if e.pk == entry.pk)
     context = {
-        "entry": entry, "applicant": entry.applicant, **summary,
+        "entry": entry,
+        "applicant": entry.applicant,
+        **summary,
         "committee_opinions": [o for o in summary["opinions"] if o.entry_id == entry.pk],
-        "by_tier": selectors.decisions_by_tier(entry), "returned": selectors.last_return(entry),
+        "by_tier": selectors.decisions_by_tier(entry),
+        "returned": selectors.last_return(entry),
         "tiers": Tier,
     }
     if entry.status == EntryStatus.IN_REVIEW and services.may_decide(user, entry.tier):
@@ -143,9 +164,15 @@ def entry_decide(request, pk: int):
         return redirect("reviews:entry_detail", pk=entry.pk)
     require_roles(request.user, *services.TIER_ROLES[Tier(form.cleaned_data["tier"])])
     try:
-        d = services.review_decide(entry=entry, tier=form.cleaned_data["tier"], verdict=form.cleaned_data["verdict"],
-                                   reason=form.cleaned_data["reason"], actor=request.user,
-                                   version=form.cleaned_data["version"], decided_on=form.cleaned_data["decided_on"])
+        d = services.review_decide(
+            entry=entry,
+            tier=form.cleaned_data["tier"],
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            decided_on=form.cleaned_data["decided_on"],
+        )
     except DomainError as exc:
         _error(request, exc)
     else:
@@ -161,8 +188,9 @@ def entry_opinion(request, pk: int):
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.opinion_record(entry=entry, purpose=OpinionPurpose.COMMITTEE_REVIEW, actor=request.user,
-                                    **form.cleaned_data)
+            services.opinion_record(
+                entry=entry, purpose=OpinionPurpose.COMMITTEE_REVIEW, actor=request.user, **form.cleaned_data
+            )
         except DomainError as exc:
             _error(request, exc)
         else:
@@ -183,16 +211,24 @@ def applicant_checks(request, pk: int):
     user = request.user
     summary = selectors.applicant_review_summary(a)
     active = a.status == ApplicantStatus.ACTIVE
-    return render(request, "reviews/applicant_checks.html", {
-        "applicant": a, **summary, "chain": selectors.responsibility_chain(a),
-        "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
-        "household_form": HouseholdOpinionForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
-        "negative_form": NegativeCheckForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
-        "cadre_form": CadreApprovalForm() if active and a.is_cadre_relative and user.has_role(Role.DEPARTMENT_STAFF) else None,
-        "joint_form": OpinionForm() if active and user.has_role(*services.STAFF_ROLES) else None,
-        "can_revoke": user.has_role(*services.STAFF_ROLES),
-        "two_new": a.branch.sector in {"非公企业", "社会组织"},
-    })
+    return render(
+        request,
+        "reviews/applicant_checks.html",
+        {
+            "applicant": a,
+            **summary,
+            "chain": selectors.responsibility_chain(a),
+            "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
+            "household_form": HouseholdOpinionForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+            "negative_form": NegativeCheckForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+            "cadre_form": CadreApprovalForm()
+            if active and a.is_cadre_relative and user.has_role(Role.DEPARTMENT_STAFF)
+            else None,
+            "joint_form": OpinionForm() if active and user.has_role(*services.STAFF_ROLES) else None,
+            "can_revoke": user.has_role(*services.STAFF_ROLES),
+            "two_new": a.branch.sector in {"非公企业", "社会组织"},
+        },
+    )
 
 
 def _post_check(request, pk: int, roles, form_class, call, ok: str):
@@ -214,36 +250,60 @@ def _post_check(request, pk: int, roles, form_class, call, ok: str):
 @login_required
 @require_POST
 def household_opinion(request, pk: int):
-    return _post_check(request, pk, services.BRANCH_ROLES, HouseholdOpinionForm,
-                       lambda a, d: services.household_opinion_record(applicant=a, actor=request.user, **d),
-                       "已记录户籍所在地党组织意见")
+    return _post_check(
+        request,
+        pk,
+        services.BRANCH_ROLES,
+        HouseholdOpinionForm,
+        lambda a, d: services.household_opinion_record(applicant=a, actor=request.user, **d),
+        "已记录户籍所在地党组织意见",
+    )
 
 
 @login_required
 @require_POST
 def cadre_approval(request, pk: int):
-    return _post_check(request, pk, (Role.DEPARTMENT_STAFF,), CadreApprovalForm,
-                       lambda a, d: services.cadre_relative_approval_record(applicant=a, actor=request.user, **d),
-                       "已记录县级批复")
+    return _post_check(
+        request,
+        pk,
+        (Role.DEPARTMENT_STAFF,),
+        CadreApprovalForm,
+        lambda a, d: services.cadre_relative_approval_record(applicant=a, actor=request.user, **d),
+        "已记录县级批复",
+    )
 
 
 @login_required
 @require_POST
 def negative_check(request, pk: int):
-    return _post_check(request, pk, services.BRANCH_ROLES, NegativeCheckForm,
-                       lambda a, d: services.negative_list_check(applicant=a, actor=request.user, hits=list(d["hits"]),
-                                                                 checked_on=d["checked_on"], notes=d["notes"],
-                                                                 hit_notes=d["hit_notes"]),
-                       "已记录负面清单比对结果")
+    return _post_check(
+        request,
+        pk,
+        services.BRANCH_ROLES,
+        NegativeCheckForm,
+        lambda a, d: services.negative_list_check(
+            applicant=a,
+            actor=request.user,
+            hits=list(d["hits"]),
+            checked_on=d["checked_on"],
+            notes=d["notes"],
+            hit_notes=d["hit_notes"],
+        ),
+        "已记录负面清单比对结果",
+    )
 
 
 @login_required
 @require_POST
 def joint_opinion(request, pk: int):
-    return _post_check(request, pk, services.STAFF_ROLES, OpinionForm,
-                       lambda a, d: services.opinion_record(applicant=a, purpose=OpinionPurpose.JOINT_REVIEW,
-                                                            actor=request.user, **d),
-                       "已记录联审意见")
+    return _post_check(
+        request,
+        pk,
+        services.STAFF_ROLES,
+        OpinionForm,
+        lambda a, d: services.opinion_record(applicant=a, purpose=OpinionPurpose.JOINT_REVIEW, actor=request.user, **d),
+        "已记录联审意见",
+    )
 
 
 @login_required
@@ -272,10 +332,18 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     data = selectors.approval_queue(user=request.user, today=today, q=q)
-    return render(request, "reviews/queue.html", {
-        "form": form, "queue": data, "today": today, "bulk_steps": services.BULK_RECORD_STEPS,
-        "step_names": {s: get_step(s) for s in data.steps}, "tiers": Tier,
-    })
+    return render(
+        request,
+        "reviews/queue.html",
+        {
+            "form": form,
+            "queue": data,
+            "today": today,
+            "bulk_steps": services.BULK_RECORD_STEPS,
+            "step_names": {s: get_step(s) for s in data.steps},
+            "tiers": Tier,
+        },
+    )
 
 
 @login_required
@@ -293,14 +361,22 @@ def queue_bulk(request):
         messages.error(request, "请至少选择一人")
         return redirect("reviews:queue")
     try:
-        result = services.approvals_bulk_record(applicants=people, step=step, date=form.cleaned_data["date"],
-                                                actor=request.user, notes=form.cleaned_data["notes"])
+        result = services.approvals_bulk_record(
+            applicants=people,
+            step=step,
+            date=form.cleaned_data["date"],
+            actor=request.user,
+            notes=form.cleaned_data["notes"],
+        )
     except DomainError as exc:
         _error(request, exc)
         return redirect("reviews:queue")
     if result.done:
-        messages.success(request, f"{get_step(step)}：已为 {len(result.done)} 人登记（{form.cleaned_data['date']:%Y-%m-%d}）："
-                                  f"{'、'.join(a.name for a in result.done)}")
+        messages.success(
+            request,
+            f"{get_step(step)}：已为 {len(result.done)} 人登记（{form.cleaned_data['date']:%Y-%m-%d}）："
+            f"{'、'.join(a.name for a in result.done)}",
+        )
     for a, why in result.refused:
         messages.error(request, f"{a.name}未能登记：{why}")
     return redirect(f"{reverse('reviews:queue')}#step-{step}")
@@ -322,13 +398,22 @@ def step_act(request, pk: int, step: int):
         if d["expected"] is not None:
             notes = f"党委会表决：应到委员 {d['expected']} 人，实到 {d['attending'] or 0} 人，同意 {d['yes'] or 0} 票。{notes}"
         try:
-            applicant_record_step(applicant=a, step=step, date=d["date"], actor=request.user,
-                                           data={"special_reason": d["special_reason"]}, notes=notes.strip())
+            applicant_record_step(
+                applicant=a,
+                step=step,
+                date=d["date"],
+                actor=request.user,
+                data={"special_reason": d["special_reason"]},
+                notes=notes.strip(),
+            )
         except DomainError as exc:
             _error(request, exc)
         else:
             messages.success(request, f"{a.name}：已登记{s}（{d['date']:%Y-%m-%d}）")
             return redirect("reviews:queue")
     entry = a.ledger_entries.order_by("-year").first()
-    return render(request, "reviews/step_act.html", {"applicant": a, "step": s, "form": form, "entry": entry,
-                                                     "vote": step in (17, 24)})
+    return render(
+        request,
+        "reviews/step_act.html",
+        {"applicant": a, "step": s, "form": form, "entry": entry, "vote": step in (17, 24)},
+    )

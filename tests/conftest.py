@@ -1,7 +1,7 @@
 """One shared small world: a department, two committees, three branches, one user per role.
 
-    ROOT (组织部)  ── A (党委) ── A1 (村党支部, 农村)      ── B (党工委) ── B1 (企业党支部, 非公)
-                                └─ A2 (企业党支部, 非公)
+ROOT (组织部)  ── A (党委) ── A1 (村党支部, 农村)      ── B (党工委) ── B1 (企业党支部, 非公)
+                            └─ A2 (企业党支部, 非公)
 """
 
 import datetime as dt
@@ -42,7 +42,9 @@ def world(db):
     root = OrganizationFactory(code="ROOT", name="测试县委组织部", level=OrgLevel.DEPARTMENT, sector="")
     a = OrganizationFactory(code="A", name="甲镇党委", level=OrgLevel.COMMITTEE, sector="", parent=root)
     b = OrganizationFactory(code="B", name="乙街道党工委", level=OrgLevel.WORKING_COMMITTEE, sector="", parent=root)
-    a1 = OrganizationFactory(code="A1", name="甲村党支部", parent=a, sector=Sector.RURAL, founded_on=dt.date(1990, 1, 1))
+    a1 = OrganizationFactory(
+        code="A1", name="甲村党支部", parent=a, sector=Sector.RURAL, founded_on=dt.date(1990, 1, 1)
+    )
     a2 = OrganizationFactory(code="A2", name="甲公司党支部", parent=a, sector=Sector.PRIVATE)
     b1 = OrganizationFactory(code="B1", name="乙公司党支部", parent=b, sector=Sector.PRIVATE)
     users = SimpleNamespace(
@@ -57,7 +59,9 @@ def world(db):
         full1=PartyMemberFactory(name="党员甲", branch=a1),
         full2=PartyMemberFactory(name="党员乙", branch=a1),
         full3=PartyMemberFactory(name="党员丙", branch=a1),
-        probationary=PartyMemberFactory(name="预备丁", branch=a1, status=MemberStatus.PROBATIONARY, full_member_since=None),
+        probationary=PartyMemberFactory(
+            name="预备丁", branch=a1, status=MemberStatus.PROBATIONARY, full_member_since=None
+        ),
         watched=PartyMemberFactory(name="察看戊", branch=a1, under_probation_watch=True),
         other_branch=PartyMemberFactory(name="党员己", branch=b1),
     )

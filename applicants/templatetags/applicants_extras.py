@@ -14,8 +14,11 @@ def due_summary(context) -> dict:
     """To-do counts for the home widget (two queries)."""
     user = context["request"].user
     items = selectors.applicant_list_due(user=user, today=timezone.localdate())
-    return {"total": len(items), "overdue": sum(1 for i in items if i.overdue),
-            "kinds": [(k, label, n) for k, label, group in selectors.group_due_items(items) for n in [len(group)]]}
+    return {
+        "total": len(items),
+        "overdue": sum(1 for i in items if i.overdue),
+        "kinds": [(k, label, n) for k, label, group in selectors.group_due_items(items) for n in [len(group)]],
+    }
 
 
 @register.simple_tag(takes_context=True)

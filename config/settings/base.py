@@ -104,13 +104,11 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite file by default, PostgreSQL (or any) via DATABASE_URL -------------------
-DATABASES = {
-    "default": _env_or_fail(
-        env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-    )
-}
+DATABASES = {"default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if not DATABASES["default"].get("ENGINE"):
-    raise ImproperlyConfigured(f"环境变量 DATABASE_URL 的值无效：{env.str('DATABASE_URL')!r}（如 postgres://user@host:5432/db）")
+    raise ImproperlyConfigured(
+        f"环境变量 DATABASE_URL 的值无效：{env.str('DATABASE_URL')!r}（如 postgres://user@host:5432/db）"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the web server, the worker and beat share the file.
@@ -218,7 +216,10 @@ CELERY_BEAT_SCHEDULE = {
     # 未发展党员组织扫描: every night, as of that day.
     "stale-scan-nightly": {"task": "jobs.stale_scan_nightly", "schedule": crontab(hour=1, minute=30)},
     # 结构比例与预警月报 to department and committee staff: the 1st of each month, 08:00.
-    "compliance-email-monthly": {"task": "jobs.compliance_monthly", "schedule": crontab(day_of_month=1, hour=8, minute=0)},
+    "compliance-email-monthly": {
+        "task": "jobs.compliance_monthly",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),
+    },
     # 到期提醒 to branch secretaries (谈话、半年考察、预备期满、审批临近三个月): every morning.
     "deadline-reminders-daily": {"task": "jobs.deadline_reminders_daily", "schedule": crontab(hour=7, minute=30)},
     # Re-queue jobs that could not be queued (broker down) and emails not yet sent.

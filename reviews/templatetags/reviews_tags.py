@@ -16,8 +16,11 @@ def review_panel_data(applicant):
 @register.simple_tag
 def review_queue_counts(user):
     q = selectors.approval_queue(user=user, today=timezone.localdate())
-    return {"steps": sum(len(v) for v in q.steps.values()), "reviews": sum(len(v) for v in q.reviews.values()),
-            "overdue": sum(1 for v in q.steps.values() for i in v if i.state != "ok")}
+    return {
+        "steps": sum(len(v) for v in q.steps.values()),
+        "reviews": sum(len(v) for v in q.reviews.values()),
+        "overdue": sum(1 for v in q.steps.values() for i in v if i.state != "ok"),
+    }
 
 
 @register.filter

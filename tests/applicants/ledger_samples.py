@@ -16,9 +16,28 @@ from recruitment.idcard import make_id_number
 from tests.clock import TODAY
 
 HEADER = [
-    "姓名", "性别", "民族", "出生日期", "公民身份号码", "学历", "职业", "是否生产工作一线", "户籍所在地", "党组织编码",
-    "申请入党日期", "谈话日期", "确定积极分子日期", "确定发展对象日期", "集中培训学时", "支部大会日期",
-    "应到会有表决权人数", "实到会有表决权人数", "赞成票数", "上级党委审批日期", "转正支部大会日期", "转正审批日期",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "公民身份号码",
+    "学历",
+    "职业",
+    "是否生产工作一线",
+    "户籍所在地",
+    "党组织编码",
+    "申请入党日期",
+    "谈话日期",
+    "确定积极分子日期",
+    "确定发展对象日期",
+    "集中培训学时",
+    "支部大会日期",
+    "应到会有表决权人数",
+    "实到会有表决权人数",
+    "赞成票数",
+    "上级党委审批日期",
+    "转正支部大会日期",
+    "转正审批日期",
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
@@ -47,21 +66,42 @@ def person(rng: random.Random, code: str, stage: int, today: dt.date = TODAY, us
     row = {h: "" for h in HEADER}
     expected = rng.randint(5, 40)
     attending = rng.randint(expected // 2 + 1, expected)
-    row.update({
-        "姓名": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN), "性别": gender, "民族": "汉族",
-        "出生日期": birth.isoformat(), "公民身份号码": idn, "学历": rng.choice(["大学本科", "大学专科", "高中", "中专"]),
-        "职业": rng.choice(["农牧渔民", "工人", "专业技术人员"]), "是否生产工作一线": rng.choice("是否"),
-        "户籍所在地": "陕西省韩城市", "党组织编码": code,
-        "申请入党日期": dates[1].isoformat(),
-    })
-    cols = {2: "谈话日期", 3: "确定积极分子日期", 7: "确定发展对象日期", 15: "支部大会日期", 17: "上级党委审批日期",
-            23: "转正支部大会日期", 24: "转正审批日期"}
+    row.update(
+        {
+            "姓名": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+            "性别": gender,
+            "民族": "汉族",
+            "出生日期": birth.isoformat(),
+            "公民身份号码": idn,
+            "学历": rng.choice(["大学本科", "大学专科", "高中", "中专"]),
+            "职业": rng.choice(["农牧渔民", "工人", "专业技术人员"]),
+            "是否生产工作一线": rng.choice("是否"),
+            "户籍所在地": "陕西省韩城市",
+            "党组织编码": code,
+            "申请入党日期": dates[1].isoformat(),
+        }
+    )
+    cols = {
+        2: "谈话日期",
+        3: "确定积极分子日期",
+        7: "确定发展对象日期",
+        15: "支部大会日期",
+        17: "上级党委审批日期",
+        23: "转正支部大会日期",
+        24: "转正审批日期",
+    }
     for n, column in cols.items():
         if n in dates:
             row[column] = dates[n].isoformat()
     if 15 in dates:
-        row.update({"集中培训学时": str(rng.choice([24, 32, 40])), "应到会有表决权人数": str(expected),
-                    "实到会有表决权人数": str(attending), "赞成票数": str(rng.randint(expected // 2 + 1, attending))})
+        row.update(
+            {
+                "集中培训学时": str(rng.choice([24, 32, 40])),
+                "应到会有表决权人数": str(expected),
+                "实到会有表决权人数": str(attending),
+                "赞成票数": str(rng.randint(expected // 2 + 1, attending)),
+            }
+        )
     return row
 
 

@@ -25,19 +25,34 @@ def unique_id_number(birth: dt.date, gender: str = "男") -> str:
     return first17 + check_char(first17)
 
 
-def new_applicant(world, *, branch=None, name="张三", birth=BIRTH, gender="男",
-                  applied=APPLIED, actor=None, **fields) -> Applicant:
+def new_applicant(
+    world, *, branch=None, name="张三", birth=BIRTH, gender="男", applied=APPLIED, actor=None, **fields
+) -> Applicant:
     return applicant_create(
-        actor=actor or world.users.secretary, branch=branch or world.a1, applied_on=applied, today=TODAY,
-        name=name, gender=gender, birth_date=birth, id_number=unique_id_number(birth, gender),
-        education=fields.pop("education", "大学本科"), occupation=fields.pop("occupation", "农牧渔民"), **fields)
+        actor=actor or world.users.secretary,
+        branch=branch or world.a1,
+        applied_on=applied,
+        today=TODAY,
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        id_number=unique_id_number(birth, gender),
+        education=fields.pop("education", "大学本科"),
+        occupation=fields.pop("occupation", "农牧渔民"),
+        **fields,
+    )
 
 
 def placed(world, *, step: int, **state) -> Applicant:
     """An applicant whose pipeline state is set directly (read-side tests: list, to-do, timeline)."""
     applied = state.pop("applied_on", D(2024, 1, 10))
-    a = new_applicant(world, name=state.pop("name", f"人员{step}"), branch=state.pop("branch", None), applied=applied,
-                      actor=world.users.department)
+    a = new_applicant(
+        world,
+        name=state.pop("name", f"人员{step}"),
+        branch=state.pop("branch", None),
+        applied=applied,
+        actor=world.users.department,
+    )
     Applicant.objects.filter(pk=a.pk).update(current_step=step, **state)
     a.refresh_from_db()
     return a

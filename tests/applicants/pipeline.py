@@ -18,8 +18,32 @@ BIRTH = D(1995, 3, 10)
 APPLIED = D(2022, 1, 10)
 
 # Days after the previous step (defaults that satisfy every rule).
-GAP = {2: 20, 3: 60, 4: 5, 5: 5, 6: 360, 7: 1, 8: 5, 9: 5, 10: 10, 11: 10, 12: 5, 13: 5, 14: 5, 15: 10,
-       16: 5, 17: 20, 18: 5, 19: 5, 20: 5, 21: 300, 22: 30, 23: 30, 24: 20, 25: 10}
+GAP = {
+    2: 20,
+    3: 60,
+    4: 5,
+    5: 5,
+    6: 360,
+    7: 1,
+    8: 5,
+    9: 5,
+    10: 10,
+    11: 10,
+    12: 5,
+    13: 5,
+    14: 5,
+    15: 10,
+    16: 5,
+    17: 20,
+    18: 5,
+    19: 5,
+    20: 5,
+    21: 300,
+    22: 30,
+    23: 30,
+    24: 20,
+    25: 10,
+}
 
 
 def default_data(world, step: int) -> dict:
@@ -41,8 +65,11 @@ def default_data(world, step: int) -> dict:
 def actor_for(world, step: int):
     from recruitment.steps import Actor, get_step
 
-    return {Actor.BRANCH: world.users.secretary, Actor.COMMITTEE: world.users.committee,
-            Actor.DEPARTMENT: world.users.department}[get_step(step).actor]
+    return {
+        Actor.BRANCH: world.users.secretary,
+        Actor.COMMITTEE: world.users.committee,
+        Actor.DEPARTMENT: world.users.department,
+    }[get_step(step).actor]
 
 
 _serial = [0]
@@ -51,9 +78,18 @@ _serial = [0]
 def new_applicant(world, *, birth=BIRTH, gender="男", applied=APPLIED, **kw):
     _serial[0] += 1
     return applicant_create(
-        actor=world.users.secretary, branch=kw.pop("branch", world.a1), applied_on=applied, today=TODAY,
-        name=kw.pop("name", f"申请人{_serial[0]}"), gender=gender, birth_date=birth,
-        id_number=make_id_number(birth, gender), education="大学本科", occupation="农牧渔民", **kw)
+        actor=world.users.secretary,
+        branch=kw.pop("branch", world.a1),
+        applied_on=applied,
+        today=TODAY,
+        name=kw.pop("name", f"申请人{_serial[0]}"),
+        gender=gender,
+        birth_date=birth,
+        id_number=make_id_number(birth, gender),
+        education="大学本科",
+        occupation="农牧渔民",
+        **kw,
+    )
 
 
 def pre_assess(world, a, on: dt.date):
@@ -64,8 +100,15 @@ def pre_assess(world, a, on: dt.date):
     if LedgerEntry.objects.filter(applicant=a, year=on.year, status=EntryStatus.PASSED).exists():
         return
     u = world.users
-    pass_pre_assessment(applicant=a, year=on.year, on=min(on, TODAY), branch_user=u.secretary,
-                        committee_user=u.committee, department_user=u.department, today=TODAY)
+    pass_pre_assessment(
+        applicant=a,
+        year=on.year,
+        on=min(on, TODAY),
+        branch_user=u.secretary,
+        committee_user=u.committee,
+        department_user=u.department,
+        today=TODAY,
+    )
 
 
 def advance(world, a, *, until: int, dates: dict | None = None, data: dict | None = None):
@@ -76,8 +119,14 @@ def advance(world, a, *, until: int, dates: dict | None = None, data: dict | Non
         date = dates.get(n) or last + dt.timedelta(days=GAP[n])
         if n == 15:
             pre_assess(world, a, date)
-        applicant_record_step(applicant=a, step=n, date=date, actor=actor_for(world, n),
-                              data=data.get(n, default_data(world, n)), today=TODAY)
+        applicant_record_step(
+            applicant=a,
+            step=n,
+            date=date,
+            actor=actor_for(world, n),
+            data=data.get(n, default_data(world, n)),
+            today=TODAY,
+        )
         last = date
     a.refresh_from_db()
     return a
@@ -88,5 +137,6 @@ def attempt(world, a, step: int, date: dt.date, data: dict | None = None, actor=
     payload = default_data(world, step) if data is None else data
     if step == 15 and a.current_step == 14:
         pre_assess(world, a, date)
-    return applicant_record_step(applicant=a, step=step, date=date, actor=actor or actor_for(world, step),
-                                 data=payload, today=TODAY)
+    return applicant_record_step(
+        applicant=a, step=step, date=date, actor=actor or actor_for(world, step), data=payload, today=TODAY
+    )

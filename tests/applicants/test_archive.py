@@ -39,7 +39,10 @@ def test_extra_materials_are_listed_beside_the_expected_ones(world):
     a = new_applicant(world, applied=D(2022, 1, 10))
     material_upload(applicant=a, step=1, kind="其他佐证材料", file=pdf(), actor=world.users.secretary)
     slots = applicant_archive(applicant=a).steps[0].slots
-    assert [(s.kind, s.expected, s.present) for s in slots] == [("入党申请书", True, False), ("其他佐证材料", False, True)]
+    assert [(s.kind, s.expected, s.present) for s in slots] == [
+        ("入党申请书", True, False),
+        ("其他佐证材料", False, True),
+    ]
 
 
 def test_archive_page_shows_missing_and_uploaded(world, client_for):
@@ -54,8 +57,10 @@ def test_archive_page_shows_missing_and_uploaded(world, client_for):
 
 def test_upload_through_the_page_is_attributed(world, client_for):
     a = new_applicant(world, applied=D(2022, 1, 10))
-    response = client_for(world.users.secretary).post(reverse("applicants:material_upload", args=[a.pk]), {
-        "material-step": 1, "material-kind": "入党申请书", "material-file": pdf("申请书.pdf")})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:material_upload", args=[a.pk]),
+        {"material-step": 1, "material-kind": "入党申请书", "material-file": pdf("申请书.pdf")},
+    )
     assert response.status_code == 302
     m = Material.objects.get()
     assert m.uploaded_by == world.users.secretary and m.original_name == "申请书.pdf" and m.step == 1
@@ -64,18 +69,25 @@ def test_upload_through_the_page_is_attributed(world, client_for):
 
 def test_upload_of_an_unsupported_file_is_a_form_error(world, client_for):
     a = new_applicant(world, applied=D(2022, 1, 10))
-    response = client_for(world.users.secretary).post(reverse("applicants:material_upload", args=[a.pk]), {
-        "material-step": 1, "material-kind": "入党申请书", "material-file": SimpleUploadedFile("x.exe", b"MZ")})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:material_upload", args=[a.pk]),
+        {"material-step": 1, "material-kind": "入党申请书", "material-file": SimpleUploadedFile("x.exe", b"MZ")},
+    )
     assert response.status_code == 200 and "只支持以下格式" in response.content.decode()
     assert not Material.objects.exists()
 
 
 def test_download_returns_the_file_with_its_original_name(world, client_for):
     a = new_applicant(world, applied=D(2022, 1, 10))
-    m = material_upload(applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", b"%PDF-1.4 abc"), actor=world.users.secretary)
+    m = material_upload(
+        applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", b"%PDF-1.4 abc"), actor=world.users.secretary
+    )
     response = client_for(world.users.inspector).get(reverse("applicants:material_download", args=[a.pk, m.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 abc"
-    assert "attachment" in response["Content-Disposition"] and "%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf" in response["Content-Disposition"]
+    assert (
+        "attachment" in response["Content-Disposition"]
+        and "%E7%94%B3%E8%AF%B7%E4%B9%A6.pdf" in response["Content-Disposition"]
+    )
 
 
 def test_zip_has_a_folder_per_step_and_an_index(world, client_for):
@@ -88,9 +100,17 @@ def test_zip_has_a_folder_per_step_and_an_index(world, client_for):
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(zf.namelist())
-    assert {"01_递交入党申请书/入党申请书_申请书.pdf", "01_递交入党申请书/入党申请书_申请书(2).pdf",
-            "02_党组织派人谈话/谈话记录_谈话.pdf", "index.xlsx", "index.txt"} == names
-    assert {zf.read("01_递交入党申请书/入党申请书_申请书.pdf"), zf.read("01_递交入党申请书/入党申请书_申请书(2).pdf")} == {b"one", b"two"}
+    assert {
+        "01_递交入党申请书/入党申请书_申请书.pdf",
+        "01_递交入党申请书/入党申请书_申请书(2).pdf",
+        "02_党组织派人谈话/谈话记录_谈话.pdf",
+        "index.xlsx",
+        "index.txt",
+    } == names
+    assert {
+        zf.read("01_递交入党申请书/入党申请书_申请书.pdf"),
+        zf.read("01_递交入党申请书/入党申请书_申请书(2).pdf"),
+    } == {b"one", b"two"}
     rows = list(load_workbook(io.BytesIO(zf.read("index.xlsx"))).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("步骤", "步骤名称", "办理日期") and len(rows) == 26
     step3 = rows[3]
@@ -106,10 +126,14 @@ def test_upload_form_offers_the_first_missing_material_and_refuses_a_misfiled_on
     client = client_for(world.users.secretary)
     page = client.get(reverse("applicants:archive", args=[a.pk])).content.decode()
     assert 'value="入党申请书"' in page  # step 1's application, not the current step's material
-    wrong = client.post(reverse("applicants:material_upload", args=[a.pk]), {
-        "material-step": 3, "material-kind": "入党申请书", "material-file": pdf()})
+    wrong = client.post(
+        reverse("applicants:material_upload", args=[a.pk]),
+        {"material-step": 3, "material-kind": "入党申请书", "material-file": pdf()},
+    )
     assert wrong.status_code == 200 and "“入党申请书”是第1步的材料，请选择第1步" in wrong.content.decode()
     assert not Material.objects.exists()
-    other = client.post(reverse("applicants:material_upload", args=[a.pk]), {
-        "material-step": 3, "material-kind": "其他佐证材料", "material-file": pdf()})
+    other = client.post(
+        reverse("applicants:material_upload", args=[a.pk]),
+        {"material-step": 3, "material-kind": "其他佐证材料", "material-file": pdf()},
+    )
     assert other.status_code == 302  # a material no step lists may go with any step

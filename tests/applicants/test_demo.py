@@ -43,8 +43,10 @@ def test_demo_seed_fills_the_county_consistently_and_only_once(db):
     assert Organization.objects.filter(level="党支部").values("sector").distinct().count() == 5
 
     def counts():
-        return tuple(m.objects.count() for m in (Applicant, StepRecord, Event, Organization, PartyMember, User,
-                                                  LedgerEntry, ReviewDecision))
+        return tuple(
+            m.objects.count()
+            for m in (Applicant, StepRecord, Event, Organization, PartyMember, User, LedgerEntry, ReviewDecision)
+        )
 
     before = counts()
     call_command("seed_demo", "--quiet", "--today", TODAY.isoformat())

@@ -15,9 +15,18 @@ BIRTH, APPLIED = D(1995, 3, 10), D(2022, 1, 10)
 
 def make_applicant(world, birth=BIRTH, gender="男", applied=APPLIED, **kw):
     return applicant_create(
-        actor=world.users.secretary, branch=world.a1, applied_on=applied, today=D(2026, 11, 22),
-        name=kw.pop("name", "张三"), gender=gender, birth_date=birth, id_number=make_id_number(birth, gender),
-        education="大学本科", occupation="农牧渔民", **kw)
+        actor=world.users.secretary,
+        branch=world.a1,
+        applied_on=applied,
+        today=D(2026, 11, 22),
+        name=kw.pop("name", "张三"),
+        gender=gender,
+        birth_date=birth,
+        id_number=make_id_number(birth, gender),
+        education="大学本科",
+        occupation="农牧渔民",
+        **kw,
+    )
 
 
 def run_steps(world, a, until=25):
@@ -60,8 +69,15 @@ def run_steps(world, a, until=25):
         if n == 15:  # R16: the three-tier pre-assessment must have passed first
             from reviews.demo import pass_pre_assessment
 
-            pass_pre_assessment(applicant=a, year=2023, on=D(2023, 6, 20), branch_user=secretary,
-                                committee_user=committee, department_user=dept, today=D(2026, 11, 22))
+            pass_pre_assessment(
+                applicant=a,
+                year=2023,
+                on=D(2023, 6, 20),
+                branch_user=secretary,
+                committee_user=committee,
+                department_user=dept,
+                today=D(2026, 11, 22),
+            )
         applicant_record_step(applicant=a, step=n, date=date, actor=actor, data=data, today=D(2026, 11, 22))
     return a
 
@@ -84,7 +100,9 @@ def test_refusal_names_rule_and_writes_nothing_but_an_event(world):
     a = make_applicant(world)
     run_steps(world, a, until=6)
     with pytest.raises(DomainError) as exc:
-        applicant_record_step(applicant=a, step=7, date=D(2023, 3, 1), actor=world.users.secretary, today=D(2026, 11, 22))
+        applicant_record_step(
+            applicant=a, step=7, date=D(2023, 3, 1), actor=world.users.secretary, today=D(2026, 11, 22)
+        )
     assert "R6 细则第十三条" in str(exc.value) and "还差 31 天" in str(exc.value)
     a.refresh_from_db()
     assert a.current_step == 6 and a.candidate_on is None

@@ -35,9 +35,18 @@ def test_export_of_one_organization_contains_only_its_subtree(world, tmp_path):
     from applicants.services import applicant_create
     from recruitment.idcard import make_id_number
 
-    applicant_create(actor=world.users.secretary_b, branch=world.b1, applied_on=D(2022, 1, 1), today=D(2026, 1, 1),
-                     name="乙某", gender="女", birth_date=D(1990, 1, 1), id_number=make_id_number(D(1990, 1, 1), "女"),
-                     education="高中", occupation="工人")
+    applicant_create(
+        actor=world.users.secretary_b,
+        branch=world.b1,
+        applied_on=D(2022, 1, 1),
+        today=D(2026, 1, 1),
+        name="乙某",
+        gender="女",
+        birth_date=D(1990, 1, 1),
+        id_number=make_id_number(D(1990, 1, 1), "女"),
+        education="高中",
+        occupation="工人",
+    )
     out = tmp_path / "b.xlsx"
     call_command("export_ledger", str(out), "--org", "B", stdout=io.StringIO())
     table = read_table(out, expected_header=LEDGER_HEADER)
@@ -48,15 +57,19 @@ def test_export_of_one_organization_contains_only_its_subtree(world, tmp_path):
 def test_export_then_import_round_trips(world, tmp_path, suffix):
     run(write(tmp_path, sample_rows(40, ["A1", "A2", "B1"], seed=9)))
     recorded = advance(world, new_applicant(world), until=24)  # one entered through the pages, too
-    before = {a.id_number: (a.name, a.current_step, a.applied_on, a.candidate_on, a.admitted_on, a.converted_on)
-              for a in Applicant.objects.all()}
+    before = {
+        a.id_number: (a.name, a.current_step, a.applied_on, a.candidate_on, a.admitted_on, a.converted_on)
+        for a in Applicant.objects.all()
+    }
     counts = (StepRecord.objects.count(), Event.objects.count())
     out = tmp_path / f"export.{suffix}"
     call_command("export_ledger", str(out), stdout=io.StringIO())
     result = run(out)
     assert all(r["ok"] for r in result["rows"]), [r for r in result["rows"] if not r["ok"]][:2]
     assert result["imported"] == 41
-    after = {a.id_number: (a.name, a.current_step, a.applied_on, a.candidate_on, a.admitted_on, a.converted_on)
-             for a in Applicant.objects.all()}
+    after = {
+        a.id_number: (a.name, a.current_step, a.applied_on, a.candidate_on, a.admitted_on, a.converted_on)
+        for a in Applicant.objects.all()
+    }
     assert after == before and (StepRecord.objects.count(), Event.objects.count()) == counts
     assert recorded.id_number in after

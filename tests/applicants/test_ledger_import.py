@@ -27,18 +27,40 @@ def row(**cells):
     base = {h: "" for h in HEADER}
     birth = cells.pop("birth", D(1995, 3, 10))
     gender = cells.get("性别", "男")
-    base.update({"姓名": "王小明", "性别": gender, "民族": "汉族", "出生日期": birth.isoformat(),
-                 "公民身份号码": make_id_number(birth, gender), "学历": "大学本科", "职业": "农牧渔民",
-                 "是否生产工作一线": "是", "户籍所在地": "甲村", "党组织编码": "A1", "申请入党日期": "2022-01-10"})
+    base.update(
+        {
+            "姓名": "王小明",
+            "性别": gender,
+            "民族": "汉族",
+            "出生日期": birth.isoformat(),
+            "公民身份号码": make_id_number(birth, gender),
+            "学历": "大学本科",
+            "职业": "农牧渔民",
+            "是否生产工作一线": "是",
+            "户籍所在地": "甲村",
+            "党组织编码": "A1",
+            "申请入党日期": "2022-01-10",
+        }
+    )
     base.update(cells)
     return base
 
 
 def full(**cells):
     """A row that reached step 24 and passes every rule."""
-    values = {"谈话日期": "2022-02-01", "确定积极分子日期": "2022-04-01", "确定发展对象日期": "2023-04-01",
-              "集中培训学时": "24", "支部大会日期": "2023-07-01", "应到会有表决权人数": "10", "实到会有表决权人数": "6",
-              "赞成票数": "6", "上级党委审批日期": "2023-10-01", "转正支部大会日期": "2024-07-01", "转正审批日期": "2024-08-01"}
+    values = {
+        "谈话日期": "2022-02-01",
+        "确定积极分子日期": "2022-04-01",
+        "确定发展对象日期": "2023-04-01",
+        "集中培训学时": "24",
+        "支部大会日期": "2023-07-01",
+        "应到会有表决权人数": "10",
+        "实到会有表决权人数": "6",
+        "赞成票数": "6",
+        "上级党委审批日期": "2023-10-01",
+        "转正支部大会日期": "2024-07-01",
+        "转正审批日期": "2024-08-01",
+    }
     values.update(cells)
     return row(**values)
 
@@ -64,16 +86,27 @@ def errors_of(result, n=0):
 
 # --- the good file and the JSON shape ------------------------------------------------------------
 def test_a_good_file_imports_every_row_and_prints_only_the_json_object(world, tmp_path):
-    path = write(tmp_path, [row(), full(姓名="李四", 公民身份号码=make_id_number(D(1990, 6, 1), "男"), birth=D(1990, 6, 1))])
+    path = write(
+        tmp_path, [row(), full(姓名="李四", 公民身份号码=make_id_number(D(1990, 6, 1), "男"), birth=D(1990, 6, 1))]
+    )
     out = io.StringIO()
     call_command("import_ledger", str(path), "--format", "json", "--today", TODAY, stdout=out)
     result = json.loads(out.getvalue())  # stdout holds only the JSON
-    assert result == {"imported": 2, "rows": [{"row": 2, "ok": True, "errors": [], "warnings": []},
-                                              {"row": 3, "ok": True, "errors": [], "warnings": []}]}
+    assert result == {
+        "imported": 2,
+        "rows": [
+            {"row": 2, "ok": True, "errors": [], "warnings": []},
+            {"row": 3, "ok": True, "errors": [], "warnings": []},
+        ],
+    }
     a, b = Applicant.objects.order_by("id")
     assert a.current_step == 1 and a.applied_on == D(2022, 1, 10) and a.frontline
     assert b.current_step == 24 and b.admitted_on == D(2023, 10, 1) and b.probation_end == D(2024, 7, 1)
-    assert b.admitted_sector == "农村（社区）" and b.member.status == "正式党员" and b.member.full_member_since == D(2024, 7, 1)
+    assert (
+        b.admitted_sector == "农村（社区）"
+        and b.member.status == "正式党员"
+        and b.member.full_member_since == D(2024, 7, 1)
+    )
     assert list(StepRecord.objects.filter(applicant=b).values_list("step", flat=True)) == list(range(1, 25))
 
 
@@ -110,17 +143,28 @@ def test_r1_age_on_the_application_date(world, tmp_path, applied, ok):
     result = run(write(tmp_path, [row(birth=D(2004, 5, 10), 申请入党日期=applied)]))
     assert result["rows"][0]["ok"] is ok
     if not ok:
-        assert errors_of(result) == [("R1", "申请入党日期")] and "还差 1 天" in result["rows"][0]["errors"][0]["message"]
+        assert (
+            errors_of(result) == [("R1", "申请入党日期")] and "还差 1 天" in result["rows"][0]["errors"][0]["message"]
+        )
 
 
 def test_r1_29_february_birthday_in_a_common_year(world, tmp_path):
-    result = run(write(tmp_path, [row(birth=D(2004, 2, 29), 申请入党日期="2022-02-28"),
-                                  row(birth=D(2004, 2, 29), 申请入党日期="2022-03-01", 公民身份号码=make_id_number(D(2004, 2, 29), "男"))]))
+    result = run(
+        write(
+            tmp_path,
+            [
+                row(birth=D(2004, 2, 29), 申请入党日期="2022-02-28"),
+                row(birth=D(2004, 2, 29), 申请入党日期="2022-03-01", 公民身份号码=make_id_number(D(2004, 2, 29), "男")),
+            ],
+        )
+    )
     assert [r["ok"] for r in result["rows"]] == [False, True]
 
 
-@pytest.mark.parametrize("applied, talked, warned", [
-    ("2023-01-31", "2023-02-28", False), ("2023-01-31", "2023-03-01", True), ("2024-01-31", "2024-02-29", False)])
+@pytest.mark.parametrize(
+    "applied, talked, warned",
+    [("2023-01-31", "2023-02-28", False), ("2023-01-31", "2023-03-01", True), ("2024-01-31", "2024-02-29", False)],
+)
 def test_r2_late_talk_is_a_warning_not_an_error(world, tmp_path, applied, talked, warned):
     result = run(write(tmp_path, [row(申请入党日期=applied, 谈话日期=talked)]))
     r = result["rows"][0]
@@ -132,14 +176,24 @@ def test_r2_late_talk_is_a_warning_not_an_error(world, tmp_path, applied, talked
 
 
 def test_r3_a_date_before_the_previous_column_is_refused(world, tmp_path):
-    result = run(write(tmp_path, [row(谈话日期="2022-01-09"), row(谈话日期="2022-01-10", 公民身份号码=make_id_number(D(1995, 3, 10), "男"))]))
-    assert errors_of(result, 0) == [("R3", "谈话日期")] and "早于上一步骤日期" in result["rows"][0]["errors"][0]["message"]
+    result = run(
+        write(
+            tmp_path,
+            [row(谈话日期="2022-01-09"), row(谈话日期="2022-01-10", 公民身份号码=make_id_number(D(1995, 3, 10), "男"))],
+        )
+    )
+    assert (
+        errors_of(result, 0) == [("R3", "谈话日期")] and "早于上一步骤日期" in result["rows"][0]["errors"][0]["message"]
+    )
     assert result["rows"][1]["ok"]
 
 
 def test_r3_a_later_column_without_an_earlier_one_is_refused(world, tmp_path):
     result = run(write(tmp_path, [row(确定积极分子日期="2022-04-01")]))
-    assert errors_of(result) == [("R3", "确定积极分子日期")] and "须先填写谈话日期" in result["rows"][0]["errors"][0]["message"]
+    assert (
+        errors_of(result) == [("R3", "确定积极分子日期")]
+        and "须先填写谈话日期" in result["rows"][0]["errors"][0]["message"]
+    )
 
 
 def test_r3_a_date_after_today_is_refused(world, tmp_path):
@@ -147,12 +201,29 @@ def test_r3_a_date_after_today_is_refused(world, tmp_path):
     assert errors_of(result) == [("R3", "申请入党日期")]
 
 
-@pytest.mark.parametrize("activist, candidate, missing", [
-    ("2022-04-01", "2023-03-31", 1), ("2022-04-01", "2023-04-01", None),
-    ("2024-02-29", "2025-02-28", 1), ("2024-02-29", "2025-03-01", None)])
+@pytest.mark.parametrize(
+    "activist, candidate, missing",
+    [
+        ("2022-04-01", "2023-03-31", 1),
+        ("2022-04-01", "2023-04-01", None),
+        ("2024-02-29", "2025-02-28", 1),
+        ("2024-02-29", "2025-03-01", None),
+    ],
+)
 def test_r6_one_year_as_activist(world, tmp_path, activist, candidate, missing):
-    result = run(write(tmp_path, [row(申请入党日期="2022-01-10", 谈话日期="2022-02-01", 确定积极分子日期=activist,
-                                      确定发展对象日期=candidate)]))
+    result = run(
+        write(
+            tmp_path,
+            [
+                row(
+                    申请入党日期="2022-01-10",
+                    谈话日期="2022-02-01",
+                    确定积极分子日期=activist,
+                    确定发展对象日期=candidate,
+                )
+            ],
+        )
+    )
     if missing is None:
         assert result["rows"][0]["ok"]
         assert Applicant.objects.get().candidate_on.isoformat() == candidate
@@ -171,8 +242,15 @@ def test_r9_training_hours_before_the_branch_meeting(world, tmp_path, hours, ok)
         assert f"还差 {24 - float(hours or 0):g} 学时" in result["rows"][0]["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("expected, attending, yes, column", [
-    ("10", "5", "5", "实到会有表决权人数"), ("10", "6", "5", "赞成票数"), ("10", "6", "6", None), ("", "6", "6", "应到会有表决权人数")])
+@pytest.mark.parametrize(
+    "expected, attending, yes, column",
+    [
+        ("10", "5", "5", "实到会有表决权人数"),
+        ("10", "6", "5", "赞成票数"),
+        ("10", "6", "6", None),
+        ("", "6", "6", "应到会有表决权人数"),
+    ],
+)
 def test_r11_branch_meeting_majorities(world, tmp_path, expected, attending, yes, column):
     result = run(write(tmp_path, [full(应到会有表决权人数=expected, 实到会有表决权人数=attending, 赞成票数=yes)]))
     if column is None:
@@ -181,8 +259,9 @@ def test_r11_branch_meeting_majorities(world, tmp_path, expected, attending, yes
     assert ("R11", column) in errors_of(result) and {r for r, _ in errors_of(result)} == {"R11"}
 
 
-@pytest.mark.parametrize("approved, outcome", [("2023-10-01", "ok"), ("2023-10-02", "warn"), ("2024-01-01", "warn"),
-                                               ("2024-01-02", "error")])
+@pytest.mark.parametrize(
+    "approved, outcome", [("2023-10-01", "ok"), ("2023-10-02", "warn"), ("2024-01-01", "warn"), ("2024-01-02", "error")]
+)
 def test_r12_approval_within_three_months_warn_until_six(world, tmp_path, approved, outcome):
     result = run(write(tmp_path, [full(上级党委审批日期=approved, 转正支部大会日期="", 转正审批日期="")]))
     r = result["rows"][0]
@@ -197,41 +276,65 @@ def test_r12_conversion_approval_names_its_own_column(world, tmp_path):
     assert errors_of(result) == [("R12", "转正审批日期")]
 
 
-@pytest.mark.parametrize("meeting, conversion, ok", [("2023-07-01", "2024-06-30", False), ("2023-07-01", "2024-07-01", True),
-                                                     ("2024-02-29", "2025-02-28", False), ("2024-02-29", "2025-03-01", True)])
+@pytest.mark.parametrize(
+    "meeting, conversion, ok",
+    [
+        ("2023-07-01", "2024-06-30", False),
+        ("2023-07-01", "2024-07-01", True),
+        ("2024-02-29", "2025-02-28", False),
+        ("2024-02-29", "2025-03-01", True),
+    ],
+)
 def test_r14_conversion_meeting_not_before_the_end_of_probation(world, tmp_path, meeting, conversion, ok):
     meeting_date = D.fromisoformat(meeting)
-    result = run(write(tmp_path, [full(确定发展对象日期=(meeting_date - dt.timedelta(days=60)).isoformat(),
-                                       确定积极分子日期=(meeting_date - dt.timedelta(days=500)).isoformat(),
-                                       谈话日期=(meeting_date - dt.timedelta(days=550)).isoformat(),
-                                       申请入党日期=(meeting_date - dt.timedelta(days=560)).isoformat(),
-                                       支部大会日期=meeting, 上级党委审批日期=(meeting_date + dt.timedelta(days=30)).isoformat(),
-                                       转正支部大会日期=conversion, 转正审批日期="")]))
+    result = run(
+        write(
+            tmp_path,
+            [
+                full(
+                    确定发展对象日期=(meeting_date - dt.timedelta(days=60)).isoformat(),
+                    确定积极分子日期=(meeting_date - dt.timedelta(days=500)).isoformat(),
+                    谈话日期=(meeting_date - dt.timedelta(days=550)).isoformat(),
+                    申请入党日期=(meeting_date - dt.timedelta(days=560)).isoformat(),
+                    支部大会日期=meeting,
+                    上级党委审批日期=(meeting_date + dt.timedelta(days=30)).isoformat(),
+                    转正支部大会日期=conversion,
+                    转正审批日期="",
+                )
+            ],
+        )
+    )
     assert result["rows"][0]["ok"] is ok, result
     if not ok:
-        assert errors_of(result) == [("R14", "转正支部大会日期")] and "还差 1 天" in result["rows"][0]["errors"][0]["message"]
+        assert (
+            errors_of(result) == [("R14", "转正支部大会日期")]
+            and "还差 1 天" in result["rows"][0]["errors"][0]["message"]
+        )
 
 
 # --- INPUT errors per column -------------------------------------------------------------------------
-@pytest.mark.parametrize("cells, column", [
-    ({"姓名": ""}, "姓名"),
-    ({"性别": "男性"}, "性别"),
-    ({"民族": ""}, "民族"),
-    ({"出生日期": "1995.03.10"}, "出生日期"),
-    ({"公民身份号码": "61058119950310001"}, "公民身份号码"),
-    ({"学历": "本科"}, "学历"),
-    ({"职业": "农民"}, "职业"),
-    ({"是否生产工作一线": "Y"}, "是否生产工作一线"),
-    ({"党组织编码": "NOPE"}, "党组织编码"),
-    ({"党组织编码": "A"}, "党组织编码"),            # a committee, not a 党支部
-    ({"申请入党日期": "2022-13-01"}, "申请入党日期"),
-    ({"申请入党日期": ""}, "申请入党日期"),
-    ({"谈话日期": "明天"}, "谈话日期"),
-    ({"集中培训学时": "-1"}, "集中培训学时"),
-    ({"集中培训学时": "二十"}, "集中培训学时"),
-    ({"应到会有表决权人数": "10.5"}, "应到会有表决权人数"),
-    ({"赞成票数": "6"}, "赞成票数"),                # votes without a branch meeting date
-])
+@pytest.mark.parametrize(
+    "cells, column",
+    [
+        ({"姓名": ""}, "姓名"),
+        ({"性别": "男性"}, "性别"),
+        ({"民族": ""}, "民族"),
+        ({"出生日期": "1995.03.10"}, "出生日期"),
+        ({"公民身份号码": "61058119950310001"}, "公民身份号码"),
+        ({"学历": "本科"}, "学历"),
+        ({"职业": "农民"}, "职业"),
+        ({"是否生产工作一线": "Y"}, "是否生产工作一线"),
+        ({"党组织编码": "NOPE"}, "党组织编码"),
+        ({"党组织编码": "A"}, "党组织编码"),  # a committee, not a 党支部
+        ({"申请入党日期": "2022-13-01"}, "申请入党日期"),
+        ({"申请入党日期": ""}, "申请入党日期"),
+        ({"谈话日期": "明天"}, "谈话日期"),
+        ({"集中培训学时": "-1"}, "集中培训学时"),
+        ({"集中培训学时": "二十"}, "集中培训学时"),
+        ({"应到会有表决权人数": "10.5"}, "应到会有表决权人数"),
+        ({"赞成票数": "6"}, "赞成票数"),  # votes without a branch meeting date
+    ],
+)
 def test_malformed_cells_are_input_errors_naming_the_column(world, tmp_path, cells, column):
     result = run(write(tmp_path, [row(**cells)]))
     assert ("INPUT", column) in errors_of(result) and result["imported"] == 0
@@ -260,8 +363,11 @@ def test_the_same_person_twice_in_one_file_is_an_error_on_the_second_row(world, 
 
 
 def test_a_secretary_may_import_only_rows_of_their_own_branch(world, tmp_path):
-    result = run(write(tmp_path, [row(), row(党组织编码="B1", 公民身份号码=make_id_number(D(1995, 3, 10), "男"))]),
-                 "--user", world.users.secretary.username)
+    result = run(
+        write(tmp_path, [row(), row(党组织编码="B1", 公民身份号码=make_id_number(D(1995, 3, 10), "男"))]),
+        "--user",
+        world.users.secretary.username,
+    )
     assert result["rows"][0]["ok"] and errors_of(result, 1) == [("INPUT", "党组织编码")]
     assert "不在您的管辖范围内" in result["rows"][1]["errors"][0]["message"]
 
@@ -322,9 +428,17 @@ def test_a_row_with_an_error_writes_nothing_and_valid_rows_still_import(world, t
 
 
 def test_dry_run_writes_nothing(world, tmp_path):
-    result = run(write(tmp_path, [row(), full(公民身份号码=make_id_number(D(1990, 1, 1), "男"), birth=D(1990, 1, 1))]), "--dry-run")
-    assert result == {"imported": 0, "rows": [{"row": 2, "ok": True, "errors": [], "warnings": []},
-                                              {"row": 3, "ok": True, "errors": [], "warnings": []}]}
+    result = run(
+        write(tmp_path, [row(), full(公民身份号码=make_id_number(D(1990, 1, 1), "男"), birth=D(1990, 1, 1))]),
+        "--dry-run",
+    )
+    assert result == {
+        "imported": 0,
+        "rows": [
+            {"row": 2, "ok": True, "errors": [], "warnings": []},
+            {"row": 3, "ok": True, "errors": [], "warnings": []},
+        ],
+    }
     assert not Applicant.objects.exists() and not Event.objects.exists() and not StepRecord.objects.exists()
 
 
@@ -346,14 +460,22 @@ def test_reimport_of_the_same_file_changes_nothing(world, tmp_path):
     run(path)
     counts = (StepRecord.objects.count(), Event.objects.count(), Training.objects.count(), PartyMember.objects.count())
     assert run(path)["rows"][0]["ok"]
-    assert (StepRecord.objects.count(), Event.objects.count(), Training.objects.count(), PartyMember.objects.count()) == counts
+    assert (
+        StepRecord.objects.count(),
+        Event.objects.count(),
+        Training.objects.count(),
+        PartyMember.objects.count(),
+    ) == counts
 
 
 def test_reimport_with_a_different_date_for_a_recorded_step_is_refused(world, tmp_path):
     first = row(谈话日期="2022-02-01")
     run(write(tmp_path, [first]))
     result = run(write(tmp_path, [dict(first, 谈话日期="2022-02-02")], name="again.csv"))
-    assert errors_of(result) == [("INPUT", "谈话日期")] and "系统中已登记为 2022-02-01" in result["rows"][0]["errors"][0]["message"]
+    assert (
+        errors_of(result) == [("INPUT", "谈话日期")]
+        and "系统中已登记为 2022-02-01" in result["rows"][0]["errors"][0]["message"]
+    )
     assert Applicant.objects.get().talked_on == D(2022, 2, 1)
 
 

@@ -19,13 +19,18 @@ D = dt.date
 
 def upload(client, tmp_path, rows):
     path = write(tmp_path, rows)
-    return client.post(reverse("ledger:import"), {"file": SimpleUploadedFile("台账.csv", path.read_bytes(), "text/csv")})
+    return client.post(
+        reverse("ledger:import"), {"file": SimpleUploadedFile("台账.csv", path.read_bytes(), "text/csv")}
+    )
 
 
 def test_preview_shows_each_row_with_its_errors_and_writes_nothing(world, client_for, tmp_path):
     client = client_for(world.users.secretary)
-    rows = [row(), row(党组织编码="B1", 公民身份号码=make_id_number(D(1991, 1, 1), "男"), birth=D(1991, 1, 1)),
-            row(谈话日期="2022-03-01", 公民身份号码=make_id_number(D(1992, 1, 1), "男"), birth=D(1992, 1, 1))]
+    rows = [
+        row(),
+        row(党组织编码="B1", 公民身份号码=make_id_number(D(1991, 1, 1), "男"), birth=D(1991, 1, 1)),
+        row(谈话日期="2022-03-01", 公民身份号码=make_id_number(D(1992, 1, 1), "男"), birth=D(1992, 1, 1)),
+    ]
     resp = upload(client, tmp_path, rows)
     assert resp.status_code == 200
     html = resp.content.decode()
@@ -64,7 +69,9 @@ def test_a_wrong_header_is_shown_as_a_form_error(world, client_for, tmp_path):
     assert resp.status_code == 200 and "表头缺少列" in resp.content.decode()
 
 
-@pytest.mark.parametrize("username, status", [("inspector", 403), ("secretary", 200), ("committee", 200), ("department", 200)])
+@pytest.mark.parametrize(
+    "username, status", [("inspector", 403), ("secretary", 200), ("committee", 200), ("department", 200)]
+)
 def test_only_secretaries_and_staff_may_import(world, client_for, username, status):
     resp = client_for(getattr(world.users, username)).get(reverse("ledger:import"))
     assert resp.status_code == status
@@ -76,9 +83,18 @@ def test_export_contains_only_the_users_subtree(world, client_for, tmp_path):
     new_applicant(world, name="甲村人")
     from applicants.services import applicant_create
 
-    applicant_create(actor=world.users.secretary_b, branch=world.b1, applied_on=D(2022, 1, 1), today=D(2026, 1, 1),
-                     name="乙公司人", gender="女", birth_date=D(1990, 1, 1), id_number=make_id_number(D(1990, 1, 1), "女"),
-                     education="高中", occupation="工人")
+    applicant_create(
+        actor=world.users.secretary_b,
+        branch=world.b1,
+        applied_on=D(2022, 1, 1),
+        today=D(2026, 1, 1),
+        name="乙公司人",
+        gender="女",
+        birth_date=D(1990, 1, 1),
+        id_number=make_id_number(D(1990, 1, 1), "女"),
+        education="高中",
+        occupation="工人",
+    )
     resp = client_for(world.users.secretary).get(reverse("ledger:export") + "?format=xlsx")
     table = read_table(io.BytesIO(resp.content), filename="x.xlsx", expected_header=LEDGER_HEADER)
     assert [c["姓名"] for _, c in table.rows] == ["甲村人"]

@@ -22,11 +22,14 @@ def test_one_or_two_full_members_may_be_contacts(world, names):
     assert ApplicantPerson.objects.filter(applicant=a, role="contact").count() == len(names)
 
 
-@pytest.mark.parametrize("names, expected", [
-    ([], "当前 0 名"),
-    (["full1", "full2", "full3"], "当前 3 名"),
-    (["full1", "probationary"], "预备丁是预备党员"),
-])
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        ([], "当前 0 名"),
+        (["full1", "full2", "full3"], "当前 3 名"),
+        (["full1", "probationary"], "预备丁是预备党员"),
+    ],
+)
 def test_contacts_outside_one_or_two_full_members_are_refused(world, names, expected):
     a = advance(world, new_applicant(world), until=4)
     with pytest.raises(DomainError) as exc:
@@ -76,8 +79,12 @@ def test_candidate_on_or_after_the_anniversary_is_accepted(world, day):
 
 
 def test_activist_of_29_february_becomes_eligible_on_1_march_next_year(world):
-    a = advance(world, new_applicant(world, applied=D(2024, 1, 10)), until=6,
-                dates={2: D(2024, 2, 1), 3: D(2024, 2, 29), 4: D(2024, 3, 5), 5: D(2024, 3, 10), 6: D(2025, 2, 1)})
+    a = advance(
+        world,
+        new_applicant(world, applied=D(2024, 1, 10)),
+        until=6,
+        dates={2: D(2024, 2, 1), 3: D(2024, 2, 29), 4: D(2024, 3, 5), 5: D(2024, 3, 10), 6: D(2025, 2, 1)},
+    )
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 7, D(2025, 2, 28))
     assert "R6" in exc.value.rules and "2025-03-01起" in str(exc.value) and "还差 1 天" in str(exc.value)
@@ -88,7 +95,9 @@ def test_activist_of_29_february_becomes_eligible_on_1_march_next_year(world):
 
 def test_activist_time_before_a_transfer_counts(world):
     a = advance(world, new_applicant(world), until=6, dates={3: D(2022, 4, 1), 6: D(2023, 3, 1)})
-    applicant_transfer(applicant=a, date=D(2023, 3, 10), actor=world.users.committee, to_branch=world.a2, reason="工作调动")
+    applicant_transfer(
+        applicant=a, date=D(2023, 3, 10), actor=world.users.committee, to_branch=world.a2, reason="工作调动"
+    )
     attempt(world, a, 7, D(2023, 4, 1), actor=world.users.committee)
     a.refresh_from_db()
     assert a.branch == world.a2 and a.candidate_on == D(2023, 4, 1)

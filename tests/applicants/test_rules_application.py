@@ -38,15 +38,18 @@ def test_born_on_29_february_turns_eighteen_on_1_march_of_a_common_year(world):
 
 
 # --- R2 -------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("applied, talk, late_days", [
-    (D(2022, 1, 10), D(2022, 2, 9), None),
-    (D(2022, 1, 10), D(2022, 2, 10), None),       # exactly one calendar month: still in time
-    (D(2022, 1, 10), D(2022, 2, 11), 1),
-    (D(2023, 1, 31), D(2023, 2, 28), None),       # 31 Jan + 1 month = 28 Feb in a common year
-    (D(2023, 1, 31), D(2023, 3, 1), 1),
-    (D(2024, 1, 31), D(2024, 2, 29), None),       # … and 29 Feb in a leap year
-    (D(2024, 1, 31), D(2024, 3, 1), 1),
-])
+@pytest.mark.parametrize(
+    "applied, talk, late_days",
+    [
+        (D(2022, 1, 10), D(2022, 2, 9), None),
+        (D(2022, 1, 10), D(2022, 2, 10), None),  # exactly one calendar month: still in time
+        (D(2022, 1, 10), D(2022, 2, 11), 1),
+        (D(2023, 1, 31), D(2023, 2, 28), None),  # 31 Jan + 1 month = 28 Feb in a common year
+        (D(2023, 1, 31), D(2023, 3, 1), 1),
+        (D(2024, 1, 31), D(2024, 2, 29), None),  # … and 29 Feb in a leap year
+        (D(2024, 1, 31), D(2024, 3, 1), 1),
+    ],
+)
 def test_talk_later_than_one_calendar_month_is_recorded_with_an_r2_warning(world, applied, talk, late_days):
     a = new_applicant(world, applied=applied)
     record = attempt(world, a, 2, talk)
@@ -56,7 +59,10 @@ def test_talk_later_than_one_calendar_month_is_recorded_with_an_r2_warning(world
         assert record.warnings == []
     else:
         assert [w["rule"] for w in record.warnings] == ["R2"]
-        assert "R2 细则第七条" in record.warnings[0]["message"] and f"已超期 {late_days} 天" in record.warnings[0]["message"]
+        assert (
+            "R2 细则第七条" in record.warnings[0]["message"]
+            and f"已超期 {late_days} 天" in record.warnings[0]["message"]
+        )
 
 
 # --- R3 -------------------------------------------------------------------------------------------

@@ -23,13 +23,16 @@ def test_two_full_members_are_accepted_as_introducers(world):
     assert ApplicantPerson.objects.filter(applicant=a, role="introducer").count() == 2
 
 
-@pytest.mark.parametrize("names, expected", [
-    (["full1"], "当前 1 名"),
-    (["full1", "full1"], "须有2名不同的入党介绍人"),
-    (["full1", "probationary"], "预备丁是预备党员"),
-    (["full1", "watched"], "受留党察看处分"),
-    (["full1", "full2", "full3"], "当前 3 名"),
-])
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        (["full1"], "当前 1 名"),
+        (["full1", "full1"], "须有2名不同的入党介绍人"),
+        (["full1", "probationary"], "预备丁是预备党员"),
+        (["full1", "watched"], "受留党察看处分"),
+        (["full1", "full2", "full3"], "当前 3 名"),
+    ],
+)
 def test_introducers_other_than_two_distinct_full_members_are_refused(world, names, expected):
     a = at_step(world, 8)
     with pytest.raises(DomainError) as exc:
@@ -47,10 +50,13 @@ def test_a_member_of_another_committee_cannot_be_chosen(world):
 
 
 # --- R8 -------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("data, expected", [
-    ({"conclusion": "", "verdict": "合格"}, "必须形成书面结论"),
-    ({"conclusion": "材料齐全", "verdict": ""}, "请选择政治审查结论"),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ({"conclusion": "", "verdict": "合格"}, "必须形成书面结论"),
+        ({"conclusion": "材料齐全", "verdict": ""}, "请选择政治审查结论"),
+    ],
+)
 def test_political_review_without_a_written_conclusion_is_refused(world, data, expected):
     a = at_step(world, 9)
     with pytest.raises(DomainError) as exc:
@@ -80,7 +86,9 @@ def test_less_than_three_days_and_24_hours_of_training_is_refused_at_the_branch_
     assert f"还差 {missing:g} 学时" in str(exc.value)
 
 
-@pytest.mark.parametrize("training", [{"days": 0, "hours": 24}, {"days": 3, "hours": 0}, {"days": "2.5", "hours": "24.5"}])
+@pytest.mark.parametrize(
+    "training", [{"days": 0, "hours": 24}, {"days": 3, "hours": 0}, {"days": "2.5", "hours": "24.5"}]
+)
 def test_three_days_or_24_hours_of_training_is_enough(world, training):
     a = at_step(world, 10)
     attempt(world, a, 11, a.last_step_on, training)

@@ -18,11 +18,32 @@ from .pipeline import TODAY, actor_for, default_data, new_applicant
 
 D = dt.date
 DELTAS = [-1, 0, 1, 10, 31, 32, 92, 200, 365, 366, 400]
-STATE_FIELDS = ["status", "current_step", "applied_on", "talked_on", "activist_on", "candidate_on", "branch_meeting_on",
-                "admitted_on", "probation_end", "probation_extended", "conversion_meeting_on", "converted_on",
-                "last_step_on", "member_id"]
-DENORMALIZED = {1: "applied_on", 2: "talked_on", 3: "activist_on", 7: "candidate_on", 15: "branch_meeting_on",
-                17: "admitted_on", 23: "conversion_meeting_on", 24: "converted_on"}
+STATE_FIELDS = [
+    "status",
+    "current_step",
+    "applied_on",
+    "talked_on",
+    "activist_on",
+    "candidate_on",
+    "branch_meeting_on",
+    "admitted_on",
+    "probation_end",
+    "probation_extended",
+    "conversion_meeting_on",
+    "converted_on",
+    "last_step_on",
+    "member_id",
+]
+DENORMALIZED = {
+    1: "applied_on",
+    2: "talked_on",
+    3: "activist_on",
+    7: "candidate_on",
+    15: "branch_meeting_on",
+    17: "admitted_on",
+    23: "conversion_meeting_on",
+    24: "converted_on",
+}
 
 
 def bad_variants(world, step):
@@ -67,30 +88,49 @@ def check_consistent(a: Applicant):
     assert (a.status == ApplicantStatus.MEMBER) == (a.current_step == 25)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.data())
 def test_random_step_attempts_never_leave_an_applicant_inconsistent(world, data):
-    actors = [world.users.secretary, world.users.committee, world.users.department, world.users.secretary_b,
-              world.users.inspector, None]
+    actors = [
+        world.users.secretary,
+        world.users.committee,
+        world.users.department,
+        world.users.secretary_b,
+        world.users.inspector,
+        None,
+    ]
     with transaction.atomic():
         a = new_applicant(world, applied=D(2017, 3, 1))
         for _ in range(data.draw(st.integers(min_value=5, max_value=80), label="attempts")):
             before, n_records = snapshot(a)
-            kind = data.draw(st.sampled_from(["next"] * 20 + ["any"] * 2 + ["assessment"] * 2 + ["terminate"]), label="kind")
+            kind = data.draw(
+                st.sampled_from(["next"] * 20 + ["any"] * 2 + ["assessment"] * 2 + ["terminate"]), label="kind"
+            )
             last = a.last_step_on or D(2017, 3, 1)
             date = min(last + dt.timedelta(days=data.draw(st.sampled_from(DELTAS))), TODAY + dt.timedelta(days=1))
             try:
                 if kind == "assessment":
-                    applicant_add_assessment(applicant=a, date=date, result="好", actor=world.users.secretary, today=TODAY)
+                    applicant_add_assessment(
+                        applicant=a, date=date, result="好", actor=world.users.secretary, today=TODAY
+                    )
                     continue
                 if kind == "terminate":
-                    applicant_terminate(applicant=a, outcome=ApplicantStatus.NOT_DEVELOPED, reason="本人申请", date=date,
-                                        actor=world.users.committee)
+                    applicant_terminate(
+                        applicant=a,
+                        outcome=ApplicantStatus.NOT_DEVELOPED,
+                        reason="本人申请",
+                        date=date,
+                        actor=world.users.committee,
+                    )
                     assert a.current_step < 17
                     continue
                 step = a.current_step + 1 if kind == "next" else data.draw(st.integers(1, 25), label="step")
                 step = min(max(step, 1), 25)
-                payload = data.draw(st.sampled_from([default_data(world, step)] * 6 + bad_variants(world, step)), label="data")
+                payload = data.draw(
+                    st.sampled_from([default_data(world, step)] * 6 + bad_variants(world, step)), label="data"
+                )
                 actor = data.draw(st.sampled_from([actor_for(world, step)] * 6 + actors), label="actor")
                 from applicants.services import applicant_record_step
 
@@ -102,8 +142,12 @@ def test_random_step_attempts_never_leave_an_applicant_inconsistent(world, data)
                 after, _ = snapshot(a)
                 if before["status"] != ApplicantStatus.ACTIVE:
                     raise AssertionError("a closed applicant was changed")
-                assert after["status"] in {ApplicantStatus.ACTIVE, ApplicantStatus.MEMBER, ApplicantStatus.CANCELLED,
-                                           ApplicantStatus.NOT_DEVELOPED}
+                assert after["status"] in {
+                    ApplicantStatus.ACTIVE,
+                    ApplicantStatus.MEMBER,
+                    ApplicantStatus.CANCELLED,
+                    ApplicantStatus.NOT_DEVELOPED,
+                }
             finally:
                 check_consistent(a)
         transaction.set_rollback(True)

@@ -29,16 +29,21 @@ def test_candidate_leaving_the_unit_soon_is_admitted_with_an_r10_warning(world):
 
 # --- R11 ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("step", [15, 23])
-@pytest.mark.parametrize("expected, attending, yes, refused_field", [
-    (10, 5, 5, "attending_voters"),   # exactly half attending → refused
-    (10, 6, 5, "yes_votes"),          # exactly half of the expected voters say yes → refused
-    (10, 6, 6, None),                 # one more than half → accepted
-    (9, 5, 5, None),                  # odd: 5 of 9 is a majority
-    (9, 4, 4, "attending_voters"),
-    (10, 11, 6, "attending_voters"),  # more attending than expected
-    (10, 6, 7, "yes_votes"),          # more votes than people present
-])
-def test_branch_meeting_needs_more_than_half_attending_and_voting_yes(world, step, expected, attending, yes, refused_field):
+@pytest.mark.parametrize(
+    "expected, attending, yes, refused_field",
+    [
+        (10, 5, 5, "attending_voters"),  # exactly half attending → refused
+        (10, 6, 5, "yes_votes"),  # exactly half of the expected voters say yes → refused
+        (10, 6, 6, None),  # one more than half → accepted
+        (9, 5, 5, None),  # odd: 5 of 9 is a majority
+        (9, 4, 4, "attending_voters"),
+        (10, 11, 6, "attending_voters"),  # more attending than expected
+        (10, 6, 7, "yes_votes"),  # more votes than people present
+    ],
+)
+def test_branch_meeting_needs_more_than_half_attending_and_voting_yes(
+    world, step, expected, attending, yes, refused_field
+):
     a = at_step(world, step - 1)
     data = votes(expected, attending, yes)
     if refused_field is None:
@@ -60,18 +65,25 @@ def test_branch_meeting_without_vote_counts_is_refused(world):
 
 
 # --- R12 ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("approved, outcome", [
-    (D(2023, 10, 1), "ok"),        # exactly 3 months after the meeting
-    (D(2023, 10, 2), "warn"),      # 3 months + 1 day: allowed with a warning
-    (D(2024, 1, 1), "warn"),       # exactly 6 months: still allowed
-    (D(2024, 1, 2), "refused"),    # past 6 months: refused
-])
+@pytest.mark.parametrize(
+    "approved, outcome",
+    [
+        (D(2023, 10, 1), "ok"),  # exactly 3 months after the meeting
+        (D(2023, 10, 2), "warn"),  # 3 months + 1 day: allowed with a warning
+        (D(2024, 1, 1), "warn"),  # exactly 6 months: still allowed
+        (D(2024, 1, 2), "refused"),  # past 6 months: refused
+    ],
+)
 def test_approval_after_3_months_warns_and_after_6_is_refused(world, approved, outcome):
     a = at_step(world, 16, s15=D(2023, 7, 1), s16=D(2023, 7, 5))
     if outcome == "refused":
         with pytest.raises(DomainError) as exc:
             attempt(world, a, 17, approved)
-        assert exc.value.rules == ["R12"] and "R12 细则第二十五条、第三十四条" in str(exc.value) and "已超出 1 天" in str(exc.value)
+        assert (
+            exc.value.rules == ["R12"]
+            and "R12 细则第二十五条、第三十四条" in str(exc.value)
+            and "已超出 1 天" in str(exc.value)
+        )
         a.refresh_from_db()
         assert a.admitted_on is None and a.member is None
         return

@@ -16,18 +16,36 @@ MEETING = D(2023, 7, 1)
 
 def probationer(world, meeting=MEETING):
     """A probationary member whose step-15 meeting was on ``meeting`` and who applied to convert."""
-    a = advance(world, new_applicant(world), until=22,
-                dates={15: meeting, 16: meeting + dt.timedelta(days=5), 17: meeting + dt.timedelta(days=20),
-                       18: meeting + dt.timedelta(days=25), 19: meeting + dt.timedelta(days=30),
-                       20: meeting + dt.timedelta(days=31), 21: meeting + dt.timedelta(days=200),
-                       22: meeting + dt.timedelta(days=300)})
-    assert a.probation_end == meeting.replace(year=meeting.year + 1) if (meeting.month, meeting.day) != (2, 29) else True
+    a = advance(
+        world,
+        new_applicant(world),
+        until=22,
+        dates={
+            15: meeting,
+            16: meeting + dt.timedelta(days=5),
+            17: meeting + dt.timedelta(days=20),
+            18: meeting + dt.timedelta(days=25),
+            19: meeting + dt.timedelta(days=30),
+            20: meeting + dt.timedelta(days=31),
+            21: meeting + dt.timedelta(days=200),
+            22: meeting + dt.timedelta(days=300),
+        },
+    )
+    assert (
+        a.probation_end == meeting.replace(year=meeting.year + 1) if (meeting.month, meeting.day) != (2, 29) else True
+    )
     return a
 
 
 def extension(months, reason="思想认识仍需提高"):
-    return {"expected_voters": 10, "attending_voters": 8, "yes_votes": 8, "decision": "延长预备期",
-            "extension_months": months, "reason": reason}
+    return {
+        "expected_voters": 10,
+        "attending_voters": 8,
+        "yes_votes": 8,
+        "decision": "延长预备期",
+        "extension_months": months,
+        "reason": reason,
+    }
 
 
 # --- R13 ------------------------------------------------------------------------------------------
@@ -74,7 +92,11 @@ def test_conversion_meeting_one_day_before_the_end_of_probation_is_refused(world
     a = probationer(world)
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 23, D(2024, 6, 30))
-    assert exc.value.rules == ["R14"] and "R14 细则第三十二条、第三十三条" in str(exc.value) and "还差 1 天" in str(exc.value)
+    assert (
+        exc.value.rules == ["R14"]
+        and "R14 细则第三十二条、第三十三条" in str(exc.value)
+        and "还差 1 天" in str(exc.value)
+    )
 
 
 def test_conversion_meeting_on_the_day_probation_ends_is_accepted(world):
@@ -94,8 +116,19 @@ def test_probation_from_29_february_ends_on_1_march(world):
 
 def test_cancellation_may_be_decided_before_the_end_of_probation(world):
     a = probationer(world)
-    attempt(world, a, 23, D(2024, 5, 1), {"expected_voters": 10, "attending_voters": 8, "yes_votes": 8,
-                                          "decision": "取消预备党员资格", "reason": "不履行党员义务"})
+    attempt(
+        world,
+        a,
+        23,
+        D(2024, 5, 1),
+        {
+            "expected_voters": 10,
+            "attending_voters": 8,
+            "yes_votes": 8,
+            "decision": "取消预备党员资格",
+            "reason": "不履行党员义务",
+        },
+    )
     a.refresh_from_db()
     assert a.status == ApplicantStatus.CANCELLED and not a.member.is_active
 

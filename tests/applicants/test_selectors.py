@@ -69,8 +69,15 @@ def test_stage_counts_ignore_the_stage_filter_but_keep_the_others(world):
 @pytest.mark.parametrize("n", [5, 50])
 def test_list_costs_a_constant_number_of_queries(world, django_assert_max_num_queries, n):
     for i in range(n):
-        a = placed(world, step=[1, 4, 10, 16, 20][i % 5], name=f"批量{i}", applied_on=D(2026, 9, 1), activist_on=D(2026, 1, 1),
-                   branch_meeting_on=D(2026, 8, 1), probation_end=D(2027, 8, 1))
+        a = placed(
+            world,
+            step=[1, 4, 10, 16, 20][i % 5],
+            name=f"批量{i}",
+            applied_on=D(2026, 9, 1),
+            activist_on=D(2026, 1, 1),
+            branch_meeting_on=D(2026, 8, 1),
+            probation_end=D(2027, 8, 1),
+        )
         Assessment.objects.create(applicant=a, date=D(2026, 3, 1), result="好")
         Training.objects.create(applicant=a, start=D(2026, 3, 1), end=D(2026, 3, 1), days=1, hours=8)
     user = User.objects.select_related("organization").get(pk=world.users.committee.pk)
@@ -98,7 +105,9 @@ def states(timeline):
 
 def test_timeline_shows_done_steps_with_date_and_actor_and_the_rest_as_future(world):
     a = new_applicant(world, applied=D(2026, 11, 1))
-    applicant_record_step(applicant=a, step=2, date=D(2026, 11, 10), actor=world.users.secretary, data={"talker": "李书记"}, today=TODAY)
+    applicant_record_step(
+        applicant=a, step=2, date=D(2026, 11, 10), actor=world.users.secretary, data={"talker": "李书记"}, today=TODAY
+    )
     t = applicant_timeline(applicant=a, today=TODAY)
     s = states(t)
     assert s[1] == s[2] == "done" and s[3] == "next" and all(s[n] == "future" for n in range(4, 26))
@@ -117,8 +126,13 @@ def test_timeline_marks_the_talk_due_then_overdue(world):
 
 def test_timeline_shows_why_the_next_step_is_blocked_today(world):
     a = new_applicant(world, applied=D(2025, 10, 1))
-    for n, d, data in [(2, D(2025, 10, 15), {"talker": "李书记"}), (3, D(2025, 12, 29), {"recommendation": "党员推荐"}), (4, D(2026, 1, 5), {}),
-                       (5, D(2026, 1, 6), {"contacts": [world.members.full1.pk]}), (6, D(2026, 6, 1), {})]:
+    for n, d, data in [
+        (2, D(2025, 10, 15), {"talker": "李书记"}),
+        (3, D(2025, 12, 29), {"recommendation": "党员推荐"}),
+        (4, D(2026, 1, 5), {}),
+        (5, D(2026, 1, 6), {"contacts": [world.members.full1.pk]}),
+        (6, D(2026, 6, 1), {}),
+    ]:
         actor = world.users.committee if n == 4 else world.users.secretary
         applicant_record_step(applicant=a, step=n, date=d, actor=actor, data=data, today=TODAY)
     t = applicant_timeline(applicant=a, today=TODAY)

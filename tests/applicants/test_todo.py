@@ -21,7 +21,15 @@ def due_for(user, today=TODAY, kind=None):
 
 
 def test_due_item_is_a_dataclass_with_the_agreed_fields():
-    assert [f.name for f in dataclasses.fields(DueItem)] == ["applicant", "kind", "rule", "step", "due", "days", "message"]
+    assert [f.name for f in dataclasses.fields(DueItem)] == [
+        "applicant",
+        "kind",
+        "rule",
+        "step",
+        "due",
+        "days",
+        "message",
+    ]
 
 
 # --- R2 talk ---------------------------------------------------------------------------------------------
@@ -91,8 +99,14 @@ def test_assessment_is_listed_from_fourteen_days_before(world, activist_on, list
 
 
 def test_probationary_member_assessment_counts_from_the_branch_meeting_not_earlier_assessments(world):
-    a = placed(world, step=19, activist_on=D(2024, 1, 1), branch_meeting_on=D(2026, 5, 22),
-               probation_end=D(2027, 5, 22), admitted_on=D(2026, 6, 1))
+    a = placed(
+        world,
+        step=19,
+        activist_on=D(2024, 1, 1),
+        branch_meeting_on=D(2026, 5, 22),
+        probation_end=D(2027, 5, 22),
+        admitted_on=D(2026, 6, 1),
+    )
     Assessment.objects.create(applicant=a, date=D(2026, 1, 1), result="好")
     [item] = due_for(world.users.secretary, kind="assessment")
     assert item.due == D(2026, 11, 22) and item.step == 21 and "预备党员" in item.message
@@ -135,7 +149,13 @@ def test_probation_end_listed_within_thirty_days_or_passed(world, days, listed):
 
 
 def test_probation_reminder_stops_once_the_conversion_meeting_is_held(world):
-    placed(world, step=23, branch_meeting_on=D(2025, 10, 1), probation_end=D(2026, 10, 1), conversion_meeting_on=D(2026, 10, 2))
+    placed(
+        world,
+        step=23,
+        branch_meeting_on=D(2025, 10, 1),
+        probation_end=D(2026, 10, 1),
+        conversion_meeting_on=D(2026, 10, 2),
+    )
     assert due_for(world.users.secretary, kind="probation") == []
 
 
@@ -160,7 +180,13 @@ def test_admission_approval_past_six_months_says_the_limit_is_exceeded(world):
 
 
 def test_conversion_approval_is_due_three_months_after_the_conversion_meeting(world):
-    placed(world, step=23, branch_meeting_on=D(2025, 9, 1), probation_end=D(2026, 9, 1), conversion_meeting_on=D(2026, 9, 10))
+    placed(
+        world,
+        step=23,
+        branch_meeting_on=D(2025, 9, 1),
+        probation_end=D(2026, 9, 1),
+        conversion_meeting_on=D(2026, 9, 10),
+    )
     [item] = due_for(world.users.secretary, kind="approval")
     assert item.due == D(2026, 12, 10) and item.step == 24
 
@@ -214,8 +240,15 @@ def test_most_overdue_first_and_informational_last(world):
 
 def _many(world, n):
     for i in range(n):
-        a = placed(world, step=[1, 3, 10, 15, 20][i % 5], name=f"批量{i}", applied_on=D(2026, 9, 1),
-                   activist_on=D(2026, 1, 1), branch_meeting_on=D(2026, 8, 1), probation_end=D(2026, 12, 1))
+        a = placed(
+            world,
+            step=[1, 3, 10, 15, 20][i % 5],
+            name=f"批量{i}",
+            applied_on=D(2026, 9, 1),
+            activist_on=D(2026, 1, 1),
+            branch_meeting_on=D(2026, 8, 1),
+            probation_end=D(2026, 12, 1),
+        )
         Assessment.objects.create(applicant=a, date=D(2026, 3, 1), result="好")
         Training.objects.create(applicant=a, start=D(2026, 3, 1), end=D(2026, 3, 1), days=1, hours=8)
 

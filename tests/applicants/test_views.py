@@ -42,8 +42,13 @@ def at_step(world, n: int, **state):
 def test_every_page_renders_for_every_role(world, client_for, role):
     a = at_step(world, 6, activist_on=today() - dt.timedelta(days=100), name="赵敏")
     client = client_for(getattr(world.users, role))
-    for url in [reverse("home"), reverse("applicants:list"), reverse("applicants:todo"),
-                reverse("applicants:detail", args=[a.pk]), reverse("applicants:archive", args=[a.pk])]:
+    for url in [
+        reverse("home"),
+        reverse("applicants:list"),
+        reverse("applicants:todo"),
+        reverse("applicants:detail", args=[a.pk]),
+        reverse("applicants:archive", args=[a.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert 'lang="zh-CN"' in body(response)
@@ -104,8 +109,14 @@ def test_list_export_is_an_excel_file_of_the_filtered_rows(world, client_for):
 @pytest.mark.parametrize("n", [5, 50])
 def test_list_page_costs_a_constant_number_of_queries(world, client_for, django_assert_max_num_queries, n):
     for i in range(n):
-        at_step(world, [1, 3, 10, 15, 20][i % 5], name=f"批量{i}", activist_on=today() - dt.timedelta(days=100),
-                branch_meeting_on=today() - dt.timedelta(days=60), probation_end=today() + dt.timedelta(days=300))
+        at_step(
+            world,
+            [1, 3, 10, 15, 20][i % 5],
+            name=f"批量{i}",
+            activist_on=today() - dt.timedelta(days=100),
+            branch_meeting_on=today() - dt.timedelta(days=60),
+            probation_end=today() + dt.timedelta(days=300),
+        )
     client = client_for(world.users.committee)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("applicants:list"))
@@ -115,9 +126,19 @@ def test_list_page_costs_a_constant_number_of_queries(world, client_for, django_
 # --- add / edit ---------------------------------------------------------------------------------------------------
 def form_data(**over):
     birth = D(1995, 3, 10)
-    data = {"name": "新人", "id_number": make_id_number(birth, "男"), "gender": "", "birth_date": "", "ethnicity": "汉族",
-            "education": "大学本科", "occupation": "工人", "phone": "13900000000", "household_registration": "",
-            "household_org": "", "applied_on": (today() - dt.timedelta(days=3)).isoformat()}
+    data = {
+        "name": "新人",
+        "id_number": make_id_number(birth, "男"),
+        "gender": "",
+        "birth_date": "",
+        "ethnicity": "汉族",
+        "education": "大学本科",
+        "occupation": "工人",
+        "phone": "13900000000",
+        "household_registration": "",
+        "household_org": "",
+        "applied_on": (today() - dt.timedelta(days=3)).isoformat(),
+    }
     data.update(over)
     return data
 
@@ -146,14 +167,17 @@ def test_add_applicant_with_a_right_id_number_creates_them_with_step_1(world, cl
 def test_add_applicant_under_18_is_refused_with_r1(world, client_for):
     birth = today().replace(year=today().year - 17)
     client = client_for(world.users.secretary)
-    response = client.post(reverse("applicants:create"), form_data(id_number=make_id_number(birth, "女"), branch=world.a1.pk))
+    response = client.post(
+        reverse("applicants:create"), form_data(id_number=make_id_number(birth, "女"), branch=world.a1.pk)
+    )
     assert response.status_code == 200 and "R1 细则第五条" in body(response)
     assert not Applicant.objects.exists()
 
 
 def test_add_applicant_birth_date_contradicting_the_id_number_is_refused(world, client_for):
     response = client_for(world.users.secretary).post(
-        reverse("applicants:create"), form_data(branch=world.a1.pk, birth_date="1995-03-11", gender="女"))
+        reverse("applicants:create"), form_data(branch=world.a1.pk, birth_date="1995-03-11", gender="女")
+    )
     page = body(response)
     assert "出生日期 1995-03-11 与公民身份号码中的 1995-03-10 不一致" in page and "不一致" in page
     assert not Applicant.objects.exists()
@@ -177,12 +201,15 @@ def test_id_check_fills_birth_date_and_gender_out_of_band(world, client_for):
     assert 'id="id_birth_date"' in page and 'hx-swap-oob="true"' in page and 'value="女" selected' in page
 
 
-@pytest.mark.parametrize("raw,message", [
-    ("6105811995031000", "已输入 16/18 位"),
-    ("61058119950310A", "前 17 位应为数字"),
-    ("610581199502300011", "出生日期无效"),
-    ("6105811995031000111", "应为 18 位"),
-])
+@pytest.mark.parametrize(
+    "raw,message",
+    [
+        ("6105811995031000", "已输入 16/18 位"),
+        ("61058119950310A", "前 17 位应为数字"),
+        ("610581199502300011", "出生日期无效"),
+        ("6105811995031000111", "应为 18 位"),
+    ],
+)
 def test_id_check_explains_problems_as_you_type(world, client_for, raw, message):
     page = body(client_for(world.users.secretary).get(reverse("applicants:id_check"), {"id_number": raw}))
     assert message in page and "hx-swap-oob" not in page
@@ -194,7 +221,11 @@ def test_id_check_warns_about_a_duplicate(world, client_for):
     assert "已建档" in page and "已有人" in page
     page = body(client_for(world.users.secretary_b).get(reverse("applicants:id_check"), {"id_number": a.id_number}))
     assert "已建档" in page and "已有人" not in page  # no name leaks outside the scope
-    page = body(client_for(world.users.secretary).get(reverse("applicants:id_check"), {"id_number": a.id_number, "applicant": a.pk}))
+    page = body(
+        client_for(world.users.secretary).get(
+            reverse("applicants:id_check"), {"id_number": a.id_number, "applicant": a.pk}
+        )
+    )
     assert "已建档" not in page
 
 
@@ -239,14 +270,20 @@ def test_late_talk_is_saved_with_the_r2_warning_shown(world, client_for):
 def test_refusal_shows_the_rule_message_and_writes_nothing(world, client_for):
     activist_on = today() - dt.timedelta(days=300)
     a = at_step(world, 6, activist_on=activist_on, last_step_on=activist_on)
-    missing = (activist_on.replace(year=activist_on.year + 1) - today()).days if not (activist_on.month == 2 and activist_on.day == 29) else None
+    missing = (
+        (activist_on.replace(year=activist_on.year + 1) - today()).days
+        if not (activist_on.month == 2 and activist_on.day == 29)
+        else None
+    )
     response = post_step(client_for(world.users.secretary), a, 7)
     assert response.status_code == 200
     page = body(response)
     assert "R6 细则第十三条" in page and (missing is None or f"还差 {missing} 天" in page)
     assert "未能登记" in page
     a.refresh_from_db()
-    assert a.current_step == 6 and a.candidate_on is None and not StepRecord.objects.filter(applicant=a, step=7).exists()
+    assert (
+        a.current_step == 6 and a.candidate_on is None and not StepRecord.objects.filter(applicant=a, step=7).exists()
+    )
     refusal = Event.objects.get(applicant=a, kind="refused")
     assert refusal.actor == world.users.secretary and refusal.rules[0]["rule"] == "R6"
 
@@ -263,7 +300,9 @@ def test_probationary_member_as_contact_is_refused_with_r4(world, client_for):
 
 def test_member_under_probation_watch_as_introducer_is_refused_with_r7(world, client_for):
     a = at_step(world, 8, activist_on=today() - dt.timedelta(days=500), candidate_on=today() - dt.timedelta(days=30))
-    response = post_step(client_for(world.users.secretary), a, 9, introducers=[world.members.full1.pk, world.members.watched.pk])
+    response = post_step(
+        client_for(world.users.secretary), a, 9, introducers=[world.members.full1.pk, world.members.watched.pk]
+    )
     assert response.status_code == 200 and "R7 细则第十四条" in body(response) and "察看戊" in body(response)
 
 
@@ -298,7 +337,9 @@ def test_committee_staff_records_the_filing(world, client_for):
 
 
 def test_department_step_18_is_waiting_for_the_committee_too(world, client_for):
-    a = at_step(world, 17, branch_meeting_on=today() - dt.timedelta(days=60), probation_end=today() + dt.timedelta(days=300))
+    a = at_step(
+        world, 17, branch_meeting_on=today() - dt.timedelta(days=60), probation_end=today() + dt.timedelta(days=300)
+    )
     page = body(client_for(world.users.committee).get(reverse("applicants:detail", args=[a.pk])))
     assert "等待县级党委组织部门办理" in page
     assert post_step(client_for(world.users.committee), a, 18).status_code == 403
@@ -308,8 +349,17 @@ def test_step_23_extension_keeps_the_person_waiting(world, client_for):
     meeting = today() - dt.timedelta(days=400)
     end = today() - dt.timedelta(days=30)
     a = at_step(world, 22, branch_meeting_on=meeting, probation_end=end, last_step_on=end)
-    response = post_step(client_for(world.users.secretary), a, 23, expected_voters=10, attending_voters=8, yes_votes=8,
-                         decision="延长预备期", extension_months=6, reason="表现需继续考察")
+    response = post_step(
+        client_for(world.users.secretary),
+        a,
+        23,
+        expected_voters=10,
+        attending_voters=8,
+        yes_votes=8,
+        decision="延长预备期",
+        extension_months=6,
+        reason="表现需继续考察",
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.probation_extended and a.current_step == 22
@@ -330,25 +380,36 @@ def test_unknown_step_number_is_404(world, client_for):
 # --- other acts ------------------------------------------------------------------------------------------------------
 def test_half_year_assessment_is_recorded(world, client_for):
     a = at_step(world, 4, activist_on=today() - dt.timedelta(days=200))
-    response = client_for(world.users.secretary).post(reverse("applicants:add_assessment", args=[a.pk]), {
-        "assess-date": today().isoformat(), "assess-result": "好", "assess-notes": "表现良好"})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:add_assessment", args=[a.pk]),
+        {"assess-date": today().isoformat(), "assess-result": "好", "assess-notes": "表现良好"},
+    )
     assert response.status_code == 302
     assert Assessment.objects.get(applicant=a).actor == world.users.secretary
 
 
 def test_assessment_in_the_future_is_a_form_error(world, client_for):
     a = at_step(world, 4, activist_on=today() - dt.timedelta(days=200))
-    response = client_for(world.users.secretary).post(reverse("applicants:add_assessment", args=[a.pk]), {
-        "assess-date": (today() + dt.timedelta(days=1)).isoformat(), "assess-result": "好"})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:add_assessment", args=[a.pk]),
+        {"assess-date": (today() + dt.timedelta(days=1)).isoformat(), "assess-result": "好"},
+    )
     assert response.status_code == 200 and "考察日期应在确定为积极分子之后、今天之前" in body(response)
     assert not Assessment.objects.exists()
 
 
 def test_training_is_recorded(world, client_for):
     a = at_step(world, 10)
-    response = client_for(world.users.secretary).post(reverse("applicants:add_training", args=[a.pk]), {
-        "training-name": "党校培训", "training-start": "2026-05-01", "training-end": "2026-05-03",
-        "training-days": "3", "training-hours": "24"})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:add_training", args=[a.pk]),
+        {
+            "training-name": "党校培训",
+            "training-start": "2026-05-01",
+            "training-end": "2026-05-03",
+            "training-days": "3",
+            "training-hours": "24",
+        },
+    )
     assert response.status_code == 302 and a.trainings.get().hours == 24
 
 
@@ -356,9 +417,18 @@ def test_not_developed_needs_a_reason(world, client_for):
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
     client = client_for(world.users.secretary)
     url = reverse("applicants:terminate", args=[a.pk])
-    response = client.post(url, {"terminate-outcome": "not_developed", "terminate-date": today().isoformat(), "terminate-reason": ""})
+    response = client.post(
+        url, {"terminate-outcome": "not_developed", "terminate-date": today().isoformat(), "terminate-reason": ""}
+    )
     assert response.status_code == 200
-    response = client.post(url, {"terminate-outcome": "not_developed", "terminate-date": today().isoformat(), "terminate-reason": "本人撤回申请"})
+    response = client.post(
+        url,
+        {
+            "terminate-outcome": "not_developed",
+            "terminate-date": today().isoformat(),
+            "terminate-reason": "本人撤回申请",
+        },
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == ApplicantStatus.NOT_DEVELOPED and a.terminal_reason == "本人撤回申请"
@@ -366,8 +436,10 @@ def test_not_developed_needs_a_reason(world, client_for):
 
 def test_cancelling_a_non_probationer_is_a_form_error(world, client_for):
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
-    response = client_for(world.users.secretary).post(reverse("applicants:terminate", args=[a.pk]), {
-        "terminate-outcome": "cancelled", "terminate-date": today().isoformat(), "terminate-reason": "x"})
+    response = client_for(world.users.secretary).post(
+        reverse("applicants:terminate", args=[a.pk]),
+        {"terminate-outcome": "cancelled", "terminate-date": today().isoformat(), "terminate-reason": "x"},
+    )
     assert response.status_code == 200 and "只有预备党员才能取消预备党员资格" in body(response)
 
 
@@ -376,13 +448,17 @@ def test_transfer_within_scope_and_to_outside(world, client_for):
     client = client_for(world.users.committee)
     page = body(client.get(reverse("applicants:detail", args=[a.pk])))
     assert world.a2.name in page.split('name="transfer-to_branch"')[1].split("</select>")[0]
-    response = client.post(reverse("applicants:transfer", args=[a.pk]), {
-        "transfer-to_branch": world.a2.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"})
+    response = client.post(
+        reverse("applicants:transfer", args=[a.pk]),
+        {"transfer-to_branch": world.a2.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"},
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.branch == world.a2
-    response = client.post(reverse("applicants:transfer", args=[a.pk]), {
-        "transfer-to_outside": "外县某党支部", "transfer-date": today().isoformat()})
+    response = client.post(
+        reverse("applicants:transfer", args=[a.pk]),
+        {"transfer-to_outside": "外县某党支部", "transfer-date": today().isoformat()},
+    )
     a.refresh_from_db()
     assert a.status == ApplicantStatus.TRANSFERRED_OUT and Transfer.objects.filter(applicant=a).count() == 2
 
@@ -398,15 +474,23 @@ def test_branch_secretary_transfers_within_the_county_but_not_beyond(world, clie
     far = OrganizationFactory(code="R2B1", parent=other_root)
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
     client = client_for(world.users.secretary)
-    options = body(client.get(reverse("applicants:detail", args=[a.pk]))).split('name="transfer-to_branch"')[1].split("</select>")[0]
+    options = (
+        body(client.get(reverse("applicants:detail", args=[a.pk])))
+        .split('name="transfer-to_branch"')[1]
+        .split("</select>")[0]
+    )
     assert world.b1.name in options and world.a2.name in options and far.name not in options
-    refused = client.post(reverse("applicants:transfer", args=[a.pk]), {
-        "transfer-to_branch": far.pk, "transfer-date": today().isoformat()})
+    refused = client.post(
+        reverse("applicants:transfer", args=[a.pk]),
+        {"transfer-to_branch": far.pk, "transfer-date": today().isoformat()},
+    )
     assert refused.status_code == 200
     a.refresh_from_db()
     assert a.branch == world.a1
-    done = client.post(reverse("applicants:transfer", args=[a.pk]), {
-        "transfer-to_branch": world.b1.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"})
+    done = client.post(
+        reverse("applicants:transfer", args=[a.pk]),
+        {"transfer-to_branch": world.b1.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"},
+    )
     assert done.status_code == 302
     a.refresh_from_db()
     assert a.branch == world.b1 and a.activist_on == today() - dt.timedelta(days=30)
@@ -429,8 +513,13 @@ OUTSIDE = re.compile(r"""(?:src|href|action)\s*=\s*["'](?:https?:)?//""", re.I)
 def test_no_page_references_an_outside_url(world, client_for):
     a = at_step(world, 6, activist_on=today() - dt.timedelta(days=100))
     client = client_for(world.users.secretary)
-    for url in [reverse("applicants:list"), reverse("applicants:create"), reverse("applicants:todo"),
-                reverse("applicants:detail", args=[a.pk]), reverse("applicants:archive", args=[a.pk])]:
+    for url in [
+        reverse("applicants:list"),
+        reverse("applicants:create"),
+        reverse("applicants:todo"),
+        reverse("applicants:detail", args=[a.pk]),
+        reverse("applicants:archive", args=[a.pk]),
+    ]:
         assert not OUTSIDE.search(body(client.get(url))), url
 
 

@@ -13,11 +13,22 @@ from .people import placed
 
 USERS = ["secretary", "committee", "department", "inspector", "secretary_b", "committee_b"]
 # Which users see an applicant of branch A1 / B1.
-SEES = {"a1": {"secretary", "committee", "department", "inspector"},
-        "b1": {"secretary_b", "committee_b", "department", "inspector"}}
+SEES = {
+    "a1": {"secretary", "committee", "department", "inspector"},
+    "b1": {"secretary_b", "committee_b", "department", "inspector"},
+}
 READ = ["detail", "archive", "archive_zip", "material_download"]
-WRITE = ["update_get", "update_post", "step_branch", "step_committee", "add_assessment", "add_training", "terminate",
-         "transfer", "material_upload"]
+WRITE = [
+    "update_get",
+    "update_post",
+    "step_branch",
+    "step_committee",
+    "add_assessment",
+    "add_training",
+    "terminate",
+    "transfer",
+    "material_upload",
+]
 
 
 @pytest.fixture
@@ -25,9 +36,18 @@ def people(world):
     today = timezone.localdate()
     out = {}
     for key, branch in [("a1", world.a1), ("b1", world.b1)]:
-        a = placed(world, step=3, branch=branch, name=f"人员{key}", applied_on=today - dt.timedelta(days=400),
-                   activist_on=today - dt.timedelta(days=100), last_step_on=today - dt.timedelta(days=100))
-        m = material_upload(applicant=a, step=1, kind="入党申请书", file=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 x"), actor=None)
+        a = placed(
+            world,
+            step=3,
+            branch=branch,
+            name=f"人员{key}",
+            applied_on=today - dt.timedelta(days=400),
+            activist_on=today - dt.timedelta(days=100),
+            last_step_on=today - dt.timedelta(days=100),
+        )
+        m = material_upload(
+            applicant=a, step=1, kind="入党申请书", file=SimpleUploadedFile("申请书.pdf", b"%PDF-1.4 x"), actor=None
+        )
         out[key] = (a, m)
     return out
 
@@ -52,16 +72,25 @@ def request(client, endpoint, a, m):
     if endpoint == "step_committee":
         return client.post(reverse("applicants:record_step", args=[pk, 4]), {"step-date": today})
     if endpoint == "add_assessment":
-        return client.post(reverse("applicants:add_assessment", args=[pk]), {"assess-date": today, "assess-result": "好"})
+        return client.post(
+            reverse("applicants:add_assessment", args=[pk]), {"assess-date": today, "assess-result": "好"}
+        )
     if endpoint == "add_training":
-        return client.post(reverse("applicants:add_training", args=[pk]), {"training-start": today, "training-end": today, "training-hours": "8"})
+        return client.post(
+            reverse("applicants:add_training", args=[pk]),
+            {"training-start": today, "training-end": today, "training-hours": "8"},
+        )
     if endpoint == "terminate":
-        return client.post(reverse("applicants:terminate", args=[pk]), {"terminate-outcome": "not_developed", "terminate-date": today})
+        return client.post(
+            reverse("applicants:terminate", args=[pk]), {"terminate-outcome": "not_developed", "terminate-date": today}
+        )
     if endpoint == "transfer":
         return client.post(reverse("applicants:transfer", args=[pk]), {"transfer-date": today})
     if endpoint == "material_upload":
-        return client.post(reverse("applicants:material_upload", args=[pk]), {
-            "material-step": 1, "material-kind": "入党申请书", "material-file": SimpleUploadedFile("a.pdf", b"%PDF")})
+        return client.post(
+            reverse("applicants:material_upload", args=[pk]),
+            {"material-step": 1, "material-kind": "入党申请书", "material-file": SimpleUploadedFile("a.pdf", b"%PDF")},
+        )
     raise AssertionError(endpoint)
 
 
@@ -85,7 +114,12 @@ def test_permission_matrix(world, people, client_for, user, endpoint, where):
     a, m = people[where]
     response = request(client_for(getattr(world.users, user)), endpoint, a, m)
     want = expected(user, endpoint, where)
-    assert response.status_code in (want if isinstance(want, tuple) else (want,)), (user, endpoint, where, response.status_code)
+    assert response.status_code in (want if isinstance(want, tuple) else (want,)), (
+        user,
+        endpoint,
+        where,
+        response.status_code,
+    )
 
 
 @pytest.mark.parametrize("url", ["applicants:list", "applicants:todo", "applicants:create", "applicants:id_check"])
@@ -108,12 +142,23 @@ def test_inspector_cannot_open_the_add_form(world, client_for):
 def test_material_of_another_applicant_is_404_through_this_applicant(world, people, client_for):
     a, _ = people["a1"]
     _, other_material = people["b1"]
-    response = client_for(world.users.department).get(reverse("applicants:material_download", args=[a.pk, other_material.pk]))
+    response = client_for(world.users.department).get(
+        reverse("applicants:material_download", args=[a.pk, other_material.pk])
+    )
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("name,args", [("record_step", [5]), ("add_assessment", []), ("add_training", []),
-                                       ("terminate", []), ("transfer", []), ("material_upload", [])])
+@pytest.mark.parametrize(
+    "name,args",
+    [
+        ("record_step", [5]),
+        ("add_assessment", []),
+        ("add_training", []),
+        ("terminate", []),
+        ("transfer", []),
+        ("material_upload", []),
+    ],
+)
 def test_get_on_a_form_address_goes_to_the_person_page_other_methods_are_405(world, people, client_for, name, args):
     """A refused form is shown at its POST address: reloading it, a bookmark or going back asks
     with GET and lands on the person's page, not on a blank 405."""

@@ -128,8 +128,9 @@ def test_the_same_seed_gives_the_same_province_and_another_seed_another():
 def test_sequences_continue_after_the_generated_ids():
     run()
     top = Organization.objects.aggregate(m=Max("id"))["m"]
-    org = Organization.objects.create(code="NEW", name="新建党支部", level=OrgLevel.BRANCH,
-                                      parent=Organization.objects.get(parent=None))
+    org = Organization.objects.create(
+        code="NEW", name="新建党支部", level=OrgLevel.BRANCH, parent=Organization.objects.get(parent=None)
+    )
     assert org.pk == top + 1
 
 
@@ -150,5 +151,3 @@ def test_refuses_a_database_holding_real_data_unless_forced():
 def test_refuses_sqlite_with_a_clear_message():
     with pytest.raises(CommandError, match="只支持 PostgreSQL"):
         call_command("generate_scale", orgs=80, people=10)
-
-

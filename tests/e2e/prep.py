@@ -61,8 +61,11 @@ def eligible_members(branch_code: str = BRANCH_CODE, count: int = 2) -> list:
     from recruitment.models import Organization, PartyMember
 
     committee = Organization.objects.get(code=branch_code).upper_committee()
-    members = list(PartyMember.objects.filter(PartyMember.Q_ELIGIBLE, branch__path__startswith=committee.path)
-                   .order_by("branch__path", "name")[:count])
+    members = list(
+        PartyMember.objects.filter(PartyMember.Q_ELIGIBLE, branch__path__startswith=committee.path).order_by(
+            "branch__path", "name"
+        )[:count]
+    )
     assert len(members) == count, "演示数据中应有足够的正式党员"
     return members
 
@@ -82,8 +85,14 @@ def step_data(step: int) -> dict:
     }.get(step, {})
 
 
-def create_person(*, name: str, dates: dict[int, dt.date], branch_code: str = BRANCH_CODE,
-                  birth: dt.date = dt.date(1996, 5, 4), gender: str = "男"):
+def create_person(
+    *,
+    name: str,
+    dates: dict[int, dt.date],
+    branch_code: str = BRANCH_CODE,
+    birth: dt.date = dt.date(1996, 5, 4),
+    gender: str = "男",
+):
     """A new applicant in ``branch_code`` whose steps 1..max(dates) are recorded by the demo users of
     the acting level (zhibu / dangwei / zuzhibu). ``dates`` must name step 1; a step without a date
     takes the previous step's date."""
@@ -92,14 +101,24 @@ def create_person(*, name: str, dates: dict[int, dt.date], branch_code: str = BR
     from recruitment.steps import get_step
 
     branch = Organization.objects.get(code=branch_code)
-    a = applicant_create(actor=user(ACTORS["branch"]), branch=branch, applied_on=dates[1], name=name, gender=gender,
-                         birth_date=birth, id_number=fresh_id_number(birth, gender), education="大学本科",
-                         occupation="农牧渔民", household_registration="陕西省韩城市")
+    a = applicant_create(
+        actor=user(ACTORS["branch"]),
+        branch=branch,
+        applied_on=dates[1],
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        id_number=fresh_id_number(birth, gender),
+        education="大学本科",
+        occupation="农牧渔民",
+        household_registration="陕西省韩城市",
+    )
     last = dates[1]
     for n in range(2, max(dates) + 1):
         last = dates.get(n, last)
-        applicant_record_step(applicant=a, step=n, date=last, actor=user(ACTORS[get_step(n).actor.value]),
-                              data=step_data(n))
+        applicant_record_step(
+            applicant=a, step=n, date=last, actor=user(ACTORS[get_step(n).actor.value]), data=step_data(n)
+        )
     a.refresh_from_db()
     assert a.current_step == max(dates), a.current_step
     return a
@@ -111,6 +130,7 @@ def record_steps(applicant, steps: range, on: dt.date) -> None:
     from recruitment.steps import get_step
 
     for n in steps:
-        applicant_record_step(applicant=applicant, step=n, date=on, actor=user(ACTORS[get_step(n).actor.value]),
-                              data=step_data(n))
+        applicant_record_step(
+            applicant=applicant, step=n, date=on, actor=user(ACTORS[get_step(n).actor.value]), data=step_data(n)
+        )
     applicant.refresh_from_db()

@@ -5,9 +5,15 @@ import pytest
 from .conftest import login, logout, screenshot
 
 
-@pytest.mark.parametrize("username,title", [
-    ("zhibu", "支部工作台"), ("dangwei", "党(工)委工作台"), ("zuzhibu", "组织部工作台"), ("ducha", "督查工作台"),
-])
+@pytest.mark.parametrize(
+    "username,title",
+    [
+        ("zhibu", "支部工作台"),
+        ("dangwei", "党(工)委工作台"),
+        ("zuzhibu", "组织部工作台"),
+        ("ducha", "督查工作台"),
+    ],
+)
 def test_demo_user_lands_on_role_home(watched_page, server, username, title):
     page = watched_page
     login(page, server, username)

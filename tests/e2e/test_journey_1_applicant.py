@@ -95,7 +95,12 @@ def test_secretary_adds_applicant_and_records_first_steps(watched_page, server, 
     expect(page.locator("#next-step")).to_contain_text("第4步 上级党委备案")
     a = Applicant.objects.get(name=name)
     assert (a.id_number, a.current_step, a.applied_on, a.talked_on, a.activist_on) == (
-        good_id, 3, applied, talked, activist)
+        good_id,
+        3,
+        applied,
+        talked,
+        activist,
+    )
 
     # The talk reminder is gone from the to-do list.
     nav(page, "发展纪实", "待办提醒")

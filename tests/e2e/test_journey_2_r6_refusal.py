@@ -15,10 +15,15 @@ def test_candidate_refused_before_one_year_as_activist(watched_page, server, db_
     page = watched_page
     name = unique_name("旅程二")
     activist = days_ago(200)
-    a = create_person(name=name, dates={1: days_ago(300), 2: days_ago(290), 3: activist, 4: days_ago(195),
-                                        5: days_ago(190), 6: days_ago(30)})
-    one_year = activist.replace(year=activist.year + 1) if not (activist.month == 2 and activist.day == 29) \
+    a = create_person(
+        name=name,
+        dates={1: days_ago(300), 2: days_ago(290), 3: activist, 4: days_ago(195), 5: days_ago(190), 6: days_ago(30)},
+    )
+    one_year = (
+        activist.replace(year=activist.year + 1)
+        if not (activist.month == 2 and activist.day == 29)
         else dt.date(activist.year + 1, 3, 1)
+    )
 
     login(page, server, "zhibu")
     nav(page, "发展纪实", "发展对象")

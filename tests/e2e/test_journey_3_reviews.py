@@ -31,13 +31,30 @@ def test_committee_and_department_reviews_then_branch_meeting(watched_page, serv
     page = watched_page
     name = unique_name("旅程三")
     candidate_on, filed_on = days_ago(40), days_ago(38)
-    a = create_person(name=name, dates={1: days_ago(560), 2: days_ago(550), 3: days_ago(500), 4: days_ago(495),
-                                        5: days_ago(490), 6: days_ago(200), 7: candidate_on})
+    a = create_person(
+        name=name,
+        dates={
+            1: days_ago(560),
+            2: days_ago(550),
+            3: days_ago(500),
+            4: days_ago(495),
+            5: days_ago(490),
+            6: days_ago(200),
+            7: candidate_on,
+        },
+    )
     zhibu = user("zhibu")
     entry = ledger_submit(applicant=a, year=today().year, actor=zhibu, remarks="本年度拟接收")
     negative_list_check(applicant=a, hits=[], checked_on=days_ago(36), actor=zhibu)
-    review_decide(entry=entry, tier=Tier.BRANCH, verdict=Verdict.PASS, actor=zhibu, version=entry.version,
-                  reason="生活作风正派，工作积极，现实表现好", decided_on=days_ago(36))
+    review_decide(
+        entry=entry,
+        tier=Tier.BRANCH,
+        verdict=Verdict.PASS,
+        actor=zhibu,
+        version=entry.version,
+        reason="生活作风正派，工作积极，现实表现好",
+        decided_on=days_ago(36),
+    )
 
     # --- the committee: step 8 (备案) from the approval queue --------------------------------------------
     login(page, server, "dangwei")
@@ -47,7 +64,9 @@ def test_committee_and_department_reviews_then_branch_meeting(watched_page, serv
     step8.locator("input[name=date]").fill(filed_on.isoformat())
     step8.locator("input[name=notes]").fill("发展对象备案")
     step8.get_by_role("button", name="批量备案所选人员").click()
-    expect(page.locator(".alert-success")).to_contain_text(f"第8步 报上级党委备案：已为 1 人登记（{filed_on:%Y-%m-%d}）：{name}")
+    expect(page.locator(".alert-success")).to_contain_text(
+        f"第8步 报上级党委备案：已为 1 人登记（{filed_on:%Y-%m-%d}）：{name}"
+    )
     a.refresh_from_db()
     assert a.current_step == 8 and a.last_step_on == filed_on
 
@@ -99,7 +118,10 @@ def test_committee_and_department_reviews_then_branch_meeting(watched_page, serv
     entry.refresh_from_db()
     assert entry.status == EntryStatus.PASSED
     assert list(entry.decisions.order_by("tier").values_list("tier", "reviewer__username")) == [
-        (1, "zhibu"), (2, "dangwei"), (3, "zuzhibu")]
+        (1, "zhibu"),
+        (2, "dangwei"),
+        (3, "zuzhibu"),
+    ]
     logout(page)
     page.wait_for_url(f"{server}/login/")
 

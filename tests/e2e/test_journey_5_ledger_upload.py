@@ -16,8 +16,18 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def ledger_row(*, name, birth, gender="男", id_number, steps: dict, org=BRANCH_CODE, education="大学本科") -> dict:
     from applicants.ledger import STEP_COLUMNS
 
-    row = {"姓名": name, "性别": gender, "民族": "汉族", "出生日期": birth, "公民身份号码": id_number, "学历": education,
-           "职业": "农牧渔民", "是否生产工作一线": "是", "户籍所在地": "陕西省韩城市", "党组织编码": org}
+    row = {
+        "姓名": name,
+        "性别": gender,
+        "民族": "汉族",
+        "出生日期": birth,
+        "公民身份号码": id_number,
+        "学历": education,
+        "职业": "农牧渔民",
+        "是否生产工作一线": "是",
+        "户籍所在地": "陕西省韩城市",
+        "党组织编码": org,
+    }
     row.update({STEP_COLUMNS[n]: day for n, day in steps.items()})
     return row
 
@@ -66,14 +76,24 @@ def test_ledger_upload_previews_errors_and_imports_valid_rows(watched_page, serv
         2: ledger_row(name=good[2][0], birth=good[2][1], id_number=good[2][2], steps=good[2][3]),
         3: ledger_row(name=bad[3][0], birth=bad_id[1], id_number=bad[3][1], steps={1: days_ago(30)}),
         4: ledger_row(name=good[4][0], birth=good[4][1], id_number=good[4][2], steps=good[4][3]),
-        5: ledger_row(name=r6[0], birth=r6[1], id_number=r6[2],
-                      steps={1: days_ago(400), 2: days_ago(390), 3: days_ago(300), 7: days_ago(100)}),
-        6: ledger_row(name=other_branch[0], birth=other_branch[1], id_number=other_branch[2], org="HC0201",
-                      steps={1: days_ago(30)}),
+        5: ledger_row(
+            name=r6[0],
+            birth=r6[1],
+            id_number=r6[2],
+            steps={1: days_ago(400), 2: days_ago(390), 3: days_ago(300), 7: days_ago(100)},
+        ),
+        6: ledger_row(
+            name=other_branch[0],
+            birth=other_branch[1],
+            id_number=other_branch[2],
+            org="HC0201",
+            steps={1: days_ago(30)},
+        ),
         7: ledger_row(name=minor[0], birth=minor_birth, id_number=minor[2], steps={1: days_ago(5)}),
         8: ledger_row(name=good[8][0], birth=good[8][1], id_number=good[8][2], steps=good[8][3]),
-        9: ledger_row(name=bad_edu[0], birth=bad_edu[1], id_number=bad_edu[2], education="博士后",
-                      steps={1: days_ago(30)}),
+        9: ledger_row(
+            name=bad_edu[0], birth=bad_edu[1], id_number=bad_edu[2], education="博士后", steps={1: days_ago(30)}
+        ),
     }
     path = write_xlsx(tmp_path / "东王村党支部台账.xlsx", [rows[n] for n in sorted(rows)])
     all_ids = [g[2] for g in good.values()] + [b[1] for b in bad.values()]

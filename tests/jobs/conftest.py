@@ -14,14 +14,28 @@ _rng = random.Random(11)
 _seq = itertools.count(1)
 
 
-def person(branch: Organization, *, step: int = 1, status: str = ApplicantStatus.ACTIVE,
-           admitted_on: dt.date | None = None, admitted_branch: Organization | None = None) -> Applicant:
+def person(
+    branch: Organization,
+    *,
+    step: int = 1,
+    status: str = ApplicantStatus.ACTIVE,
+    admitted_on: dt.date | None = None,
+    admitted_branch: Organization | None = None,
+) -> Applicant:
     """An applicant row in a given state (state is what the scan reads; the pipeline has its own tests)."""
     birth = dt.date(1995, 1, 1) + dt.timedelta(days=next(_seq))
     return Applicant.objects.create(
-        name=f"测试{next(_seq)}", gender="男", birth_date=birth, id_number=make_id_number(birth, "男", _rng),
-        education="大学本科", occupation="农牧渔民", branch=branch, status=status, current_step=step,
-        admitted_on=admitted_on, admitted_branch=admitted_branch or (branch if admitted_on else None),
+        name=f"测试{next(_seq)}",
+        gender="男",
+        birth_date=birth,
+        id_number=make_id_number(birth, "男", _rng),
+        education="大学本科",
+        occupation="农牧渔民",
+        branch=branch,
+        status=status,
+        current_step=step,
+        admitted_on=admitted_on,
+        admitted_branch=admitted_branch or (branch if admitted_on else None),
         admitted_sector=(admitted_branch or branch).sector if admitted_on else "",
     )
 
@@ -33,7 +47,9 @@ def admitted(branch: Organization, on: dt.date) -> Applicant:
 @pytest.fixture
 def make_branch(world):
     def make(code: str, founded: dt.date | None = dt.date(1990, 1, 1), parent=None, **kw) -> Organization:
-        return OrganizationFactory(code=code, name=f"{code}村党支部", parent=parent or world.a, founded_on=founded, **kw)
+        return OrganizationFactory(
+            code=code, name=f"{code}村党支部", parent=parent or world.a, founded_on=founded, **kw
+        )
 
     return make
 
@@ -77,7 +93,12 @@ def broker(url: str, queue: str | None = None):
 
     saved = app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_default_queue
     app.conf.broker_url = url
-    app.conf.broker_transport_options = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+    app.conf.broker_transport_options = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
     if queue:
         app.conf.task_default_queue = queue
     reset()

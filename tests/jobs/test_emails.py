@@ -124,8 +124,9 @@ def test_a_user_without_an_address_gets_the_inbox_message_only(mailed):
 
 
 def test_job_run_records_progress_and_finishes_when_every_email_is_sent(mailed):
-    job = JobRun.objects.create(kind=JobKind.COMPLIANCE, period="2026-11", requested_by=mailed.users.department,
-                                status=JobStatus.QUEUED)
+    job = JobRun.objects.create(
+        kind=JobKind.COMPLIANCE, period="2026-11", requested_by=mailed.users.department, status=JobStatus.QUEUED
+    )
     job = job_run(job_id=job.pk, today=TODAY)
     assert job.status == JobStatus.RUNNING and job.total == 3
     send_all()
@@ -172,7 +173,9 @@ def test_every_link_in_the_monthly_report_opens_for_its_recipient(mailed, client
     send_all()
     for message in mail.outbox:
         user = next(u for u in vars(mailed.users).values() if u.email == message.to[0])
-        links = set(re.findall(r"https://dyfz\.example\.gov\.cn[^\s\"<>）]*", message.body + message.alternatives[0][0]))
+        links = set(
+            re.findall(r"https://dyfz\.example\.gov\.cn[^\s\"<>）]*", message.body + message.alternatives[0][0])
+        )
         assert links, message.to
         client = client_for(user)
         for link in links:

@@ -71,18 +71,22 @@ def test_committee_staff_records_a_follow_up_shown_in_the_branch_history(scanned
 
 
 def test_follow_up_dated_in_the_future_is_refused_with_a_message(scanned, client_for):
-    resp = client_for(scanned.users.committee).post(reverse("jobs:stale_org", args=["A1"]),
-                                                    {"date": "2099-01-01", "note": "x"})
+    resp = client_for(scanned.users.committee).post(
+        reverse("jobs:stale_org", args=["A1"]), {"date": "2099-01-01", "note": "x"}
+    )
     assert resp.status_code == 200 and "不能晚于今天" in resp.content.decode()
     assert not FollowUp.objects.exists()
 
 
 def test_inspector_cannot_record_follow_ups(scanned, client_for):
-    resp = client_for(scanned.users.inspector).post(reverse("jobs:stale_org", args=["A1"]), {"date": "2026-11-20", "note": "x"})
+    resp = client_for(scanned.users.inspector).post(
+        reverse("jobs:stale_org", args=["A1"]), {"date": "2026-11-20", "note": "x"}
+    )
     assert resp.status_code == 403
 
 
 # --- the on-demand button -------------------------------------------------------------------------
+
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_button_with_the_broker_down_reports_it_and_keeps_a_pending_job(world, client_for):
@@ -131,9 +135,12 @@ def test_only_department_staff_may_start_jobs(world, client_for, role):
 
 # --- inbox --------------------------------------------------------------------------------------
 
+
 def test_unread_count_badge_in_nav_and_opening_marks_read(world, client_for):
     user = world.users.secretary
-    note = notification_add(user=user, key="deadline:2026-11-22:A1", title="待办提醒：3 项", body="张三：谈话到期", link="/applicants/")
+    note = notification_add(
+        user=user, key="deadline:2026-11-22:A1", title="待办提醒：3 项", body="张三：谈话到期", link="/applicants/"
+    )
     notification_add(user=user, key="deadline:2026-11-23:A1", title="待办提醒：1 项", body="李四")
     notification_add(user=world.users.committee, key="x", title="别人的", body="")
     c = client_for(user)
@@ -161,9 +168,17 @@ def test_a_job_queued_for_more_than_two_minutes_says_to_check_the_worker(world, 
 
     from django.utils import timezone
 
-    job = JobRun.objects.create(kind="compliance", period="2026-11", requested_by=world.users.department,
-                                status=JobStatus.QUEUED, queued_at=timezone.now() - timedelta(seconds=100))
+    job = JobRun.objects.create(
+        kind="compliance",
+        period="2026-11",
+        requested_by=world.users.department,
+        status=JobStatus.QUEUED,
+        queued_at=timezone.now() - timedelta(seconds=100),
+    )
     c = client_for(world.users.department)
     assert "Celery worker" not in c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
     JobRun.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=3))
-    assert "请确认后台任务进程（Celery worker）正在运行" in c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert (
+        "请确认后台任务进程（Celery worker）正在运行"
+        in c.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    )

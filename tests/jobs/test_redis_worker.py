@@ -64,14 +64,37 @@ def test_worker_on_redis_sends_the_monthly_report_and_logs_it(mailed, tmp_path):
     queue = f"dyfz-test-{uuid.uuid4().hex[:10]}"
     mail_dir = tmp_path / "mail"
     env = {k: v for k, v in os.environ.items() if k not in {"EMAIL_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.local", DATABASE_URL=database_url(), REDIS_URL=REDIS,
-               CELERY_QUEUE=queue, EMAIL_FILE_PATH=str(mail_dir), SITE_URL="https://dyfz.example.gov.cn")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DATABASE_URL=database_url(),
+        REDIS_URL=REDIS,
+        CELERY_QUEUE=queue,
+        EMAIL_FILE_PATH=str(mail_dir),
+        SITE_URL="https://dyfz.example.gov.cn",
+    )
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
-        frozen_command("celery", "-A", "config", "worker", "-Q", queue, "-n", f"{queue}@%h",
-                       "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                       "--loglevel=INFO"),
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        frozen_command(
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         job = JobRun.objects.create(kind=JobKind.COMPLIANCE, period="2026-11", requested_by=mailed.users.department)
         with broker(REDIS, queue=queue):
@@ -84,7 +107,9 @@ def test_worker_on_redis_sends_the_monthly_report_and_logs_it(mailed, tmp_path):
             time.sleep(0.5)
         logs = list(EmailLog.objects.order_by("address"))
         assert [(e.address, e.status, e.attempts) for e in logs] == [
-            ("comm_a@demo.local", "sent", 1), ("comm_b@demo.local", "sent", 1), ("dept@demo.local", "sent", 1)
+            ("comm_a@demo.local", "sent", 1),
+            ("comm_b@demo.local", "sent", 1),
+            ("dept@demo.local", "sent", 1),
         ], (tmp_path / "worker.log").read_text()[-3000:]
         job.refresh_from_db()
         assert job.status == JobStatus.DONE

@@ -37,10 +37,15 @@ def test_json_output_is_exactly_the_contract_sorted_by_code(county):
     data = json.loads(run("--as-of", "2026-11-22", "--format", "json"))
     assert data == {
         "as_of": "2026-11-22",
-        "red": [{"org": "A1", "last_admitted": "2023-11-22"}, {"org": "A2", "last_admitted": None},
-                {"org": "B1", "last_admitted": None}],
-        "watch": [{"org": "K2", "last_admitted": "2026-05-01", "reason": "reserve"},
-                  {"org": "Z9", "last_admitted": None, "reason": "2y"}],
+        "red": [
+            {"org": "A1", "last_admitted": "2023-11-22"},
+            {"org": "A2", "last_admitted": None},
+            {"org": "B1", "last_admitted": None},
+        ],
+        "watch": [
+            {"org": "K2", "last_admitted": "2026-05-01", "reason": "reserve"},
+            {"org": "Z9", "last_admitted": None, "reason": "2y"},
+        ],
     }
 
 

@@ -154,6 +154,7 @@ def test_unknown_founding_date_does_not_excuse_a_branch(make_branch):
 
 # --- stored scans -------------------------------------------------------------------------------
 
+
 def test_scan_stores_flags_with_last_admission_and_reserve(make_branch):
     b = make_branch("X1")
     admitted(b, D(2020, 5, 4))
@@ -226,8 +227,13 @@ def test_scan_runs_a_constant_number_of_queries_whatever_the_number_of_branches(
 def test_province_and_subtree_forms_of_the_scan_agree(world, make_branch):
     """The whole-province scan (GROUP BY aggregates) and a committee's (correlated lookups) are
     two SQL forms of one rule: on a mix of cases they flag the same branches the same way."""
-    cases = [make_branch("M1"), make_branch("M2"), make_branch("M3", founded=D(2025, 1, 1)), make_branch("M4"),
-             make_branch("M5", founded=None)]
+    cases = [
+        make_branch("M1"),
+        make_branch("M2"),
+        make_branch("M3", founded=D(2025, 1, 1)),
+        make_branch("M4"),
+        make_branch("M5", founded=None),
+    ]
     admitted(cases[0], D(2023, 11, 22))
     with_reserve(cases[0])
     admitted(cases[1], D(2026, 2, 1))
@@ -241,4 +247,7 @@ def test_province_and_subtree_forms_of_the_scan_agree(world, make_branch):
     in_a = {code: s for code, s in whole.items() if code in subtree or code.startswith(("A", "M"))}
     assert subtree == in_a
     assert {c: (s.level, s.reason) for c, s in subtree.items() if c.startswith("M")} == {
-        "M1": ("red", "3y"), "M2": ("watch", "reserve"), "M5": ("red", "never")}  # M3 young + reserve, M4 in time
+        "M1": ("red", "3y"),
+        "M2": ("watch", "reserve"),
+        "M5": ("red", "never"),
+    }  # M3 young + reserve, M4 in time

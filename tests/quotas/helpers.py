@@ -15,13 +15,32 @@ _rng = random.Random(11)
 _seq = itertools.count(1)
 
 
-def person(branch, *, birth=dt.date(1995, 5, 5), gender="男", education="大学本科", frontline=False,
-           current_step=7, status=ApplicantStatus.ACTIVE, **extra) -> Applicant:
+def person(
+    branch,
+    *,
+    birth=dt.date(1995, 5, 5),
+    gender="男",
+    education="大学本科",
+    frontline=False,
+    current_step=7,
+    status=ApplicantStatus.ACTIVE,
+    **extra,
+) -> Applicant:
     n = next(_seq)
     return Applicant.objects.create(
-        name=f"测试{n}", gender=gender, birth_date=birth, id_number=make_id_number(birth, gender, _rng, area=f"{110000 + n % 800000:06d}"),
-        education=education, occupation="工人", frontline=frontline, branch=branch, status=status,
-        current_step=current_step, applied_on=dt.date(2020, 1, 1), **extra)
+        name=f"测试{n}",
+        gender=gender,
+        birth_date=birth,
+        id_number=make_id_number(birth, gender, _rng, area=f"{110000 + n % 800000:06d}"),
+        education=education,
+        occupation="工人",
+        frontline=frontline,
+        branch=branch,
+        status=status,
+        current_step=current_step,
+        applied_on=dt.date(2020, 1, 1),
+        **extra,
+    )
 
 
 def admitted(branch, on: dt.date, **kw) -> Applicant:

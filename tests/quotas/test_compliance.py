@@ -35,17 +35,17 @@ def county(world):
 def test_judge_compares_exactly_at_the_boundary():
     assert judge(3, 10, Decimal("30"), None) is True
     assert judge(2, 10, Decimal("30"), None) is False
-    assert judge(1, 20, None, Decimal("5")) is True      # exactly 5% passes "≤ 5%"
+    assert judge(1, 20, None, Decimal("5")) is True  # exactly 5% passes "≤ 5%"
     assert judge(2, 20, None, Decimal("5")) is False
-    assert judge(1, 3, Decimal("33.33"), None) is True   # 33.333…% ≥ 33.33%
+    assert judge(1, 3, Decimal("33.33"), None) is True  # 33.333…% ≥ 33.33%
     assert judge(1, 3, Decimal("33.34"), None) is False
-    assert judge(0, 0, Decimal("30"), None) is None      # no intake → not judged
-    assert judge(5, 10, None, None) is None              # no rule → not judged
+    assert judge(0, 0, Decimal("30"), None) is None  # no intake → not judged
+    assert judge(5, 10, None, None) is None  # no rule → not judged
 
 
 def test_rural_share_of_exactly_30_percent_passes_and_29_fails(county):
-    many_admitted(county.a1, D(Y, 3, 1), 3)        # rural
-    many_admitted(county.office, D(Y, 3, 1), 7)    # 机关事业 70% > 35%
+    many_admitted(county.a1, D(Y, 3, 1), 3)  # rural
+    many_admitted(county.office, D(Y, 3, 1), 7)  # 机关事业 70% > 35%
     c = compliance_for_year(org=county.root, year=Y)
     rural = row(c.sectors, Sector.RURAL)
     assert (c.admitted, rural.count, rural.share, rural.min, rural.max, rural.ok) == (10, 3, 0.3, 0.3, None, True)
@@ -78,7 +78,7 @@ def test_new_member_of_a_year_is_approved_within_that_calendar_year(county):
 
 def test_sector_is_the_snapshot_at_approval_not_the_branch_now(county):
     admitted(county.a2, D(Y, 4, 1))  # 非公企业 at approval
-    county.a2.sector = Sector.RURAL   # re-classified afterwards
+    county.a2.sector = Sector.RURAL  # re-classified afterwards
     county.a2.save()
     c = compliance_for_year(org=county.root, year=Y)
     assert row(c.sectors, Sector.PRIVATE).count == 1
@@ -106,8 +106,13 @@ def test_no_intake_is_not_judged(county):
     c = compliance_for_year(org=county.root, year=Y)
     assert c.admitted == 0
     assert all(r.share is None and r.ok is None for r in c.sectors)
-    assert [r.key for r in c.sectors] == [Sector.RURAL, Sector.PRIVATE, Sector.SOCIAL,
-                                          Sector.PUBLIC_INSTITUTION, Sector.STATE_ENTERPRISE]
+    assert [r.key for r in c.sectors] == [
+        Sector.RURAL,
+        Sector.PRIVATE,
+        Sector.SOCIAL,
+        Sector.PUBLIC_INSTITUTION,
+        Sector.STATE_ENTERPRISE,
+    ]
 
 
 def test_other_sectors_are_listed_only_when_someone_was_admitted(county):
@@ -126,7 +131,7 @@ def test_rules_of_the_year_and_the_nearest_jurisdiction_apply(county):
     RatioRule.objects.create(rule_set=rs, kind=RuleKind.STRUCTURE, key="女性", min_pct=Decimal("30"))
     local = RatioRuleSet.objects.create(org=county.b, year=Y)
     RatioRule.objects.create(rule_set=local, kind=RuleKind.SECTOR, key=Sector.PRIVATE, max_pct=Decimal("80"))
-    many_admitted(county.a1, D(Y, 5, 1), 2, birth=D(Y - 35, 12, 31))            # 35 at approval (5/1)
+    many_admitted(county.a1, D(Y, 5, 1), 2, birth=D(Y - 35, 12, 31))  # 35 at approval (5/1)
     many_admitted(county.a1, D(Y, 5, 1), 1, birth=D(Y - 36, 5, 1), gender="女")  # 36 on the day
     c = compliance_for_year(org=county.root, year=Y)
     assert row(c.sectors, Sector.RURAL).min == 0.5 and row(c.sectors, Sector.RURAL).ok is True
@@ -134,8 +139,8 @@ def test_rules_of_the_year_and_the_nearest_jurisdiction_apply(county):
     youth = row(c.structure, "35岁及以下")
     assert (youth.count, youth.share, youth.min, youth.ok) == (2, 0.6667, 0.6, True)
     female = row(c.structure, "女性")
-    assert (female.count, female.ok) == (1, True)        # 33.3% ≥ 30%
-    assert row(c.structure, "大专及以上").ok is None       # threshold unset → not checked
+    assert (female.count, female.ok) == (1, True)  # 33.3% ≥ 30%
+    assert row(c.structure, "大专及以上").ok is None  # threshold unset → not checked
     assert c.reserve.target == (6, 3, 1)
     assert row(compliance_for_year(org=county.b, year=Y).sectors, Sector.PRIVATE).max == 0.8
     # another year has no rule set → the seed-000 defaults
@@ -145,10 +150,10 @@ def test_rules_of_the_year_and_the_nearest_jurisdiction_apply(county):
 def test_expected_intake_comes_from_the_ledger_and_counts_a_person_once(county):
     admitted_and_listed = admitted(county.a1, D(Y, 3, 1))
     on_ledger(admitted_and_listed, Y, status=EntryStatus.PASSED)
-    on_ledger(person(county.a2), Y)                                  # pending, 非公
-    on_ledger(person(county.a2), Y, status=EntryStatus.FAILED)       # failed: not expected
-    on_ledger(person(county.b1), Y - 1)                              # another year
-    on_ledger(person(county.b1, status="not_developed"), Y)          # dropped out
+    on_ledger(person(county.a2), Y)  # pending, 非公
+    on_ledger(person(county.a2), Y, status=EntryStatus.FAILED)  # failed: not expected
+    on_ledger(person(county.b1), Y - 1)  # another year
+    on_ledger(person(county.b1, status="not_developed"), Y)  # dropped out
     c = compliance_for_year(org=county.root, year=Y)
     assert (c.admitted, c.expected, c.projected, c.plan.on_ledger) == (1, 1, 2, 3)
     assert row(c.expected_sectors, Sector.RURAL).count == 1
@@ -172,7 +177,11 @@ def test_what_if_adds_a_candidate_with_the_branch_sector_now(county):
     assert row(after.expected_sectors, Sector.RURAL).count == 4  # counted once
     assert row(after.structure, "35岁及以下").count == 11
     # an already admitted person adds nothing
-    again = compliance_for_year(org=county.root, year=Y, what_if=[before_id := county.a1.applicants.filter(admitted_on__isnull=False).first().pk])
+    again = compliance_for_year(
+        org=county.root,
+        year=Y,
+        what_if=[before_id := county.a1.applicants.filter(admitted_on__isnull=False).first().pk],
+    )
     assert again.admitted == 10 and again.what_if == [] and before_id
 
 

@@ -25,7 +25,7 @@ def data(world):
     p = plan_set_total(department=world.root, year=Y, total=20, actor=world.users.department)
     allocations_set(plan=p, source=world.root, amounts={world.a.pk: 12, world.b.pk: 6}, actor=world.users.department)
     many_admitted(world.a1, dt.date(Y, 3, 1), 5)
-    many_admitted(world.a2, dt.date(Y, 3, 1), 7)   # 非公 11/16 > 20%: fails
+    many_admitted(world.a2, dt.date(Y, 3, 1), 7)  # 非公 11/16 > 20%: fails
     many_admitted(world.b1, dt.date(Y, 3, 1), 4)
     on_ledger(person(world.a1), Y)
     return world
@@ -37,8 +37,17 @@ def test_dashboard_marks_the_failing_rule(data, client_for):
     html = resp.content.decode()
     assert "未达标" in html and "非公企业：68.75%（要求 ≤ 20%）未达标" in html
     assert [r.key for r in resp.context["compliance"].failing] == ["非公企业"]
-    charts = json.loads(re.search(r'<script id="quota-charts" type="application/json">(.*?)</script>', html, re.S).group(1))
-    assert charts["sectors"][1] == {"key": "非公企业", "share": 68.75, "min": None, "max": 20.0, "ok": False, "count": 11}
+    charts = json.loads(
+        re.search(r'<script id="quota-charts" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
+    assert charts["sectors"][1] == {
+        "key": "非公企业",
+        "share": 68.75,
+        "min": None,
+        "max": 20.0,
+        "ok": False,
+        "count": 11,
+    }
     assert [c["name"] for c in charts["children"]] == ["甲镇党委", "乙街道党工委"]
     assert charts["trend"]["totals"][-1] == 16
 
@@ -72,8 +81,9 @@ def test_committee_staff_see_only_their_subtree(data, client_for):
     assert client.get(URL, {"year": Y, "org": "ROOT"}).status_code == 404
 
 
-@pytest.mark.parametrize("who, status", [("department", 200), ("committee", 200), ("inspector", 200),
-                                         ("secretary", 403)])
+@pytest.mark.parametrize(
+    "who, status", [("department", 200), ("committee", 200), ("inspector", 200), ("secretary", 403)]
+)
 def test_dashboard_roles(data, client_for, who, status):
     assert client_for(getattr(data.users, who)).get(URL, {"year": Y}).status_code == status
 
@@ -105,6 +115,7 @@ def test_home_widget_shows_the_years_shares_to_staff(data, client_for, settings)
     import datetime
 
     from django.utils import timezone
+
     this_year = timezone.localdate().year
     admitted(data.a2, datetime.date(this_year, 1, 1))
     html = client_for(data.users.department).get("/").content.decode()

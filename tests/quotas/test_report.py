@@ -26,8 +26,8 @@ def report(*args) -> str:
 def data(world):
     p = plan_set_total(department=world.root, year=Y, total=20, actor=world.users.department)
     allocations_set(plan=p, source=world.root, amounts={world.a.pk: 12, world.b.pk: 6}, actor=world.users.department)
-    many_admitted(world.a1, dt.date(Y, 3, 1), 5)   # rural 5/16 = 0.3125
-    many_admitted(world.a2, dt.date(Y, 3, 1), 7)   # private 7/16 > 20%
+    many_admitted(world.a1, dt.date(Y, 3, 1), 5)  # rural 5/16 = 0.3125
+    many_admitted(world.a2, dt.date(Y, 3, 1), 7)  # private 7/16 > 20%
     many_admitted(world.b1, dt.date(Y, 3, 1), 4)
     on_ledger(person(world.a1), Y)
     return world
@@ -42,7 +42,14 @@ def test_json_report_follows_the_contract(data):
     private = doc["sectors"][1]
     assert private == {"sector": "非公企业", "admitted": 11, "share": 0.6875, "min": None, "max": 0.2, "ok": False}
     assert [s["sector"] for s in doc["sectors"]] == ["农村（社区）", "非公企业", "社会组织", "机关事业单位", "国有企业"]
-    assert doc["structure"][0] == {"rule": "35岁及以下", "count": 16, "share": 1.0, "min": None, "max": None, "ok": None}
+    assert doc["structure"][0] == {
+        "rule": "35岁及以下",
+        "count": 16,
+        "share": 1.0,
+        "min": None,
+        "max": None,
+        "ok": None,
+    }
     assert doc["plan"] == {"total": 20, "allocated": 18, "admitted": 16}
 
 

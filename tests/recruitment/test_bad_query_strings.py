@@ -4,12 +4,41 @@ every list page answers a junk query string with its page, a form error or a 4xx
 import pytest
 from django.urls import reverse
 
-PAGES = ["home", "recruitment:org_list", "recruitment:member_list", "applicants:list", "applicants:todo",
-         "applicants:id_check", "reviews:ledger", "reviews:ledger_submit", "reviews:queue", "quotas:plans",
-         "quotas:plan_log", "quotas:rules", "quotas:dashboard", "jobs:stale_list", "jobs:jobs", "jobs:inbox",
-         "ledger:import", "ledger:export"]
-JUNK = {"year": "abc", "page": "x", "step": "99x", "org": "不存在", "status": "?", "branch": "-1", "applicant": "1e9",
-        "sector": "<b>", "level": "%", "as_of": "2026-02-30", "q": "' OR 1=1 --", "export": "pdf", "tab": "../"}
+PAGES = [
+    "home",
+    "recruitment:org_list",
+    "recruitment:member_list",
+    "applicants:list",
+    "applicants:todo",
+    "applicants:id_check",
+    "reviews:ledger",
+    "reviews:ledger_submit",
+    "reviews:queue",
+    "quotas:plans",
+    "quotas:plan_log",
+    "quotas:rules",
+    "quotas:dashboard",
+    "jobs:stale_list",
+    "jobs:jobs",
+    "jobs:inbox",
+    "ledger:import",
+    "ledger:export",
+]
+JUNK = {
+    "year": "abc",
+    "page": "x",
+    "step": "99x",
+    "org": "不存在",
+    "status": "?",
+    "branch": "-1",
+    "applicant": "1e9",
+    "sector": "<b>",
+    "level": "%",
+    "as_of": "2026-02-30",
+    "q": "' OR 1=1 --",
+    "export": "pdf",
+    "tab": "../",
+}
 
 
 @pytest.mark.parametrize("role", ["secretary", "committee", "department", "inspector"])

@@ -36,8 +36,13 @@ def test_good_csv_imports_with_parents_after_children(db, tmp_path, bom):
 
 
 def test_xlsx_with_date_cells(db, tmp_path):
-    data = write_xlsx(HEADER.split(","), [["Y", "县委组织部", "", "组织部门", "", None],
-                                          ["Y1", "支部", "Y", "党支部", "国有企业", dt.datetime(2010, 1, 2)]])
+    data = write_xlsx(
+        HEADER.split(","),
+        [
+            ["Y", "县委组织部", "", "组织部门", "", None],
+            ["Y1", "支部", "Y", "党支部", "国有企业", dt.datetime(2010, 1, 2)],
+        ],
+    )
     path = tmp_path / "orgs.xlsx"
     path.write_bytes(data)
     call_command("import_orgs", str(path))

@@ -22,11 +22,15 @@ def test_export_follows_the_filters_and_the_scope(world, client_for):
     assert {"党员甲", "预备丁", "察看戊"} <= names and "党员己" not in names  # 党员己 is in another branch
     watched = next(r for r in table[1:] if r[0] == "察看戊")
     assert watched[7] == "是" and watched[4] == world.a1.name
-    only = rows(client_for(world.users.department).get(reverse("recruitment:member_list"), {"q": "预备", "export": "xlsx"}))
+    only = rows(
+        client_for(world.users.department).get(reverse("recruitment:member_list"), {"q": "预备", "export": "xlsx"})
+    )
     assert [r[0] for r in only[1:]] == ["预备丁"]
 
 
 def test_too_large_an_export_asks_to_narrow_it(world, client_for, monkeypatch):
     monkeypatch.setattr(views, "MEMBER_EXPORT_MAX", 2)
-    response = client_for(world.users.department).get(reverse("recruitment:member_list"), {"export": "xlsx"}, follow=True)
+    response = client_for(world.users.department).get(
+        reverse("recruitment:member_list"), {"export": "xlsx"}, follow=True
+    )
     assert response.status_code == 200 and "请先按姓名、支部或类别缩小范围再导出" in response.content.decode()

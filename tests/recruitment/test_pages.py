@@ -13,9 +13,15 @@ def test_login_page_is_chinese(client, db):
     assert "用户登录" in body and 'lang="zh-CN"' in body
 
 
-@pytest.mark.parametrize("role,title", [
-    ("secretary", "支部工作台"), ("committee", "党(工)委工作台"), ("department", "组织部工作台"), ("inspector", "督查工作台"),
-])
+@pytest.mark.parametrize(
+    "role,title",
+    [
+        ("secretary", "支部工作台"),
+        ("committee", "党(工)委工作台"),
+        ("department", "组织部工作台"),
+        ("inspector", "督查工作台"),
+    ],
+)
 def test_each_role_lands_on_its_home(world, client, role, title):
     user = getattr(world.users, role)
     response = client.post("/login/", {"username": user.username, "password": "pw"}, follow=True)

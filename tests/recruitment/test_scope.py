@@ -22,18 +22,32 @@ def test_user_without_organization_sees_nothing(world, django_user_model):
     assert visible_to(lost, Organization).count() == 0
 
 
-@pytest.mark.parametrize("user,code,status", [
-    ("secretary", "A1", 200), ("secretary", "B1", 404), ("secretary", "A", 404),
-    ("committee", "A1", 200), ("committee", "B1", 404), ("department", "B1", 200), ("inspector", "A2", 200),
-])
+@pytest.mark.parametrize(
+    "user,code,status",
+    [
+        ("secretary", "A1", 200),
+        ("secretary", "B1", 404),
+        ("secretary", "A", 404),
+        ("committee", "A1", 200),
+        ("committee", "B1", 404),
+        ("department", "B1", 200),
+        ("inspector", "A2", 200),
+    ],
+)
 def test_org_detail_scope(world, client_for, user, code, status):
     response = client_for(getattr(world.users, user)).get(f"/org/orgs/{code}/")
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("user,status", [
-    ("secretary", 403), ("committee", 403), ("inspector", 403), ("department", 200),
-])
+@pytest.mark.parametrize(
+    "user,status",
+    [
+        ("secretary", 403),
+        ("committee", 403),
+        ("inspector", 403),
+        ("department", 200),
+    ],
+)
 def test_org_import_page_is_for_department_staff(world, client_for, user, status):
     assert client_for(getattr(world.users, user)).get("/org/orgs/import/").status_code == status
 

@@ -20,7 +20,9 @@ def make_candidate(world):
     def make(until: int = 14, birth=None, **kw) -> Applicant:
         n = next(counter)
         birth = birth or D(1995, 3, 10)
-        a = make_applicant(world, birth=birth.replace(day=min(28, birth.day + n)), name=kw.pop("name", f"候选人{n}"), **kw)
+        a = make_applicant(
+            world, birth=birth.replace(day=min(28, birth.day + n)), name=kw.pop("name", f"候选人{n}"), **kw
+        )
         if until > 1:
             run_steps(world, a, until=until)
         a.refresh_from_db()
@@ -45,8 +47,15 @@ def committee_material(world):
         a = entry.applicant
         negative_list_check(applicant=a, hits=[], checked_on=ON, actor=checker or world.users.secretary, today=TODAY)
         for d in ReviewDepartment.objects.all()[:departments]:
-            opinion_record(entry=entry, department=d, verdict=verdict, opinion="经查无违法违纪记录" if verdict == "agree" else "有未结案件",
-                           given_on=ON, actor=world.users.committee, today=TODAY)
+            opinion_record(
+                entry=entry,
+                department=d,
+                verdict=verdict,
+                opinion="经查无违法违纪记录" if verdict == "agree" else "有未结案件",
+                given_on=ON,
+                actor=world.users.committee,
+                today=TODAY,
+            )
 
     return do
 

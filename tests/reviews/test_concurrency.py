@@ -24,15 +24,25 @@ def test_two_simultaneous_decisions_one_stands_the_other_is_told_who(world, make
     def decide(name, user, verdict):
         try:
             barrier.wait()
-            outcomes[name] = review_decide(entry=LedgerEntry.objects.get(pk=entry.pk), tier=1, verdict=verdict,
-                                           reason=f"{name}的意见", actor=user, version=version, decided_on=ON, today=TODAY)
+            outcomes[name] = review_decide(
+                entry=LedgerEntry.objects.get(pk=entry.pk),
+                tier=1,
+                verdict=verdict,
+                reason=f"{name}的意见",
+                actor=user,
+                version=version,
+                decided_on=ON,
+                today=TODAY,
+            )
         except DomainError as exc:
             outcomes[name] = exc
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=decide, args=("书记", world.users.secretary, "pass")),
-               threading.Thread(target=decide, args=("组织员", world.users.committee, "fail"))]
+    threads = [
+        threading.Thread(target=decide, args=("书记", world.users.secretary, "pass")),
+        threading.Thread(target=decide, args=("组织员", world.users.committee, "fail")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -19,11 +19,18 @@ from reviews.forms import (
 DAY = dt.date(2026, 3, 5)
 
 
-@pytest.mark.parametrize("form_class,field", [
-    (DecisionForm, "decided_on"), (OpinionForm, "given_on"), (HouseholdOpinionForm, "given_on"),
-    (CadreApprovalForm, "decided_on"), (NegativeCheckForm, "checked_on"), (BulkRecordForm, "date"),
-    (StepActForm, "date"),
-])
+@pytest.mark.parametrize(
+    "form_class,field",
+    [
+        (DecisionForm, "decided_on"),
+        (OpinionForm, "given_on"),
+        (HouseholdOpinionForm, "given_on"),
+        (CadreApprovalForm, "decided_on"),
+        (NegativeCheckForm, "checked_on"),
+        (BulkRecordForm, "date"),
+        (StepActForm, "date"),
+    ],
+)
 def test_date_inputs_render_iso_values(form_class, field):
     html = str(form_class(initial={field: DAY})[field])
     assert 'type="date"' in html

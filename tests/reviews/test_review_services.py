@@ -14,8 +14,16 @@ from .conftest import ON, TODAY, D
 
 def decide(entry, tier, verdict, user, reason="意见", on=ON):
     entry.refresh_from_db()
-    return review_decide(entry=entry, tier=tier, verdict=verdict, reason=reason, actor=user, version=entry.version,
-                         decided_on=on, today=TODAY)
+    return review_decide(
+        entry=entry,
+        tier=tier,
+        verdict=verdict,
+        reason=reason,
+        actor=user,
+        version=entry.version,
+        decided_on=on,
+        today=TODAY,
+    )
 
 
 def test_only_candidates_before_the_branch_meeting_can_be_put_on_the_ledger(world, make_candidate, submit):
@@ -40,7 +48,9 @@ def test_tiers_run_in_order_and_each_decision_is_attributed(world, make_candidat
     u = world.users
     entry = submit(make_candidate())
     with pytest.raises(DomainError) as exc:  # the committee cannot decide before the branch
-        review_decide(entry=entry, tier=2, verdict="pass", reason="x", actor=u.committee, version=entry.version, today=TODAY)
+        review_decide(
+            entry=entry, tier=2, verdict="pass", reason="x", actor=u.committee, version=entry.version, today=TODAY
+        )
     assert exc.value.rules == ["STALE"]
     decide(entry, 1, "pass", u.secretary)
     committee_material(entry)
@@ -49,9 +59,13 @@ def test_tiers_run_in_order_and_each_decision_is_attributed(world, make_candidat
     entry.refresh_from_db()
     assert entry.status == EntryStatus.PASSED and entry.version == 3
     assert [(d.tier, d.verdict, d.reviewer) for d in entry.decisions.all()] == [
-        (1, "pass", u.secretary), (2, "pass", u.committee), (3, "pass", u.department)]
-    assert Event.objects.filter(applicant=entry.applicant, kind="review", actor=u.department,
-                                message__contains="三级预判分析全部通过").exists()
+        (1, "pass", u.secretary),
+        (2, "pass", u.committee),
+        (3, "pass", u.department),
+    ]
+    assert Event.objects.filter(
+        applicant=entry.applicant, kind="review", actor=u.department, message__contains="三级预判分析全部通过"
+    ).exists()
 
 
 def test_a_return_goes_back_one_tier_with_the_reason_shown(world, make_candidate, submit, committee_material):
@@ -91,8 +105,15 @@ def test_a_stale_form_is_refused_naming_who_decided_and_when(world, make_candida
     rendered_version = entry.version
     decide(entry, 1, "pass", world.users.secretary)
     with pytest.raises(DomainError) as exc:
-        review_decide(entry=entry, tier=1, verdict="fail", reason="迟到的决定", actor=world.users.committee,
-                      version=rendered_version, today=TODAY)
+        review_decide(
+            entry=entry,
+            tier=1,
+            verdict="fail",
+            reason="迟到的决定",
+            actor=world.users.committee,
+            version=rendered_version,
+            today=TODAY,
+        )
     assert f"该条目已由{world.users.secretary}于" in str(exc.value) and "请刷新后查看" in str(exc.value)
     assert ReviewDecision.objects.count() == 1
 

@@ -22,8 +22,12 @@ from .test_gates import passed
 def scene(world, make_candidate):
     """One candidate in a1 (at step 16) with ledger entries waiting at each tier (years 2023–2025)."""
     a = make_candidate(until=14)
-    entries = {t: LedgerEntry.objects.create(applicant=a, year=2022 + t, tier=t, submitted_by=world.users.secretary,
-                                             waiting_since=ON) for t in (1, 2, 3)}
+    entries = {
+        t: LedgerEntry.objects.create(
+            applicant=a, year=2022 + t, tier=t, submitted_by=world.users.secretary, waiting_since=ON
+        )
+        for t in (1, 2, 3)
+    }
     return a, entries
 
 
@@ -31,23 +35,63 @@ DECIDE = {"verdict": "return", "reason": "请补充材料", "decided_on": "2023-
 
 # (action, user, expected status). In scope unless the user is *_b; "too low" roles get 403.
 MATRIX = [
-    ("ledger", "secretary", 200), ("ledger", "inspector", 200), ("ledger", "department", 200),
-    ("submit", "secretary", 200), ("submit", "committee", 200), ("submit", "inspector", 403),
-    ("detail", "secretary", 200), ("detail", "inspector", 200), ("detail", "committee_b", 404), ("detail", "secretary_b", 404),
-    ("decide1", "secretary", 302), ("decide1", "committee", 302), ("decide1", "inspector", 403), ("decide1", "committee_b", 404),
-    ("decide2", "secretary", 403), ("decide2", "committee", 302), ("decide2", "department", 302), ("decide2", "committee_b", 404),
-    ("decide3", "secretary", 403), ("decide3", "committee", 403), ("decide3", "inspector", 403), ("decide3", "department", 302),
+    ("ledger", "secretary", 200),
+    ("ledger", "inspector", 200),
+    ("ledger", "department", 200),
+    ("submit", "secretary", 200),
+    ("submit", "committee", 200),
+    ("submit", "inspector", 403),
+    ("detail", "secretary", 200),
+    ("detail", "inspector", 200),
+    ("detail", "committee_b", 404),
+    ("detail", "secretary_b", 404),
+    ("decide1", "secretary", 302),
+    ("decide1", "committee", 302),
+    ("decide1", "inspector", 403),
+    ("decide1", "committee_b", 404),
+    ("decide2", "secretary", 403),
+    ("decide2", "committee", 302),
+    ("decide2", "department", 302),
+    ("decide2", "committee_b", 404),
+    ("decide3", "secretary", 403),
+    ("decide3", "committee", 403),
+    ("decide3", "inspector", 403),
+    ("decide3", "department", 302),
     ("decide3", "secretary_b", 404),
-    ("opinion", "secretary", 403), ("opinion", "inspector", 403), ("opinion", "committee", 302), ("opinion", "committee_b", 404),
-    ("checks", "secretary", 200), ("checks", "secretary_b", 404), ("checks", "committee_b", 404),
-    ("negative", "secretary", 302), ("negative", "inspector", 403), ("negative", "secretary_b", 404),
-    ("household", "secretary", 302), ("household", "inspector", 403), ("household", "committee_b", 404),
-    ("cadre", "committee", 403), ("cadre", "secretary", 403), ("cadre", "department", 302), ("cadre", "secretary_b", 404),
-    ("joint", "secretary", 403), ("joint", "committee", 302), ("joint", "committee_b", 404),
-    ("queue", "secretary", 403), ("queue", "inspector", 403), ("queue", "committee", 200), ("queue", "department", 200),
-    ("bulk", "secretary", 403), ("bulk", "inspector", 403), ("bulk", "committee", 302),
-    ("act17", "committee", 200), ("act17", "secretary", 403), ("act17", "inspector", 403), ("act17", "committee_b", 404),
-    ("act18", "committee", 403), ("act18", "department", 200), ("act18", "secretary_b", 404),
+    ("opinion", "secretary", 403),
+    ("opinion", "inspector", 403),
+    ("opinion", "committee", 302),
+    ("opinion", "committee_b", 404),
+    ("checks", "secretary", 200),
+    ("checks", "secretary_b", 404),
+    ("checks", "committee_b", 404),
+    ("negative", "secretary", 302),
+    ("negative", "inspector", 403),
+    ("negative", "secretary_b", 404),
+    ("household", "secretary", 302),
+    ("household", "inspector", 403),
+    ("household", "committee_b", 404),
+    ("cadre", "committee", 403),
+    ("cadre", "secretary", 403),
+    ("cadre", "department", 302),
+    ("cadre", "secretary_b", 404),
+    ("joint", "secretary", 403),
+    ("joint", "committee", 302),
+    ("joint", "committee_b", 404),
+    ("queue", "secretary", 403),
+    ("queue", "inspector", 403),
+    ("queue", "committee", 200),
+    ("queue", "department", 200),
+    ("bulk", "secretary", 403),
+    ("bulk", "inspector", 403),
+    ("bulk", "committee", 302),
+    ("act17", "committee", 200),
+    ("act17", "secretary", 403),
+    ("act17", "inspector", 403),
+    ("act17", "committee_b", 404),
+    ("act18", "committee", 403),
+    ("act18", "department", 200),
+    ("act18", "secretary_b", 404),
 ]
 
 
@@ -60,16 +104,28 @@ def _request(action, a, entries):
         "decide1": ("post", reverse("reviews:entry_decide", args=[entries[1].pk]), {**DECIDE, "tier": 1, "version": 0}),
         "decide2": ("post", reverse("reviews:entry_decide", args=[entries[2].pk]), {**DECIDE, "tier": 2, "version": 0}),
         "decide3": ("post", reverse("reviews:entry_decide", args=[entries[3].pk]), {**DECIDE, "tier": 3, "version": 0}),
-        "opinion": ("post", reverse("reviews:entry_opinion", args=[entries[2].pk]),
-                    {"department": dept.pk, "verdict": "agree", "given_on": "2023-06-20", "opinion": ""}),
+        "opinion": (
+            "post",
+            reverse("reviews:entry_opinion", args=[entries[2].pk]),
+            {"department": dept.pk, "verdict": "agree", "given_on": "2023-06-20", "opinion": ""},
+        ),
         "checks": ("get", reverse("reviews:applicant_checks", args=[a.pk]), None),
         "negative": ("post", reverse("reviews:negative_check", args=[a.pk]), {"checked_on": "2023-06-20"}),
-        "household": ("post", reverse("reviews:household_opinion", args=[a.pk]),
-                      {"organization_name": "东王村党支部", "verdict": "agree", "given_on": "2023-06-20"}),
-        "cadre": ("post", reverse("reviews:cadre_approval", args=[a.pk]),
-                  {"relation": "子", "approved": "1", "decided_on": "2023-06-20"}),
-        "joint": ("post", reverse("reviews:joint_opinion", args=[a.pk]),
-                  {"department": dept.pk, "verdict": "agree", "given_on": "2023-06-20"}),
+        "household": (
+            "post",
+            reverse("reviews:household_opinion", args=[a.pk]),
+            {"organization_name": "东王村党支部", "verdict": "agree", "given_on": "2023-06-20"},
+        ),
+        "cadre": (
+            "post",
+            reverse("reviews:cadre_approval", args=[a.pk]),
+            {"relation": "子", "approved": "1", "decided_on": "2023-06-20"},
+        ),
+        "joint": (
+            "post",
+            reverse("reviews:joint_opinion", args=[a.pk]),
+            {"department": dept.pk, "verdict": "agree", "given_on": "2023-06-20"},
+        ),
         "queue": ("get", reverse("reviews:queue"), None),
         "bulk": ("post", reverse("reviews:queue_bulk"), {"step": 4, "date": "2023-06-20", "applicants": [a.pk]}),
         "act17": ("get", reverse("reviews:step_act", args=[a.pk, 17]), None),
@@ -99,7 +155,17 @@ def test_ledger_export_has_the_staff_layout(world, make_candidate, client_for, c
     ws = load_workbook(io.BytesIO(response.content)).active
     assert ws["A1"].value == "2023年度拟接收预备党员预判分析台账"
     header = [c.value for c in ws[2]]
-    assert header[:9] == ["序号", "姓名", "性别", "出生年月", "学历", "所在党支部", "所属党（工）委", "领域", "确定发展对象时间"]
+    assert header[:9] == [
+        "序号",
+        "姓名",
+        "性别",
+        "出生年月",
+        "学历",
+        "所在党支部",
+        "所属党（工）委",
+        "领域",
+        "确定发展对象时间",
+    ]
     row = {h: c.value for h, c in zip(header, ws[3], strict=True)}
     assert row["姓名"] == a.name and row["领域"] == "农村（社区）" and row["出生年月"] == a.birth_date.strftime("%Y.%m")
     assert row["初审人"] == str(world.users.secretary) and row["终审人"] == str(world.users.department)
@@ -117,11 +183,18 @@ def test_ledger_page_queries_do_not_grow_with_rows(world, make_candidate, client
 
 def test_bulk_record_reports_refusals_per_person(world, make_candidate, client_for, negative_item):
     ok, blocked = make_candidate(until=3), make_candidate(until=3)
-    negative_list_check(applicant=blocked, hits=[negative_item], checked_on=blocked.activist_on, hit_notes="有前科",
-                        actor=world.users.secretary, today=TODAY)
+    negative_list_check(
+        applicant=blocked,
+        hits=[negative_item],
+        checked_on=blocked.activist_on,
+        hit_notes="有前科",
+        actor=world.users.secretary,
+        today=TODAY,
+    )
     client = client_for(world.users.committee)
-    response = client.post(reverse("reviews:queue_bulk"),
-                           {"step": 4, "date": "2022-04-10", "applicants": [ok.pk, blocked.pk]}, follow=True)
+    response = client.post(
+        reverse("reviews:queue_bulk"), {"step": 4, "date": "2022-04-10", "applicants": [ok.pk, blocked.pk]}, follow=True
+    )
     text = response.content.decode()
     assert f"已为 1 人登记（2022-04-10）：{ok.name}" in text
     assert f"{blocked.name}未能登记：R19" in text and "受到刑事处罚的" in text
@@ -133,8 +206,9 @@ def test_approval_steps_cannot_be_recorded_in_bulk(world, make_candidate, client
     a = make_candidate()
     passed(world, a)
     run_steps(world, a, until=16)
-    response = client_for(world.users.committee).post(reverse("reviews:queue_bulk"),
-                                                      {"step": 17, "date": "2023-08-01", "applicants": [a.pk]})
+    response = client_for(world.users.committee).post(
+        reverse("reviews:queue_bulk"), {"step": 17, "date": "2023-08-01", "applicants": [a.pk]}
+    )
     assert response.status_code == 302 and not StepRecord.objects.filter(step=17).exists()
 
 
@@ -145,8 +219,10 @@ def test_step_17_is_voted_one_candidate_per_form(world, make_candidate, client_f
     client = client_for(world.users.committee)
     queue = client.get(reverse("reviews:queue")).content.decode()
     assert a.name in queue and "审批期限（R12）" in queue and "2023-10-01" in queue
-    response = client.post(reverse("reviews:step_act", args=[a.pk, 17]),
-                           {"date": "2023-08-01", "expected": 9, "attending": 8, "yes": 8, "notes": "同意接收"})
+    response = client.post(
+        reverse("reviews:step_act", args=[a.pk, 17]),
+        {"date": "2023-08-01", "expected": 9, "attending": 8, "yes": 8, "notes": "同意接收"},
+    )
     assert response.status_code == 302
     record = StepRecord.objects.get(applicant=a, step=17)
     assert record.actor == world.users.committee and "应到委员 9 人，实到 8 人，同意 8 票" in record.notes
@@ -157,8 +233,14 @@ def test_step_15_is_refused_with_r16_until_the_final_pass(world, make_candidate)
 
     a = make_candidate()
     with pytest.raises(DomainError, match="R16"):
-        applicant_record_step(applicant=a, step=15, date=ON.replace(month=7, day=1), actor=world.users.secretary,
-                              data={"expected_voters": 10, "attending_voters": 8, "yes_votes": 8}, today=TODAY)
+        applicant_record_step(
+            applicant=a,
+            step=15,
+            date=ON.replace(month=7, day=1),
+            actor=world.users.secretary,
+            data={"expected_voters": 10, "attending_voters": 8, "yes_votes": 8},
+            today=TODAY,
+        )
 
 
 def test_final_review_shows_the_quota_effect(world, make_candidate, client_for, submit, committee_material):
@@ -172,11 +254,25 @@ def test_final_review_shows_the_quota_effect(world, make_candidate, client_for, 
     applicant_transfer(applicant=b, date=ON, actor=world.users.committee, to_branch=world.a2)  # 非公企业
     from reviews.services import household_opinion_record, ledger_submit
 
-    household_opinion_record(applicant=b, organization_name="户籍地党支部", verdict="agree", opinion="", given_on=ON,
-                             actor=world.users.committee, today=TODAY)
+    household_opinion_record(
+        applicant=b,
+        organization_name="户籍地党支部",
+        verdict="agree",
+        opinion="",
+        given_on=ON,
+        actor=world.users.committee,
+        today=TODAY,
+    )
     entry = ledger_submit(applicant=b, year=2023, actor=world.users.committee, today=TODAY)
-    _advance(entry, target=3, on=ON, branch_user=world.users.committee, committee_user=world.users.committee,
-             department_user=world.users.department, today=TODAY)
+    _advance(
+        entry,
+        target=3,
+        on=ON,
+        branch_user=world.users.committee,
+        committee_user=world.users.committee,
+        department_user=world.users.department,
+        today=TODAY,
+    )
     entry.refresh_from_db()
     effect = quota_effect(entry=entry, org=world.root)
     rows = {r["key"]: r for r in effect.rows}
@@ -184,7 +280,9 @@ def test_final_review_shows_the_quota_effect(world, make_candidate, client_for, 
     assert rows["非公企业"]["before_ok"] and not rows["非公企业"]["after_ok"]  # 50% > 20%
     page = client_for(world.users.department).get(reverse("reviews:entry_detail", args=[entry.pk])).content.decode()
     assert "终审比例影响" in page and "50.0%" in page and "text-danger fw-bold" in page
-    committee_page = client_for(world.users.committee).get(reverse("reviews:entry_detail", args=[entry.pk])).content.decode()
+    committee_page = (
+        client_for(world.users.committee).get(reverse("reviews:entry_detail", args=[entry.pk])).content.decode()
+    )
     assert "终审比例影响" not in committee_page and "提交决定" not in committee_page
 
 
@@ -218,10 +316,12 @@ def test_branch_secretary_submits_candidates_from_the_page(world, make_candidate
 
 def test_a_stale_decision_form_shows_who_decided(world, make_candidate, submit, client_for):
     entry = submit(make_candidate())
-    client_for(world.users.committee).post(reverse("reviews:entry_decide", args=[entry.pk]),
-                                           {**DECIDE, "verdict": "pass", "tier": 1, "version": 0})
-    response = client_for(world.users.secretary).post(reverse("reviews:entry_decide", args=[entry.pk]),
-                                                      {**DECIDE, "tier": 1, "version": 0}, follow=True)
+    client_for(world.users.committee).post(
+        reverse("reviews:entry_decide", args=[entry.pk]), {**DECIDE, "verdict": "pass", "tier": 1, "version": 0}
+    )
+    response = client_for(world.users.secretary).post(
+        reverse("reviews:entry_decide", args=[entry.pk]), {**DECIDE, "tier": 1, "version": 0}, follow=True
+    )
     assert f"该条目已由{world.users.committee}于" in response.content.decode()
     assert entry.decisions.count() == 1
 
@@ -233,5 +333,5 @@ def test_committee_queue_lists_the_talk_after_the_branch_meeting(world, make_can
     run_steps(world, a, until=15)
     queue = client_for(world.users.committee).get(reverse("reviews:queue")).content.decode()
     assert 'id="step-16"' in queue and a.name in queue.split('id="step-16"')[1].split('id="step-17"')[0]
-    assert f'{reverse("applicants:detail", args=[a.pk])}#step-16' in queue
+    assert f"{reverse('applicants:detail', args=[a.pk])}#step-16" in queue
     assert 'id="step-16"' not in client_for(world.users.secretary).get(reverse("reviews:queue")).content.decode()

@@ -21,8 +21,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
-        parser.add_argument("--format", choices=["text", "json"], default="text",
-                            help="json：标准输出只有一个 JSON 对象 {imported, rows:[{row, ok, errors, warnings}]}")
+        parser.add_argument(
+            "--format",
+            choices=["text", "json"],
+            default="text",
+            help="json：标准输出只有一个 JSON 对象 {imported, rows:[{row, ok, errors, warnings}]}",
+        )
         parser.add_argument("--user", help="以该用户身份导入（限其管辖范围，记录归属该用户）；省略则为系统导入")
         parser.add_argument("--today", help="按此日期判断（YYYY-MM-DD），默认今天")
 
@@ -41,8 +45,13 @@ class Command(BaseCommand):
         except (TableError, OSError) as exc:
             raise CommandError(f"无法读取台账文件：{exc}") from exc
         started = time.perf_counter()
-        result = ledger_import(table=table, actor=actor, dry_run=dry_run, source=str(file).rsplit("/", 1)[-1],
-                               today=dt.date.fromisoformat(today) if today else None)
+        result = ledger_import(
+            table=table,
+            actor=actor,
+            dry_run=dry_run,
+            source=str(file).rsplit("/", 1)[-1],
+            today=dt.date.fromisoformat(today) if today else None,
+        )
         elapsed = time.perf_counter() - started
         if format == "json":
             self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
@@ -59,6 +68,8 @@ class Command(BaseCommand):
             status = r.action if r.ok else f"错误 {len(r.errors)} 处"
             self.stdout.write(f"{r.row:<8}{r.name:<10}{r.org_code:<16}{status:<10}{r.current_step if r.ok else '':<6}")
         verb = "校验完成（未写入）" if dry_run else "导入完成"
-        summary = (f"{verb}：共 {len(result.rows)} 行，有效 {result.ok_rows} 行（新建 {result.created}，更新 {result.updated}，"
-                   f"无变化 {result.unchanged}），有错误 {result.error_rows} 行未写入；用时 {elapsed:.1f} 秒")
+        summary = (
+            f"{verb}：共 {len(result.rows)} 行，有效 {result.ok_rows} 行（新建 {result.created}，更新 {result.updated}，"
+            f"无变化 {result.unchanged}），有错误 {result.error_rows} 行未写入；用时 {elapsed:.1f} 秒"
+        )
         self.stdout.write(self.style.SUCCESS(summary) if not result.error_rows else self.style.WARNING(summary))

@@ -64,22 +64,45 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
-        out = [f"{year} 年度 {organization.name}（{organization.code}）发展党员比例情况",
-               f"已审批（新发展党员）{c.admitted} 名；预判台账待接收 {c.expected} 名；合计预计 {c.projected} 名",
-               f"比例依据：{c.rules.source_text}", ""]
-        out.append(_table(["领域", "发展数", "占比", "要求", "结果", "预计占比", "预计结果"], [
-            [r.key, str(r.count), _pct(r.share), r.threshold_text, _verdict(r.ok), _pct(e.share), _verdict(e.ok)]
-            for r, e in zip(c.sectors, c.expected_sectors, strict=True)]))
+        out = [
+            f"{year} 年度 {organization.name}（{organization.code}）发展党员比例情况",
+            f"已审批（新发展党员）{c.admitted} 名；预判台账待接收 {c.expected} 名；合计预计 {c.projected} 名",
+            f"比例依据：{c.rules.source_text}",
+            "",
+        ]
+        out.append(
+            _table(
+                ["领域", "发展数", "占比", "要求", "结果", "预计占比", "预计结果"],
+                [
+                    [
+                        r.key,
+                        str(r.count),
+                        _pct(r.share),
+                        r.threshold_text,
+                        _verdict(r.ok),
+                        _pct(e.share),
+                        _verdict(e.ok),
+                    ]
+                    for r, e in zip(c.sectors, c.expected_sectors, strict=True)
+                ],
+            )
+        )
         out.append("")
-        out.append(_table(["结构", "人数", "占比", "要求", "结果"], [
-            [r.key, str(r.count), _pct(r.share), r.threshold_text, _verdict(r.ok)] for r in c.structure]))
+        out.append(
+            _table(
+                ["结构", "人数", "占比", "要求", "结果"],
+                [[r.key, str(r.count), _pct(r.share), r.threshold_text, _verdict(r.ok)] for r in c.structure],
+            )
+        )
         p = c.plan
         out.append("")
         if p.total is None:
             out.append("计划执行：本年度未下达计划")
         else:
-            out.append(f"计划执行：计划 {p.total} 名，已下达 {p.allocated} 名，已发展 {p.admitted} 名"
-                       f"（完成 {_pct(p.rate)}），预判台账 {p.on_ledger} 名")
+            out.append(
+                f"计划执行：计划 {p.total} 名，已下达 {p.allocated} 名，已发展 {p.admitted} 名"
+                f"（完成 {_pct(p.rate)}），预判台账 {p.on_ledger} 名"
+            )
         failing = [r.key for r in c.failing]
         out.append("未达标项目：" + ("、".join(failing) if failing else "无"))
         self.stdout.write("\n".join(out))

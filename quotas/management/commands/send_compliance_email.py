@@ -33,7 +33,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"已提交后台任务 {job.pk}（{period}）。")
             return
-        job = JobRun.objects.create(kind=JobKind.COMPLIANCE, period=period, status=JobStatus.QUEUED, queued_at=timezone.now())
+        job = JobRun.objects.create(
+            kind=JobKind.COMPLIANCE, period=period, status=JobStatus.QUEUED, queued_at=timezone.now()
+        )
         job_run(job_id=job.pk, today=day)
         failed = 0
         for log in EmailLog.objects.filter(job=job).exclude(status=EmailStatus.SENT):
@@ -44,5 +46,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"发送失败：{log.address}：{exc}")
         job.refresh_from_db()
         sent = EmailLog.objects.filter(job=job, status=EmailStatus.SENT).count()
-        self.stdout.write(f"{period} 月报：本次发送 {sent} 封" + (f"，失败 {failed} 封（已记录，将自动重试）" if failed else "")
-                          + ("；此前已发送的收件人未重复发送。" if job.total == 0 else "。"))
+        self.stdout.write(
+            f"{period} 月报：本次发送 {sent} 封"
+            + (f"，失败 {failed} 封（已记录，将自动重试）" if failed else "")
+            + ("；此前已发送的收件人未重复发送。" if job.total == 0 else "。")
+        )

@@ -32,8 +32,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--as-of", dest="as_of", help="统计日期 YYYY-MM-DD，默认今天")
         parser.add_argument("--format", choices=["table", "json"], default="table")
-        parser.add_argument("--reserve-min", dest="reserve_min", type=int, default=None,
-                            help="后备力量（积极分子+发展对象）少于此数列入关注，默认取规则 STALE 的参数（1）")
+        parser.add_argument(
+            "--reserve-min",
+            dest="reserve_min",
+            type=int,
+            default=None,
+            help="后备力量（积极分子+发展对象）少于此数列入关注，默认取规则 STALE 的参数（1）",
+        )
         parser.add_argument("--save", action="store_true", help="同时保存为一次扫描记录（页面与月报使用）")
 
     def handle(self, *args, as_of=None, format="table", reserve_min=None, save=False, **options):
@@ -48,9 +53,14 @@ class Command(BaseCommand):
             day = lambda d: d.isoformat() if d else None  # noqa: E731
             out = {
                 "as_of": as_of.isoformat(),
-                "red": [{"org": s.code, "last_admitted": day(s.last_admitted)} for s in rows if s.level == StaleLevel.RED],
-                "watch": [{"org": s.code, "last_admitted": day(s.last_admitted), "reason": s.reason}
-                          for s in rows if s.level == StaleLevel.WATCH],
+                "red": [
+                    {"org": s.code, "last_admitted": day(s.last_admitted)} for s in rows if s.level == StaleLevel.RED
+                ],
+                "watch": [
+                    {"org": s.code, "last_admitted": day(s.last_admitted), "reason": s.reason}
+                    for s in rows
+                    if s.level == StaleLevel.WATCH
+                ],
             }
             self.stdout.write(json.dumps(out, ensure_ascii=False))
             return
@@ -66,7 +76,10 @@ class Command(BaseCommand):
         red_cut, watch_cut = add_years(as_of, -t.red_years), add_years(as_of, -t.watch_years)
         w(f"口径：红色 = 成立满{t.red_years}年，且{red_cut:%Y-%m-%d}之后（不含当日）无上级党委审批的新党员；")
         w(f"　　　关注 = {watch_cut:%Y-%m-%d}之后无新党员，或入党积极分子和发展对象少于{t.reserve_min}名。")
-        for title, items in ((f"红色名单（须年内清零）：{len(red)} 个", red), (f"关注名单（定期跟踪指导）：{len(watch)} 个", watch)):
+        for title, items in (
+            (f"红色名单（须年内清零）：{len(red)} 个", red),
+            (f"关注名单（定期跟踪指导）：{len(watch)} 个", watch),
+        ):
             w("")
             w(title)
             if not items:
@@ -77,7 +90,9 @@ class Command(BaseCommand):
                 o = orgs[s.org_id]
                 cm = committee.get(o.pk)
                 last = s.last_admitted.isoformat() if s.last_admitted else "从未"
-                w(f"  {s.code:<12}{_pad(o.name, 26)}{_pad(cm.name if cm else '—', 16)}{last:<12}{s.reserve:>4}  {REASON_LABEL[s.reason]}")
+                w(
+                    f"  {s.code:<12}{_pad(o.name, 26)}{_pad(cm.name if cm else '—', 16)}{last:<12}{s.reserve:>4}  {REASON_LABEL[s.reason]}"
+                )
         w("")
         w(f"合计：红色 {len(red)} 个，关注 {len(watch)} 个。")
 

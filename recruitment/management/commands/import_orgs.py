@@ -22,6 +22,6 @@ class Command(BaseCommand):
                 self.stderr.write(str(err))
             raise CommandError(f"共 {len(result.errors)} 处错误，未写入任何数据")
         verb = "校验通过（未写入）" if dry_run else "导入完成"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb}：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(f"{verb}：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
+        )
