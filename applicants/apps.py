@@ -6,6 +6,9 @@ class ApplicantsConfig(AppConfig):
     verbose_name = "发展对象纪实"
 
     def ready(self) -> None:
+        from .rulebook import ensure_checks_loaded
+
+        ensure_checks_loaded()  # every app's gates.py registers its checks in the one engine
         from recruitment.models import Role
         from recruitment.registry import add_home_widget, add_nav
 

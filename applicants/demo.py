@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from recruitment.dates import add_months, add_years
+from recruitment.errors import DomainError
 from recruitment.idcard import make_id_number
 from recruitment.models import MemberStatus, Organization, PartyMember, Sector
-from recruitment.rulebook import DomainError, RuleSet
-from recruitment.steps import Actor, get_step
 
-from .models import Applicant, ApplicantStatus, add_months, add_years
+from .models import Applicant, ApplicantStatus
+from .rulebook import RuleSet
 from .services import (
     applicant_add_assessment,
     applicant_create,
@@ -33,6 +34,7 @@ from .services import (
     applicant_terminate,
     applicant_transfer,
 )
+from .steps import Actor, get_step
 
 SEED = 20262
 # Days between steps (low, high); 6, 7, 22 and 23 follow the rules instead (see _timeline).

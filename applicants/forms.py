@@ -11,12 +11,12 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, PartyMember
-from recruitment.rulebook import DomainError
 from recruitment.scope import visible_to
-from recruitment.steps import STAGES, STEPS, get_step
 
 from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
+from .steps import STAGES, STEPS, get_step
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 

@@ -4,7 +4,7 @@ Contract (management commands ``import_ledger`` / ``export_ledger`` and the brow
 
 * one header row, exactly :data:`LEDGER_HEADER`; .csv (UTF-8, BOM optional) or .xlsx; dates as
   YYYY-MM-DD, YYYY/MM/DD or Excel date cells; an empty step cell means "not reached";
-* every row is judged in memory by the one rule engine (``recruitment.rulebook.evaluate`` with
+* every row is judged in memory by the one rule engine (``applicants.rulebook.evaluate`` with
   ``Context.facts``) for the rules the columns decide — R1, R2, R3, R6, R9, R11, R12, R14 — plus
   ``INPUT`` errors for malformed cells, unknown/out-of-scope organizations and ID problems;
 * a row with an error writes nothing; the other rows are written together in one transaction
@@ -41,23 +41,14 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from recruitment.dates import add_years, age_on
+from recruitment.errors import Violation
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.models import MemberStatus, Organization, PartyMember, Role
-from recruitment.rulebook import Context, RuleSet, Violation, evaluate
 from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_xlsx
 
-from .models import (
-    Applicant,
-    ApplicantStatus,
-    Education,
-    Event,
-    Gender,
-    Occupation,
-    StepRecord,
-    Training,
-    add_years,
-    age_on,
-)
+from .models import Applicant, ApplicantStatus, Education, Event, Gender, Occupation, StepRecord, Training
+from .rulebook import Context, RuleSet, evaluate
 
 LEDGER_HEADER = [
     "姓名",

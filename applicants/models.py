@@ -14,8 +14,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recruitment.dates import age_on
 from recruitment.models import Organization, PartyMember, ScopedQuerySet, Sector
-from recruitment.steps import LAST_STEP, get_step, stage_of, status_label
+
+from .steps import LAST_STEP, get_step, stage_of, status_label
 
 
 class Gender(models.TextChoices):
@@ -180,32 +182,6 @@ class Applicant(models.Model):
     def party_standing_from(self) -> dt.date | None:
         """R15: 党龄 counts from the probation end date (after conversion)."""
         return self.probation_end if self.converted_on else None
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    """Full years. A 29 Feb birthday falls on 1 Mar in non-leap years (R1)."""
-    years = day.year - birth.year
-    if (day.month, day.day) < (birth.month, birth.day):
-        years -= 1
-    return years
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The anniversary; 29 Feb → 1 Mar in a non-leap target year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return dt.date(day.year + years, 3, 1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day-of-month ``months`` later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb).
-    "Within one month of D" means on or before add_months(D, 1)."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class StepRecord(models.Model):

@@ -25,22 +25,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from recruitment.rulebook import DomainError, RuleSet, Violation
+from recruitment.dates import add_months, add_years
+from recruitment.errors import DomainError, Violation
 from recruitment.scope import visible_to
-from recruitment.steps import LAST_STEP, STAGES, STEPS, Actor, Stage, Step, get_step
 
-from .models import (
-    Applicant,
-    ApplicantPerson,
-    ApplicantStatus,
-    Assessment,
-    Event,
-    Material,
-    StepRecord,
-    Training,
-    add_months,
-    add_years,
-)
+from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Event, Material, StepRecord, Training
+from .rulebook import RuleSet
+from .steps import LAST_STEP, STAGES, STEPS, Actor, Stage, Step, get_step
 
 # --- stages as ranges of the last completed step ---------------------------------------------------
 STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {

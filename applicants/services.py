@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from recruitment.dates import add_months, add_years, age_on
+from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
 from recruitment.models import MemberStatus, Organization, PartyMember, Role
-from recruitment.rulebook import Context, DomainError, RuleSet, Verdict, Violation, evaluate
-from recruitment.steps import LAST_STEP, Actor, Step, get_step
 
 from .models import (
     Applicant,
@@ -28,10 +28,9 @@ from .models import (
     ProbationChange,
     StepRecord,
     Training,
-    add_months,
-    add_years,
-    age_on,
 )
+from .rulebook import Context, RuleSet, Verdict, evaluate
+from .steps import LAST_STEP, Actor, Step, get_step
 
 APPLICANT_FIELDS = [
     "name",

@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from recruitment.dates import age_on
+from recruitment.errors import DomainError
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.rulebook import DomainError
 from recruitment.scope import WRITE_ROLES_BRANCH, get_visible_or_404, require_roles
-from recruitment.steps import STAGES, STEPS, get_step
 from recruitment.tabular import write_xlsx
 
 from . import selectors
@@ -44,7 +44,7 @@ from .forms import (
     domain_error_text,
     today_initial,
 )
-from .models import Applicant, ApplicantStatus, Material, age_on
+from .models import Applicant, ApplicantStatus, Material
 from .services import (
     actor_may_record,
     applicant_add_assessment,
@@ -56,6 +56,7 @@ from .services import (
     applicant_update,
     material_upload,
 )
+from .steps import STAGES, STEPS, get_step
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.rulebook import DomainError
 from recruitment.scope import STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
 from recruitment.tabular import write_xlsx
 

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 
+from recruitment.errors import DomainError, Violation
 from recruitment.models import Organization, OrgLevel, Role
-from recruitment.rulebook import DomainError, Violation
 
 from .models import AllocationChange, AnnualPlan, PlanAllocation, RatioRule, RatioRuleSet, RuleKind
 

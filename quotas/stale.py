@@ -36,9 +36,10 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applicants.models import Applicant, ApplicantStatus, add_years
+from applicants.models import Applicant, ApplicantStatus
+from applicants.rulebook import RuleSet
+from recruitment.dates import add_years
 from recruitment.models import Organization, OrgLevel, User
-from recruitment.rulebook import RuleSet
 
 from .jobs_models import FollowUp, StaleChange, StaleFlag, StaleLevel, StaleScan
 
@@ -241,7 +242,7 @@ def stale_scan_run(
 @transaction.atomic
 def stale_follow_up_add(*, org: Organization, date: dt.date, note: str, author: User) -> FollowUp:
     """定期跟踪指导: staff record what they did about a branch (attributed, append-only)."""
-    from recruitment.rulebook import DomainError
+    from recruitment.errors import DomainError
     from recruitment.scope import STAFF_ROLES
 
     if not author.has_role(*STAFF_ROLES) or not author.can_see(org):

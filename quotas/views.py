@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.rulebook import DomainError
 from recruitment.scope import get_visible_or_404, role_required
 
 from .forms import AllocationForm, ChangeFilterForm, PlanTotalForm, RatioRulesForm, TransferForm

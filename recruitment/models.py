@@ -267,7 +267,7 @@ class RuleKind(models.TextChoices):
 
 
 class RuleDefinition(models.Model):
-    """One rule of the rule book as data: which rule (code → the check in ``recruitment.rulebook``),
+    """One rule of the rule book as data: which rule (code → the check in ``applicants.rulebook``),
     how strict, which article, when in force, and its parameters. A revised 细则 is new rows with a
     later ``effective_from``; history stays judged by the rows in force at each step's date."""
 

@@ -1,4 +1,4 @@
-"""R16–R20: the pre-assessment gates, registered in the one rule engine (``recruitment.rulebook``).
+"""R16–R20: the pre-assessment gates, registered in the one rule engine (``applicants.rulebook``).
 
 Points are step numbers or review actions ``"review:<tier>"`` (a *pass* at that tier). For rows
 judged before they exist (the ledger import) a check reads ``ctx.facts`` instead of the database;
@@ -7,7 +7,8 @@ with neither it stays silent rather than guess.
 
 from __future__ import annotations
 
-from recruitment.rulebook import Context, Violation, register
+from applicants.rulebook import Context, register
+from recruitment.errors import Violation
 
 REVIEW_POINTS = ["review:1", "review:2", "review:3"]
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from applicants.models import Applicant, ApplicantPerson, ApplicantStatus, PersonRole, StepRecord, add_months
+from applicants.models import Applicant, ApplicantPerson, ApplicantStatus, PersonRole, StepRecord
+from applicants.steps import get_step
+from recruitment.dates import add_months
 from recruitment.models import Organization, Role
-from recruitment.steps import get_step
 
 from .models import DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision
 

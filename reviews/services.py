@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantStatus, Event
+from applicants.rulebook import Context, RuleSet, evaluate
 from applicants.services import applicant_record_step
+from recruitment.errors import DomainError, Violation
 from recruitment.models import Organization, Role
-from recruitment.rulebook import Context, DomainError, RuleSet, Violation, evaluate
 
 from .models import (
     CadreRelativeApproval,

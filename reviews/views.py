@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applicants.models import Applicant, ApplicantStatus
 from applicants.services import applicant_record_step
+from applicants.steps import get_step
+from recruitment.errors import DomainError
 from recruitment.models import Role
-from recruitment.rulebook import DomainError
 from recruitment.scope import get_visible_or_404, require_roles
-from recruitment.steps import get_step
 
 from . import selectors, services
 from .exports import ledger_xlsx

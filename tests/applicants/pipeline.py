@@ -63,7 +63,7 @@ def default_data(world, step: int) -> dict:
 
 
 def actor_for(world, step: int):
-    from recruitment.steps import Actor, get_step
+    from applicants.steps import Actor, get_step
 
     return {
         Actor.BRANCH: world.users.secretary,

@@ -6,8 +6,8 @@ import pytest
 
 from applicants.models import ApplicantStatus, Event, StepRecord
 from applicants.services import applicant_add_assessment, applicant_create, applicant_record_step
+from recruitment.errors import DomainError
 from recruitment.idcard import make_id_number
-from recruitment.rulebook import DomainError
 
 D = dt.date
 BIRTH, APPLIED = D(1995, 3, 10), D(2022, 1, 10)

@@ -6,7 +6,7 @@ import pytest
 
 from applicants.models import ApplicantPerson, StepRecord
 from applicants.services import applicant_add_assessment, applicant_transfer
-from recruitment.rulebook import DomainError
+from recruitment.errors import DomainError
 from tests.factories import PartyMemberFactory
 
 from .pipeline import TODAY, advance, attempt, new_applicant

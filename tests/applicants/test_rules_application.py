@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from applicants.models import Applicant, StepRecord
-from recruitment.rulebook import DomainError
+from recruitment.errors import DomainError
 
 from .pipeline import TODAY, advance, attempt, new_applicant
 

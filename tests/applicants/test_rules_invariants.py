@@ -10,9 +10,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from applicants.models import Applicant, ApplicantStatus, ProbationChange, StepRecord, add_months, add_years
+from applicants.models import Applicant, ApplicantStatus, ProbationChange, StepRecord
 from applicants.services import applicant_add_assessment, applicant_terminate
-from recruitment.rulebook import DomainError
+from recruitment.dates import add_months, add_years
+from recruitment.errors import DomainError
 
 from .pipeline import TODAY, actor_for, default_data, new_applicant
 

@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max
 
-from applicants.models import Applicant, ApplicantStatus, ProbationChange, StepRecord, add_years, age_on
+from applicants.models import Applicant, ApplicantStatus, ProbationChange, StepRecord
 from bench.generate import GenerationRefused, generate
 from bench.scale import Params
+from recruitment.dates import add_years, age_on
 from recruitment.idcard import parse_id_number
 from recruitment.models import Organization, OrgLevel
 from reviews.models import EntryStatus, LedgerEntry

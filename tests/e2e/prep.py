@@ -97,8 +97,8 @@ def create_person(
     the acting level (zhibu / dangwei / zuzhibu). ``dates`` must name step 1; a step without a date
     takes the previous step's date."""
     from applicants.services import applicant_create, applicant_record_step
+    from applicants.steps import get_step
     from recruitment.models import Organization
-    from recruitment.steps import get_step
 
     branch = Organization.objects.get(code=branch_code)
     a = applicant_create(
@@ -127,7 +127,7 @@ def create_person(
 def record_steps(applicant, steps: range, on: dt.date) -> None:
     """Record further steps of an existing applicant, all on one date."""
     from applicants.services import applicant_record_step
-    from recruitment.steps import get_step
+    from applicants.steps import get_step
 
     for n in steps:
         applicant_record_step(

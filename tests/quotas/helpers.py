@@ -7,7 +7,8 @@ import datetime as dt
 import itertools
 import random
 
-from applicants.models import Applicant, ApplicantStatus, age_on
+from applicants.models import Applicant, ApplicantStatus
+from recruitment.dates import age_on
 from recruitment.idcard import make_id_number
 from reviews.models import EntryStatus, LedgerEntry
 

@@ -17,8 +17,8 @@ from quotas.services import (
     ratio_rules_copy,
     ratio_rules_save,
 )
+from recruitment.errors import DomainError
 from recruitment.models import OrgLevel, Sector
-from recruitment.rulebook import DomainError
 from tests.factories import OrganizationFactory
 
 from .helpers import admitted, many_admitted, on_ledger, person

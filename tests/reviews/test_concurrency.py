@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from recruitment.rulebook import DomainError
+from recruitment.errors import DomainError
 from reviews.models import LedgerEntry, ReviewDecision
 from reviews.services import review_decide
 

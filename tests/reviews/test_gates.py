@@ -3,8 +3,8 @@
 import pytest
 
 from applicants.services import applicant_record_step
+from recruitment.errors import DomainError
 from recruitment.models import RuleDefinition
-from recruitment.rulebook import DomainError
 from reviews.demo import pass_pre_assessment
 from reviews.models import LedgerEntry, OpinionPurpose, OpinionVerdict, ReviewDepartment
 from reviews.services import (

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from applicants.models import Event
-from recruitment.rulebook import DomainError
+from recruitment.errors import DomainError
 from reviews.models import EntryStatus, LedgerEntry, ReviewDecision, Tier
 from reviews.selectors import last_return
 from reviews.services import review_decide

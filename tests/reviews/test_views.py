@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from applicants.models import StepRecord
-from recruitment.rulebook import DomainError
+from recruitment.errors import DomainError
 from reviews.models import LedgerEntry, ReviewDepartment
 from reviews.selectors import quota_effect
 from reviews.services import negative_list_check

@@ -11,9 +11,9 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from applicants.models import add_years
 from quotas.jobs_models import StaleLevel
 from quotas.stale import Thresholds, committee_of_paths, stale_evaluate, stale_scan_run
+from recruitment.dates import add_years
 from recruitment.models import Organization
 
 REASON_LABEL = {"never": "成立以来未发展", "3y": "3年未发展", "2y": "2年及以上未发展", "reserve": "后备力量不足"}

@@ -14,45 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from recruitment.errors import DomainError, Violation
+
 from .steps import Step, get_step
-
-
-@dataclass
-class Violation:
-    rule: str
-    message: str
-    kind: str = "hard"
-    article: str = ""
-    field: str = ""
-
-    def __str__(self) -> str:
-        head = f"{self.rule} {self.article}".strip()
-        return f"{head}：{self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "rule": self.rule,
-            "kind": self.kind,
-            "article": self.article,
-            "field": self.field,
-            "message": str(self),
-        }
-
-
-class DomainError(Exception):
-    """A refusal carrying rule ids and Chinese messages. Views show it; nothing was written."""
-
-    def __init__(self, violations: Iterable[Violation]):
-        self.violations = list(violations)
-        super().__init__("；".join(str(v) for v in self.violations))
-
-    @classmethod
-    def single(cls, rule: str, message: str, field: str = "", article: str = "") -> DomainError:
-        return cls([Violation(rule=rule, message=message, field=field, article=article)])
-
-    @property
-    def rules(self) -> list[str]:
-        return [v.rule for v in self.violations]
 
 
 @dataclass
@@ -122,7 +86,7 @@ class RuleSet:
 
     @classmethod
     def load(cls) -> RuleSet:
-        from .models import RuleDefinition
+        from recruitment.models import RuleDefinition
 
         return cls(list(RuleDefinition.objects.filter(enabled=True).order_by("code", "-effective_from")))
 

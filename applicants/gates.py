@@ -5,27 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from .rulebook import Context, Violation, register
+from recruitment.dates import add_months, add_years, age_on
+from recruitment.errors import Violation
+
+from .rulebook import Context, register
 
 BRANCH_MEETINGS = {15, 23}
-
-
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    from applicants.models import age_on
-
-    return age_on(birth, day)
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    from applicants.models import add_years
-
-    return add_years(day, years)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    from applicants.models import add_months
-
-    return add_months(day, months)
 
 
 def _step_date(ctx: Context, number: int) -> dt.date | None:
@@ -56,11 +41,11 @@ def _step_date(ctx: Context, number: int) -> dt.date | None:
 def r1_age(ctx: Context, p: dict):
     min_age = int(p.get("min_age", 18))
     birth = ctx.applicant.birth_date
-    if birth and _age_on(birth, ctx.date) < min_age:
-        turns = _add_years(birth, min_age)
+    if birth and age_on(birth, ctx.date) < min_age:
+        turns = add_years(birth, min_age)
         yield Violation(
             "R1",
-            f"申请入党须年满{min_age}周岁；{ctx.date:%Y-%m-%d}时{_age_on(birth, ctx.date)}岁，"
+            f"申请入党须年满{min_age}周岁；{ctx.date:%Y-%m-%d}时{age_on(birth, ctx.date)}岁，"
             f"{turns:%Y-%m-%d}年满{min_age}周岁，还差 {(turns - ctx.date).days} 天",
             field="申请入党日期",
         )
@@ -73,7 +58,7 @@ def r2_talk(ctx: Context, p: dict):
     if not applied:
         return
     months = int(p.get("months", 1))
-    due = _add_months(applied, months)
+    due = add_months(applied, months)
     if ctx.date > due:
         yield Violation(
             "R2",
@@ -125,7 +110,7 @@ def missing_assessments(since: dt.date, until: dt.date, dates: list[dt.date], mo
     """Ends of each full half-year since ``since`` up to ``until`` that have no assessment in them."""
     missing, start, k = [], since, 1
     while True:
-        end = _add_months(since, months * k)
+        end = add_months(since, months * k)
         if end > until:
             return missing
         if not any(start < d <= end for d in dates):
@@ -158,7 +143,7 @@ def r6_one_year(ctx: Context, p: dict):
     if not activist_on:
         return
     years = int(p.get("years", 1))
-    earliest = _add_years(activist_on, years)
+    earliest = add_years(activist_on, years)
     if ctx.date < earliest:
         yield Violation(
             "R6",
@@ -292,19 +277,19 @@ def r12_approval_time(ctx: Context, p: dict):
     if not meeting:
         return
     normal, maximum = int(p.get("months", 3)), int(p.get("max_months", 6))
-    if ctx.date > _add_months(meeting, maximum):
+    if ctx.date > add_months(meeting, maximum):
         yield Violation(
             "R12",
-            f"上级党委审批最长不得超过{maximum}个月（支部大会 {meeting:%Y-%m-%d}，期限 {_add_months(meeting, maximum):%Y-%m-%d}），"
-            f"已超出 {(ctx.date - _add_months(meeting, maximum)).days} 天",
+            f"上级党委审批最长不得超过{maximum}个月（支部大会 {meeting:%Y-%m-%d}，期限 {add_months(meeting, maximum):%Y-%m-%d}），"
+            f"已超出 {(ctx.date - add_months(meeting, maximum)).days} 天",
             field="上级党委审批日期",
         )
-    elif ctx.date > _add_months(meeting, normal):
+    elif ctx.date > add_months(meeting, normal):
         reason = (ctx.data.get("special_reason") or "").strip()
         yield Violation(
             "R12",
-            f"应在支部大会后{normal}个月内审批（期限 {_add_months(meeting, normal):%Y-%m-%d}），已超期 "
-            f"{(ctx.date - _add_months(meeting, normal)).days} 天；"
+            f"应在支部大会后{normal}个月内审批（期限 {add_months(meeting, normal):%Y-%m-%d}），已超期 "
+            f"{(ctx.date - add_months(meeting, normal)).days} 天；"
             + (f"特殊原因：{reason}" if reason else "须记录特殊原因"),
             kind="warn",
         )
@@ -336,7 +321,7 @@ def r14_conversion_date(ctx: Context, p: dict):
     end = ctx.facts.get("probation_end", getattr(ctx.applicant, "probation_end", None))
     if end is None:
         meeting = _step_date(ctx, 15)
-        end = _add_years(meeting, 1) if meeting else None
+        end = add_years(meeting, 1) if meeting else None
     if end and ctx.date < end and ctx.data.get("decision") != "取消预备党员资格":
         yield Violation(
             "R14",
