@@ -15,7 +15,8 @@ from django.utils import timezone
 from recruitment.dates import add_months, add_years, age_on
 from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
-from recruitment.models import MemberStatus, Organization, PartyMember, Role
+from recruitment.models import MemberStatus, Organization, PartyMember
+from recruitment.scope import may_act_at
 
 from .models import (
     Applicant,
@@ -30,7 +31,7 @@ from .models import (
     Training,
 )
 from .rulebook import Context, RuleSet, Verdict, evaluate
-from .steps import LAST_STEP, Actor, Step, get_step
+from .steps import LAST_STEP, Step, get_step
 
 APPLICANT_FIELDS = [
     "name",
@@ -53,15 +54,7 @@ APPLICANT_FIELDS = [
 # --- who may act ----------------------------------------------------------------------------------
 def actor_may_record(user, step: Step) -> bool:
     """Branch steps: branch secretaries and staff above; committee/department steps: staff only."""
-    if user is None:  # system (import, seed) acting without a user
-        return True
-    if user.is_superuser:
-        return True
-    if step.actor == Actor.BRANCH:
-        return user.role in {Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF}
-    if step.actor == Actor.COMMITTEE:
-        return user.role in {Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF}
-    return user.role == Role.DEPARTMENT_STAFF
+    return may_act_at(user, step.actor)
 
 
 def _check_scope(user, applicant: Applicant) -> None:

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Actor(StrEnum):
-    BRANCH = "branch"  # 党支部
-    COMMITTEE = "committee"  # 上级党委 (党委/党工委)
-    DEPARTMENT = "department"  # 再上一级党委组织部门
-
-    @property
-    def label(self) -> str:
-        return {"branch": "党支部", "committee": "上级党委", "department": "县级党委组织部门"}[self.value]
+from recruitment.scope import Level as Actor
 
 
 @dataclass(frozen=True)

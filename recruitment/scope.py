@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import wraps
 from typing import Any
 
@@ -57,5 +58,41 @@ class RoleRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-WRITE_ROLES_BRANCH = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-STAFF_ROLES = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
+# --- the one role vocabulary -------------------------------------------------------------------------
+class Level(StrEnum):
+    """The three tiers that act on a person: the branch, the upper committee, the organization department.
+    A step is recorded at one level (``Step.actor``), a review tier is decided at one; a user acts at a
+    level when their role is that level's or above it."""
+
+    BRANCH = "branch"  # 党支部
+    COMMITTEE = "committee"  # 上级党委 (党委/党工委)
+    DEPARTMENT = "department"  # 县级党委组织部门
+
+    @property
+    def label(self) -> str:
+        return {"branch": "党支部", "committee": "上级党委", "department": "县级党委组织部门"}[self.value]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles that may act at this level."""
+        return ROLES_AT[self]
+
+
+ROLES_AT: dict[Level, tuple[str, ...]] = {
+    Level.BRANCH: (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF),
+    Level.COMMITTEE: (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF),
+    Level.DEPARTMENT: (Role.DEPARTMENT_STAFF,),
+}
+READ_ROLES: tuple[str, ...] = tuple(Role.values)  # everyone with a role reads their subtree
+WRITE_ROLES = ROLES_AT[Level.BRANCH]  # everyone but the read-only inspector
+STAFF_ROLES = ROLES_AT[Level.COMMITTEE]  # committee and department staff
+DEPARTMENT_ROLES = ROLES_AT[Level.DEPARTMENT]
+OVERSIGHT_ROLES: tuple[str, ...] = (*STAFF_ROLES, Role.INSPECTOR)  # staff pages the inspector may read
+
+
+def may_act_at(user, level: Level) -> bool:
+    """True for a system actor (None: import, seeding), a superuser, or a role of ``level``."""
+    return user is None or user.has_role(*ROLES_AT[Level(level)])
+
+
+WRITE_ROLES_BRANCH = WRITE_ROLES  # old name, kept until every caller reads WRITE_ROLES
