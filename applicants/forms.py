@@ -15,8 +15,10 @@ from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, PartyMember
 from recruitment.scope import visible_to
 
+from . import steps as S
 from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
-from .steps import STAGES, STEPS, get_step
+from .steps import STAGES, STEPS, Kind, get_step
+from .steps import Field as StepField
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -225,15 +227,6 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{m.name}（{'，'.join(flags)}）· {m.branch.name}"
 
 
-VOTES = [
-    ("expected_voters", "应到会有表决权的正式党员（人）"),
-    ("attending_voters", "实到会有表决权的正式党员（人）"),
-    ("yes_votes", "赞成（票）"),
-    ("no_votes", "反对（票）"),
-    ("abstentions", "弃权（票）"),
-]
-
-
 class StepForm(forms.Form):
     """Date and notes; ``build_step_form`` adds the fields of one step."""
 
@@ -241,13 +234,13 @@ class StepForm(forms.Form):
     notes = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     step_number: int = 0
-    member_keys = ("contacts", "introducers")
 
     def service_data(self) -> dict:
+        """The step's data for the service: chosen members as ids, empty numbers as absent."""
         data = {k: v for k, v in self.cleaned_data.items() if k not in {"date", "notes"}}
-        for key in self.member_keys:
-            if key in data:
-                data[key] = [m.pk for m in data[key]]
+        for k, v in data.items():
+            if hasattr(v, "values_list"):  # a queryset of chosen members
+                data[k] = [m.pk for m in v]
         return data
 
 
@@ -260,98 +253,45 @@ def member_queryset(applicant: Applicant):
     )
 
 
+def _form_field(f: StepField, applicant: Applicant) -> forms.Field:
+    """The form field of one declared step field (labels, choices and help come from the step table)."""
+    common = {"label": f.label, "required": f.asks, "help_text": f.help}
+    if f.kind == Kind.TEXT:
+        return forms.CharField(max_length=f.max_length, initial=f.default, **common)
+    if f.kind == Kind.LONGTEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), initial=f.default, **common)
+    if f.kind == Kind.CHOICE:
+        return forms.ChoiceField(
+            widget=forms.RadioSelect, choices=[(c, c) for c in f.choices], initial=f.default, **common
+        )
+    if f.kind == Kind.INT:
+        return forms.IntegerField(min_value=0, max_value=f.max_value, **common)
+    if f.kind == Kind.DECIMAL:
+        return forms.DecimalField(min_value=0, max_value=f.max_value, max_digits=6, decimal_places=1, **common)
+    if f.kind == Kind.DATE:
+        return _date_field(f.label, required=f.asks, help_text=f.help)
+    if f.kind == Kind.MEMBERS:
+        return MemberChoiceField(
+            queryset=member_queryset(applicant),
+            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+            **common,
+        )
+    return forms.BooleanField(label=f.label, required=False, help_text=f.help)  # Kind.BOOL
+
+
 def build_step_form(step_number: int, applicant: Applicant, *args, **kwargs) -> StepForm:
+    """The form of one step, built from its declaration: date (and start of a period), the step's
+    fields in declared order, notes."""
     step = get_step(step_number)
-    fields: dict[str, forms.Field] = {}
-    n = step.number
-    if n == 1:
-        fields["date"] = _date_field("递交入党申请书日期")
-    if n in (2, 16):
-        fields["talker"] = forms.CharField(
-            label="谈话人", max_length=100, help_text="上级党委派人谈话须为党委委员或组织员" if n == 16 else ""
-        )
-    if n == 3:
-        fields["recommendation"] = forms.ChoiceField(
-            label="推荐方式",
-            widget=forms.RadioSelect,
-            choices=[("党员推荐", "党员推荐"), ("群团组织推优", "群团组织推优")],
-        )
-    if n == 5:
-        fields["contacts"] = MemberChoiceField(
-            label="培养联系人",
-            queryset=member_queryset(applicant),
-            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-            help_text="一至两名正式党员（R4）；按住 Ctrl 多选",
-        )
-    if n == 9:
-        fields["introducers"] = MemberChoiceField(
-            label="入党介绍人",
-            queryset=member_queryset(applicant),
-            widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-            help_text="两名正式党员，受留党察看处分的不能作介绍人（R7）；一般由培养联系人担任",
-        )
-    if n == 10:
-        fields["conclusion"] = forms.CharField(label="政治审查结论（书面）", widget=forms.Textarea(attrs={"rows": 3}))
-        fields["verdict"] = forms.ChoiceField(
-            label="审查结果", widget=forms.RadioSelect, choices=[("合格", "合格"), ("不合格", "不合格")]
-        )
-    if n == 11:
-        fields["name"] = forms.CharField(label="培训班名称", max_length=200, required=False, initial="发展对象集中培训")
-        fields["start"] = _date_field("培训开始日期", required=False)
-        fields["date"] = _date_field("培训结束日期")
-        fields["days"] = forms.DecimalField(
-            label="培训天数", min_value=0, max_digits=5, decimal_places=1, required=False
-        )
-        fields["hours"] = forms.DecimalField(
-            label="培训学时", min_value=0, max_digits=6, decimal_places=1, required=False
-        )
-        fields["exception_reason"] = forms.CharField(
-            label="不足3天或24学时的例外原因",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="集中培训不少于3天或24学时（R9）；确因特殊情况不足的，须记录原因",
-        )
-    if n in (15, 23):
-        for key, label in VOTES:
-            fields[key] = forms.IntegerField(
-                label=label, min_value=0, required=key in {"expected_voters", "attending_voters", "yes_votes"}
-            )
-    if n == 15:
-        fields["leaving_unit_soon"] = forms.BooleanField(
-            label="发展对象三个月内将离开工作、学习单位", required=False, help_text="一般不办理接收手续（R10，提示）"
-        )
-    if n == 23:
-        fields["decision"] = forms.ChoiceField(
-            label="讨论结果",
-            widget=forms.RadioSelect,
-            initial="按期转正",
-            choices=[("按期转正", "按期转正"), ("延长预备期", "延长预备期"), ("取消预备党员资格", "取消预备党员资格")],
-        )
-        fields["extension_months"] = forms.IntegerField(
-            label="延长月数", min_value=1, max_value=24, required=False, help_text="只能延长一次，6至12个月（R13）"
-        )
-        fields["reason"] = forms.CharField(
-            label="原因",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="延长预备期或取消预备党员资格须写明原因",
-        )
-    if n in (17, 24):
-        fields["special_reason"] = forms.CharField(
-            label="超过3个月审批的特殊原因",
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="支部大会后3个月内审批；因特殊原因延长的须记录原因，最长不超过6个月（R12）",
-        )
-    if n == 19:
-        fields["group"] = forms.CharField(label="编入党小组", max_length=100)
-    form_class = type(f"Step{n}Form", (StepForm,), {**fields, "step_number": n})
+    fields: dict[str, forms.Field] = {"date": _date_field(step.date_label)}
+    if step.start_field:
+        fields["start"] = _date_field("开始日期", required=False)
+    fields.update({f.name: _form_field(f, applicant) for f in step.fields})
+    form_class = type(f"Step{step.number}Form", (StepForm,), {**fields, "step_number": step.number})
     kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
     kwargs.setdefault("prefix", "step")
     form = form_class(*args, **kwargs)
-    # Keep date first, notes last.
-    order = ["start", "date"] + [k for k in form.fields if k not in {"start", "date", "notes"}] + ["notes"]
-    form.order_fields(order)
+    form.order_fields(["start", "date", *step.field_names, "notes"])
     return form
 
 
@@ -383,7 +323,7 @@ class TerminateForm(forms.Form):
 
     def __init__(self, *args, applicant: Applicant, **kwargs):
         super().__init__(*args, **kwargs)
-        if 17 <= applicant.current_step < 24:
+        if S.APPROVAL <= applicant.current_step < S.CONVERSION:
             self.fields["outcome"].initial = ApplicantStatus.CANCELLED
 
 

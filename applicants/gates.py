@@ -8,9 +8,9 @@ from decimal import Decimal
 from recruitment.dates import add_months, add_years, age_on
 from recruitment.errors import Violation
 
+from . import steps as S
 from .rulebook import Context, register
-
-BRANCH_MEETINGS = {15, 23}
+from .steps import get_step
 
 
 def _step_date(ctx: Context, number: int) -> dt.date | None:
@@ -19,25 +19,16 @@ def _step_date(ctx: Context, number: int) -> dt.date | None:
     if dates is not None:
         return dates.get(number)
     a = ctx.applicant
-    direct = {
-        1: "applied_on",
-        2: "talked_on",
-        3: "activist_on",
-        7: "candidate_on",
-        15: "branch_meeting_on",
-        17: "admitted_on",
-        23: "conversion_meeting_on",
-        24: "converted_on",
-    }
-    if number in direct and getattr(a, direct[number], None):
-        return getattr(a, direct[number])
+    sets = get_step(number).sets
+    if sets and getattr(a, sets, None):
+        return getattr(a, sets)
     if not a.pk:
         return None
     return a.steps.filter(step=number).values_list("date", flat=True).first()
 
 
 # --- R1 age ---------------------------------------------------------------------------------------
-@register("R1", points=[1])
+@register("R1", points=[S.APPLICATION])
 def r1_age(ctx: Context, p: dict):
     min_age = int(p.get("min_age", 18))
     birth = ctx.applicant.birth_date
@@ -52,9 +43,9 @@ def r1_age(ctx: Context, p: dict):
 
 
 # --- R2 talk within a month ------------------------------------------------------------------------
-@register("R2", points=[2])
+@register("R2", points=[S.TALK])
 def r2_talk(ctx: Context, p: dict):
-    applied = _step_date(ctx, 1)
+    applied = _step_date(ctx, S.APPLICATION)
     if not applied:
         return
     months = int(p.get("months", 1))
@@ -69,7 +60,7 @@ def r2_talk(ctx: Context, p: dict):
 
 
 # --- R3 order and dates ----------------------------------------------------------------------------
-@register("R3", points=range(1, 26))
+@register("R3", points=[s.number for s in S.STEPS])
 def r3_order(ctx: Context, p: dict):
     number = ctx.point
     current = ctx.facts.get("current_step", getattr(ctx.applicant, "current_step", 0))
@@ -77,8 +68,6 @@ def r3_order(ctx: Context, p: dict):
         if number <= current:
             yield Violation("R3", f"第{number}步已经完成，不能重复办理")
         else:
-            from .steps import get_step
-
             yield Violation(
                 "R3", f"须按程序先完成第{current + 1}步“{get_step(current + 1).name}”，才能办理第{number}步"
             )
@@ -92,7 +81,7 @@ def r3_order(ctx: Context, p: dict):
 
 
 # --- R4 contacts -----------------------------------------------------------------------------------
-@register("R4", points=[5])
+@register("R4", points=[S.CONTACTS])
 def r4_contacts(ctx: Context, p: dict):
     members = ctx.data.get("contacts") or []
     low, high = int(p.get("min", 1)), int(p.get("max", 2))
@@ -118,10 +107,10 @@ def missing_assessments(since: dt.date, until: dt.date, dates: list[dt.date], mo
         start, k = end, k + 1
 
 
-@register("R5", points=[7, 22])
+@register("R5", points=[S.CANDIDATE, S.CONVERSION_REQUEST])
 def r5_assessments(ctx: Context, p: dict):
     months = int(p.get("months", 6))
-    since = _step_date(ctx, 3) if ctx.point == 7 else _step_date(ctx, 15)
+    since = _step_date(ctx, S.ACTIVIST if ctx.point == S.CANDIDATE else S.BRANCH_MEETING)
     if not since:
         return
     dates = ctx.facts.get("assessment_dates")
@@ -137,9 +126,9 @@ def r5_assessments(ctx: Context, p: dict):
 
 
 # --- R6 one year as activist ------------------------------------------------------------------------
-@register("R6", points=[7])
+@register("R6", points=[S.CANDIDATE])
 def r6_one_year(ctx: Context, p: dict):
-    activist_on = _step_date(ctx, 3)
+    activist_on = _step_date(ctx, S.ACTIVIST)
     if not activist_on:
         return
     years = int(p.get("years", 1))
@@ -154,7 +143,7 @@ def r6_one_year(ctx: Context, p: dict):
 
 
 # --- R7 introducers ---------------------------------------------------------------------------------
-@register("R7", points=[9])
+@register("R7", points=[S.INTRODUCERS])
 def r7_introducers(ctx: Context, p: dict):
     members = ctx.data.get("introducers") or []
     count = int(p.get("count", 2))
@@ -176,9 +165,9 @@ def r7_introducers(ctx: Context, p: dict):
 
 
 # --- R8 political review -----------------------------------------------------------------------------
-@register("R8", points=[10, 11, 12])
+@register("R8", points=[S.POLITICAL_REVIEW, S.TRAINING, S.BRANCH_COMMITTEE_REVIEW])
 def r8_political_review(ctx: Context, p: dict):
-    if ctx.point == 10:
+    if ctx.point == S.POLITICAL_REVIEW:
         if not (ctx.data.get("conclusion") or "").strip():
             yield Violation("R8", "政治审查必须形成书面结论", field="conclusion")
         if ctx.data.get("verdict") not in {"合格", "不合格"}:
@@ -186,14 +175,14 @@ def r8_political_review(ctx: Context, p: dict):
         return
     verdict = ctx.facts.get("political_verdict")
     if verdict is None and ctx.applicant.pk:
-        rec = ctx.applicant.steps.filter(step=10).values_list("data", flat=True).first()
+        rec = ctx.applicant.steps.filter(step=S.POLITICAL_REVIEW).values_list("data", flat=True).first()
         verdict = (rec or {}).get("verdict")
     if verdict is not None and verdict != "合格":
         yield Violation("R8", "政治审查结论为不合格，不能继续发展")
 
 
 # --- R9 training --------------------------------------------------------------------------------------
-@register("R9", points=[12])
+@register("R9", points=[S.BRANCH_COMMITTEE_REVIEW])
 def r9_training(ctx: Context, p: dict):
     min_days, min_hours = Decimal(str(p.get("min_days", 3))), Decimal(str(p.get("min_hours", 24)))
     if "training_hours" in ctx.facts or "training_days" in ctx.facts:
@@ -210,7 +199,7 @@ def r9_training(ctx: Context, p: dict):
             totals = a.trainings.aggregate(d=Sum("days"), h=Sum("hours"))
             days += totals["d"] or 0
             hours += totals["h"] or 0
-            rec = a.steps.filter(step=11).values_list("data", flat=True).first()
+            rec = a.steps.filter(step=S.TRAINING).values_list("data", flat=True).first()
             exception = (rec or {}).get("exception_reason", "")
     if days >= min_days or hours >= min_hours:
         return
@@ -226,14 +215,14 @@ def r9_training(ctx: Context, p: dict):
 
 
 # --- R10 leaving the unit soon --------------------------------------------------------------------------
-@register("R10", points=[15])
+@register("R10", points=[S.BRANCH_MEETING])
 def r10_leaving(ctx: Context, p: dict):
     if ctx.data.get("leaving_unit_soon"):
         yield Violation("R10", "发展对象在三个月内将离开工作、学习单位的，一般不办理接收手续", kind="warn")
 
 
 # --- R11 branch meeting votes ------------------------------------------------------------------------
-@register("R11", points=[15, 23])
+@register("R11", points=[S.BRANCH_MEETING, S.CONVERSION_MEETING])
 def r11_votes(ctx: Context, p: dict):
     d = ctx.data
     try:
@@ -271,9 +260,9 @@ def r11_votes(ctx: Context, p: dict):
 
 
 # --- R12 approval within 3 (at most 6) months -------------------------------------------------------
-@register("R12", points=[17, 24])
+@register("R12", points=[S.APPROVAL, S.CONVERSION])
 def r12_approval_time(ctx: Context, p: dict):
-    meeting = _step_date(ctx, 15 if ctx.point == 17 else 23)
+    meeting = _step_date(ctx, ctx.step.approves)
     if not meeting:
         return
     normal, maximum = int(p.get("months", 3)), int(p.get("max_months", 6))
@@ -296,7 +285,7 @@ def r12_approval_time(ctx: Context, p: dict):
 
 
 # --- R13 probation ------------------------------------------------------------------------------------
-@register("R13", points=[23])
+@register("R13", points=[S.CONVERSION_MEETING])
 def r13_probation(ctx: Context, p: dict):
     if ctx.data.get("decision") != "延长预备期":
         return
@@ -316,11 +305,11 @@ def r13_probation(ctx: Context, p: dict):
 
 
 # --- R14 conversion not before probation end ------------------------------------------------------------
-@register("R14", points=[23])
+@register("R14", points=[S.CONVERSION_MEETING])
 def r14_conversion_date(ctx: Context, p: dict):
     end = ctx.facts.get("probation_end", getattr(ctx.applicant, "probation_end", None))
     if end is None:
-        meeting = _step_date(ctx, 15)
+        meeting = _step_date(ctx, S.BRANCH_MEETING)
         end = add_years(meeting, 1) if meeting else None
     if end and ctx.date < end and ctx.data.get("decision") != "取消预备党员资格":
         yield Violation(

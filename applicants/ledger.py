@@ -41,14 +41,16 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from recruitment.dates import add_years, age_on
 from recruitment.errors import Violation
 from recruitment.idcard import IdNumberError, parse_id_number
-from recruitment.models import MemberStatus, Organization, PartyMember, Role
+from recruitment.models import Organization, PartyMember, Role
 from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_xlsx
 
+from . import steps as S
+from .effects import Change, apply_step, probation_end_after
 from .models import Applicant, ApplicantStatus, Education, Event, Gender, Occupation, StepRecord, Training
 from .rulebook import Context, RuleSet, evaluate
+from .steps import LEDGER_STEPS, STEPS, get_step
 
 LEDGER_HEADER = [
     "姓名",
@@ -74,32 +76,12 @@ LEDGER_HEADER = [
     "转正支部大会日期",
     "转正审批日期",
 ]
-# Dated columns: step number → column.
-STEP_COLUMNS: dict[int, str] = {
-    1: "申请入党日期",
-    2: "谈话日期",
-    3: "确定积极分子日期",
-    7: "确定发展对象日期",
-    15: "支部大会日期",
-    17: "上级党委审批日期",
-    23: "转正支部大会日期",
-    24: "转正审批日期",
-}
-DENORMALIZED: dict[int, str] = {
-    1: "applied_on",
-    2: "talked_on",
-    3: "activist_on",
-    7: "candidate_on",
-    15: "branch_meeting_on",
-    17: "admitted_on",
-    23: "conversion_meeting_on",
-    24: "converted_on",
-}
-VOTE_COLUMNS = {
-    "expected_voters": "应到会有表决权人数",
-    "attending_voters": "实到会有表决权人数",
-    "yes_votes": "赞成票数",
-}
+# The contract's columns come from the step table: a step's date column, and the columns of the one
+# step whose fields are in the ledger (the branch meeting's votes).
+STEP_COLUMNS: dict[int, str] = {s.number: s.ledger_column for s in LEDGER_STEPS}
+DENORMALIZED: dict[int, str] = {s.number: s.sets for s in LEDGER_STEPS}
+VOTE_STEP = next(s for s in STEPS if any(f.ledger_column for f in s.fields))
+VOTE_COLUMNS: dict[str, str] = {f.name: f.ledger_column for f in VOTE_STEP.fields if f.ledger_column}
 DECIDABLE_RULES = ("R1", "R2", "R3", "R6", "R9", "R11", "R12", "R14")
 IMPORTED_TRAINING = "台账导入：集中培训"
 IMPLIED_DATA = {"imported": True, "implied": True}  # shared, never mutated
@@ -196,7 +178,7 @@ class _Snapshot:
     """What the import needs to know about people already in the system (loaded in 3 queries)."""
 
     by_id: dict[str, Applicant]
-    votes: dict[int, dict]  # applicant id → step-15 data
+    votes: dict[int, dict]  # applicant id → the vote step's recorded data
     training: dict[int, Decimal]  # applicant id → total hours (recorded trainings + carried)
     has_training: set[int]
 
@@ -209,7 +191,9 @@ def _snapshot(id_numbers: set[str]) -> _Snapshot:
     pks = [a.pk for a in by_id.values()]
     votes, training, has_training = {}, {}, set()
     if pks:
-        votes = dict(StepRecord.objects.filter(applicant_id__in=pks, step=15).values_list("applicant_id", "data"))
+        votes = dict(
+            StepRecord.objects.filter(applicant_id__in=pks, step=VOTE_STEP.number).values_list("applicant_id", "data")
+        )
         for row in Training.objects.filter(applicant_id__in=pks).values("applicant_id").annotate(h=Sum("hours")):
             training[row["applicant_id"]] = Decimal(row["h"] or 0)
             has_training.add(row["applicant_id"])
@@ -318,8 +302,9 @@ def _judge_row(
             continue
         if value is not None:
             dates[n] = value
-    if 1 not in dates and not any(e["field"] == "申请入党日期" for e in result.errors):
-        result.error("INPUT", "申请入党日期", "不能为空：台账中的人员须已递交入党申请书")
+    first_column = STEP_COLUMNS[S.APPLICATION]
+    if S.APPLICATION not in dates and not any(e["field"] == first_column for e in result.errors):
+        result.error("INPUT", first_column, "不能为空：台账中的人员须已递交入党申请书")
     hours = None
     try:
         value = parse_decimal(_cell(cells, "集中培训学时"))
@@ -332,10 +317,11 @@ def _judge_row(
             votes[key] = parse_int(_cell(cells, column))
         except ValueError as exc:
             result.error("INPUT", column, str(exc))
-    if 15 not in dates and "支部大会日期" not in {e["field"] for e in result.errors}:
+    vote_date_column = STEP_COLUMNS[VOTE_STEP.number]
+    if VOTE_STEP.number not in dates and vote_date_column not in {e["field"] for e in result.errors}:
         for key, column in VOTE_COLUMNS.items():
             if votes.get(key) is not None:
-                result.error("INPUT", column, "未填写支部大会日期，不应填写票数")
+                result.error("INPUT", column, f"未填写{vote_date_column}，不应填写票数")
     # R3: a dated column needs every earlier dated column.
     previous_missing = None
     for n, column in STEP_COLUMNS.items():
@@ -386,7 +372,7 @@ def _judge_row(
                     f"系统中已登记为 {have:%Y-%m-%d}，台账中为{shown}；"
                     "已登记的步骤不能通过导入修改，请在该人员页面更正",
                 )
-        if recorded >= 15:
+        if recorded >= VOTE_STEP.number:
             stored = snap.votes.get(existing.pk) or {}
             for key, column in VOTE_COLUMNS.items():
                 if votes.get(key) is not None and stored.get(key) is not None and int(stored[key]) != votes[key]:
@@ -422,8 +408,8 @@ def _judge_row(
     probation_end = (
         existing.probation_end
         if existing and existing.probation_end
-        else add_years(step_dates[15], 1)
-        if 15 in step_dates
+        else probation_end_after(step_dates[S.BRANCH_MEETING])
+        if S.BRANCH_MEETING in step_dates
         else None
     )
     previous = existing.last_step_on if existing else None
@@ -440,17 +426,21 @@ def _judge_row(
             "probation_end": probation_end,
         }
         verdicts = []
-        if current < 12 <= n:  # the branch review (no column of its own) lies before this date
+        review = S.BRANCH_COMMITTEE_REVIEW  # R9 is judged there; it has no column of its own
+        if current < review <= n:
             verdicts.append(
                 (
-                    12,
+                    review,
                     evaluate(
-                        Context(applicant=subject, point=12, date=date, facts=facts, today=today), ruleset, only=("R9",)
+                        Context(applicant=subject, point=review, date=date, facts=facts, today=today),
+                        ruleset,
+                        only=("R9",),
                     ),
                 )
             )
-        point_data = dict(votes) if n == 15 else {}
-        only = [r for r in DECIDABLE_RULES if not (n == 23 and r == "R11")]
+        point_data = dict(votes) if n == VOTE_STEP.number else {}
+        # R11 needs the votes: judged only where the ledger has their columns
+        only = [r for r in DECIDABLE_RULES if r != "R11" or n == VOTE_STEP.number]
         verdicts.append(
             (
                 n,
@@ -472,7 +462,7 @@ def _judge_row(
         for implied in range(current + 1, n):
             new_steps.append((implied, date, IMPLIED_DATA, []))
         data = {"imported": True}
-        if n == 15:
+        if n == VOTE_STEP.number:
             data.update(votes)
         new_steps.append((n, date, data, step_warnings))
         previous, current = date, n
@@ -497,7 +487,7 @@ def _judge_row(
 def _column_for(v: Violation, point: int) -> str:
     if v.field in VOTE_COLUMNS:
         return VOTE_COLUMNS[v.field]
-    if v.field == "集中培训学时" or point == 12:
+    if v.field == "集中培训学时" or point == S.BRANCH_COMMITTEE_REVIEW:
         return "集中培训学时"
     return STEP_COLUMNS.get(point, v.field)
 
@@ -545,56 +535,31 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
     from simple_history.utils import bulk_update_with_history
 
     label = f"台账导入{f'（{source}）' if source else ''}"
-    # Members first: an applicant approved (step 17) points at their registry entry.
-    members: dict[int, PartyMember] = {}
-    for i, p in enumerate(plans):
-        steps = {n: d for n, d, _, _ in p.new_steps}
-        if 17 in steps:
-            meeting = steps.get(15) or (p.existing.branch_meeting_on if p.existing else None)
-            end = p.existing.probation_end if p.existing and p.existing.probation_end else add_years(meeting, 1)
-            converted = 24 in steps
-            members[i] = PartyMember(
-                name=p.attrs["name"],
-                id_number=p.result.id_number,
-                gender=p.attrs["gender"],
-                branch=p.branch,
-                joined_on=meeting,
-                status=MemberStatus.FULL if converted else MemberStatus.PROBATIONARY,
-                full_member_since=end if converted else None,
-            )
-    PartyMember.objects.bulk_create(list(members.values()), batch_size=BATCH)
-    to_create, to_update, update_fields = [], [], set()
-    for i, p in enumerate(plans):
+    # The steps' effects, in memory, through the same function as the browser; then bulk writes.
+    changes: list[Change] = []
+    for p in plans:
         a = p.applicant  # the existing person, or the unsaved one the rules judged
-        changed = [k for k, v in p.attrs.items() if getattr(a, k) != v] if p.existing else []
-        for k in changed:
+        p.changed = [k for k, v in p.attrs.items() if getattr(a, k) != v] if p.existing else []
+        for k in p.changed:
             setattr(a, k, p.attrs[k])
-        fields = set(changed)
-        for n, date, _, _ in p.new_steps:
-            if n in DENORMALIZED:
-                setattr(a, DENORMALIZED[n], date)
-                fields.add(DENORMALIZED[n])
-            if n == 15:
-                a.probation_end = add_years(date, 1)
-                fields.add("probation_end")
-            if n == 17:
-                a.admitted_branch, a.admitted_sector, a.admitted_age = (
-                    p.branch,
-                    p.branch.sector,
-                    age_on(a.birth_date, date),
-                )
-                a.member = members[i]
-                fields |= {"admitted_branch", "admitted_sector", "admitted_age", "member"}
-        if p.new_steps:
-            a.current_step, a.last_step_on = p.new_steps[-1][0], p.new_steps[-1][1]
-            fields |= {"current_step", "last_step_on"}
+        change = Change()
+        for n, date, data, _ in p.new_steps:
+            apply_step(a, get_step(n), date, data, actor=actor, change=change)
+        changes.append(change)
+    # Members first: an applicant approved (step 17) points at their register entry.
+    PartyMember.objects.bulk_create([c.new_member for c in changes if c.new_member], batch_size=BATCH)
+    to_create, to_update, update_fields = [], [], set()
+    for p, change in zip(plans, changes, strict=True):
+        a = p.applicant
+        if change.new_member is not None:
+            a.member = change.new_member
+        fields = set(p.changed) | set(change.fields)
         if p.existing is None:
             to_create.append(a)
         elif fields:
             a.updated_at = timezone.now()
             to_update.append(a)
             update_fields |= fields | {"updated_at"}
-        p.changed, p.applicant = changed, a
     _create_applicants(to_create, actor=actor, reason=label)
     if to_update:
         bulk_update_with_history(
@@ -605,17 +570,10 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
             default_user=actor,
             default_change_reason=label,
         )
-    # Members promoted to 正式党员 by an imported conversion (step 24) of someone approved earlier.
-    promote = [
-        (p.applicant.member_id, p.applicant.probation_end)
-        for p in plans
-        if p.existing is not None
-        and any(n == 24 for n, *_ in p.new_steps)
-        and not any(n == 17 for n, *_ in p.new_steps)
-        and p.applicant.member_id
-    ]
-    for member_id, end in promote:
-        PartyMember.objects.filter(pk=member_id).update(status=MemberStatus.FULL, full_member_since=end)
+    # Register entries of people approved earlier (promotion by an imported conversion).
+    for p, change in zip(plans, changes, strict=True):
+        if change.member_update and p.applicant.member_id:
+            PartyMember.objects.filter(pk=p.applicant.member_id).update(**change.member_update)
     actor_id = actor.pk if actor else None
     acting_org_id = getattr(actor, "organization_id", None)
     now = timezone.now()
@@ -640,7 +598,7 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
                 )
             )
         if p.add_training:
-            on = next((d for n, d, *_ in p.new_steps if n >= 11), a.last_step_on)
+            on = next((d for n, d, *_ in p.new_steps if n >= S.TRAINING), a.last_step_on)
             trainings.append(
                 Training(applicant=a, name=IMPORTED_TRAINING, start=on, end=on, days=0, hours=p.hours, actor=actor)
             )

@@ -29,18 +29,13 @@ from recruitment.dates import add_months, add_years
 from recruitment.errors import DomainError, Violation
 from recruitment.scope import visible_to
 
+from . import steps as S
 from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Event, Material, StepRecord, Training
 from .rulebook import RuleSet
-from .steps import LAST_STEP, STAGES, STEPS, Actor, Stage, Step, get_step
+from .steps import FIELD_NAMES, LAST_STEP, STAGES, STEPS, Actor, Kind, Stage, Step, get_step, stage_steps
 
 # --- stages as ranges of the last completed step ---------------------------------------------------
-STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {
-    s.number: (
-        min(st.number for st in STEPS if st.stage == s.number),
-        max(st.number for st in STEPS if st.stage == s.number),
-    )
-    for s in STAGES
-}
+STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {s.number: stage_steps(s.number) for s in STAGES}
 STAGE_STEP_RANGES[1] = (0, STAGE_STEP_RANGES[1][1])  # created without an application yet → stage 1
 
 
@@ -149,43 +144,44 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
         )
 
     p = _params(ruleset, "R2", today)
-    if p is not None and n == 1 and a.applied_on:
+    if p is not None and n == S.APPLICATION and a.applied_on:
         months = int(p.get("months", 1))
         due = add_months(a.applied_on, months)
         days = (due - today).days
         add(
             DueKind.TALK,
             "R2",
-            2,
+            S.TALK,
             due,
             f"{a.applied_on:%Y-%m-%d}递交入党申请书，应在{months}个月内（{due:%Y-%m-%d}前）派人谈话，{_remaining(days)}",
         )
 
     p = _params(ruleset, "R5", today)
-    if p is not None and (3 <= n <= 6 or 17 <= n <= 22):
+    if p is not None and (S.within(S.AS_ACTIVIST, n) or S.within(S.AS_PROBATIONER, n)):
         months = int(p.get("months", 6))
-        baseline = a.activist_on if n <= 6 else a.branch_meeting_on
+        as_activist = S.within(S.AS_ACTIVIST, n)
+        baseline = a.activist_on if as_activist else a.branch_meeting_on
         last = getattr(a, "last_assessment_on", None)
         if baseline:
             since = max(baseline, last) if last else baseline
             due = add_months(since, months)
             days = (due - today).days
-            who = "入党积极分子" if n <= 6 else "预备党员"
+            who = "入党积极分子" if as_activist else "预备党员"
             basis = (
                 f"上次考察 {last:%Y-%m-%d}"
                 if last and last >= baseline
-                else (f"{baseline:%Y-%m-%d}确定为积极分子" if n <= 6 else f"{baseline:%Y-%m-%d}支部大会接收")
+                else (f"{baseline:%Y-%m-%d}确定为积极分子" if as_activist else f"{baseline:%Y-%m-%d}支部大会接收")
             )
             add(
                 DueKind.ASSESSMENT,
                 "R5",
-                6 if n <= 6 else 21,
+                S.ACTIVIST_EDUCATION if as_activist else S.PROBATION_EDUCATION,
                 due,
                 f"{who}每半年考察一次（{basis}），下次考察应在 {due:%Y-%m-%d} 前完成，{_remaining(days)}",
             )
 
     p = _params(ruleset, "R9", today)
-    if p is not None and n in (10, 11):
+    if p is not None and n in (S.POLITICAL_REVIEW, S.TRAINING):
         min_days, min_hours = Decimal(str(p.get("min_days", 3))), Decimal(str(p.get("min_hours", 24)))
         total_days = Decimal(a.training_days_carried or 0) + Decimal(getattr(a, "training_days_sum", 0) or 0)
         total_hours = Decimal(a.training_hours_carried or 0) + Decimal(getattr(a, "training_hours_sum", 0) or 0)
@@ -194,30 +190,29 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
             add(
                 DueKind.TRAINING,
                 "R9",
-                11 if n == 10 else 12,
+                n + 1,
                 today,
-                f"集中培训累计 {total_days:g} 天 / {total_hours:g} 学时，支部委员会审查（第12步）前须达到"
+                f"集中培训累计 {total_days:g} 天 / {total_hours:g} 学时，"
+                f"支部委员会审查（第{S.BRANCH_COMMITTEE_REVIEW}步）前须达到"
                 f"{min_days:g}天或{min_hours:g}学时，还差 {max(Decimal(0), min_hours - total_hours):g} 学时",
             )
 
-    if 15 <= n <= 22 and a.probation_end:
+    if S.within(S.IN_PROBATION, n) and a.probation_end:
         due = a.probation_end
         days = (due - today).days
         if days < 0:
             msg = f"预备期已于 {due:%Y-%m-%d} 期满（{-days} 天前），应及时召开支部大会讨论转正"
         else:
             msg = f"预备期将于 {due:%Y-%m-%d} 期满，{_remaining(days)}；请督促提出转正申请、准备转正支部大会"
-        add(DueKind.PROBATION, "R14", 23, due, msg)
+        add(DueKind.PROBATION, "R14", S.CONVERSION_MEETING, due, msg)
 
     p = _params(ruleset, "R12", today)
     if p is not None:
         months, max_months = int(p.get("months", 3)), int(p.get("max_months", 6))
-        meeting, step, what = None, 0, ""
-        if n in (15, 16):
-            meeting, step, what = a.branch_meeting_on, 17, "接收预备党员"
-        elif n == 23:
-            meeting, step, what = a.conversion_meeting_on, 24, "预备党员转正"
+        approval = next((s for s in STEPS if s.approves and s.approves <= n < s.number), None)
+        meeting = getattr(a, get_step(approval.approves).sets) if approval else None
         if meeting:
+            step, what = approval.number, "接收预备党员" if approval.becomes == "预备党员" else "预备党员转正"
             due = add_months(meeting, months)
             days = (due - today).days
             hard_end = add_months(meeting, max_months)
@@ -229,7 +224,7 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
             add(DueKind.APPROVAL, "R12", step, due, msg)
 
     p = _params(ruleset, "R6", today)
-    if p is not None and n == 6 and a.activist_on:
+    if p is not None and n == S.ACTIVIST_EDUCATION and a.activist_on:
         years = int(p.get("years", 1))
         due = add_years(a.activist_on, years)
         if due <= today:
@@ -255,19 +250,27 @@ def _due_prefilter(today: dt.date, ruleset: RuleSet) -> Q:
     assess_min = days(28 * months("R5", "months", 6))
     approval_min = days(28 * months("R12", "months", 3))
     year_min = days(365 * months("R6", "years", 1))
-    assessed = Q(current_step__gte=3, current_step__lte=6) | Q(current_step__gte=17, current_step__lte=22)
+
+    def span(s: tuple[int, int]) -> Q:
+        return Q(current_step__gte=s[0], current_step__lte=s[1])
+
+    assessed = span(S.AS_ACTIVIST) | span(S.AS_PROBATIONER)
+    approvals = Q()
+    for s in STEPS:
+        if s.approves:  # waiting for the committee's approval of a branch meeting (R12)
+            meeting_on = {f"{get_step(s.approves).sets}__lte": today + days(lead[DueKind.APPROVAL]) - approval_min}
+            approvals |= Q(current_step__gte=s.approves, current_step__lt=s.number, **meeting_on)
     return (
-        Q(current_step=1, applied_on__lte=today + days(lead[DueKind.TALK]) - talk_min)
+        Q(current_step=S.APPLICATION, applied_on__lte=today + days(lead[DueKind.TALK]) - talk_min)
         | assessed
         & (
             Q(last_assessment_on__isnull=True)
             | Q(last_assessment_on__lte=today + days(lead[DueKind.ASSESSMENT]) - assess_min)
         )
-        | Q(current_step__in=[10, 11])
-        | Q(current_step__gte=15, current_step__lte=22, probation_end__lte=today + days(lead[DueKind.PROBATION]))
-        | Q(current_step__in=[15, 16], branch_meeting_on__lte=today + days(lead[DueKind.APPROVAL]) - approval_min)
-        | Q(current_step=23, conversion_meeting_on__lte=today + days(lead[DueKind.APPROVAL]) - approval_min)
-        | Q(current_step=6, activist_on__lte=today - year_min)
+        | Q(current_step__in=[S.POLITICAL_REVIEW, S.TRAINING])
+        | span(S.IN_PROBATION) & Q(probation_end__lte=today + days(lead[DueKind.PROBATION]))
+        | approvals
+        | Q(current_step=S.ACTIVIST_EDUCATION, activist_on__lte=today - year_min)
     )
 
 
@@ -360,34 +363,14 @@ def attach_next_due(applicants, *, today: dt.date, ruleset: RuleSet | None = Non
 # --- the 25-step timeline --------------------------------------------------------------------------------
 # Violations naming these fields are about the form's input, not about the applicant's state: they do
 # not make a step "blocked" before anything was typed.
-INPUT_FIELDS = {
-    "talker",
-    "recommendation",
-    "contacts",
-    "introducers",
-    "conclusion",
-    "verdict",
-    "expected_voters",
-    "attending_voters",
-    "yes_votes",
-    "no_votes",
-    "abstentions",
-    "decision",
-    "extension_months",
-    "reason",
-    "days",
-    "hours",
-    "exception_reason",
-    "group",
-    "special_reason",
-}
-# Placeholder input that passes form-level validation so the rule engine judges the state alone.
-PROBE_DATA: dict[int, dict] = {
-    2: {"talker": "—"},
-    16: {"talker": "—"},
-    3: {"recommendation": "党员推荐"},
-    23: {"decision": "按期转正"},
-}
+INPUT_FIELDS = FIELD_NAMES
+
+
+def probe_data(step: Step) -> dict:
+    """Placeholder input that passes the step's own validation, so the rule engine judges the state alone."""
+    return {
+        f.name: f.default or f.example or "—" for f in step.fields if f.required and f.kind in (Kind.TEXT, Kind.CHOICE)
+    }
 
 
 @dataclass
@@ -457,7 +440,7 @@ def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:
                 applicant=annotated,
                 step=next_number,
                 date=today,
-                data=PROBE_DATA.get(next_number, {}),
+                data=probe_data(get_step(next_number)),
                 today=today,
                 ruleset=ruleset,
             )

@@ -12,26 +12,24 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from recruitment.dates import add_months, add_years, age_on
 from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
-from recruitment.models import MemberStatus, Organization, PartyMember
+from recruitment.models import Organization, PartyMember
 from recruitment.scope import may_act_at
 
+from . import steps as S
+from .effects import apply_step, save_change
 from .models import (
     Applicant,
-    ApplicantPerson,
     ApplicantStatus,
     Assessment,
     Event,
     Material,
-    PersonRole,
-    ProbationChange,
     StepRecord,
     Training,
 )
 from .rulebook import Context, RuleSet, Verdict, evaluate
-from .steps import LAST_STEP, Step, get_step
+from .steps import Field, Kind, Step, get_step
 
 APPLICANT_FIELDS = [
     "name",
@@ -195,6 +193,8 @@ def _members(applicant: Applicant, raw: Any, key: str, errors: list[Violation]) 
     except (TypeError, ValueError):
         errors.append(Violation("INPUT", "党员选择无效", field=key))
         return []
+    if not ids:
+        return []
     found = {m.pk: m for m in PartyMember.objects.filter(pk__in=ids)}
     committee = applicant.branch.upper_committee() or applicant.branch
     members = []
@@ -209,65 +209,70 @@ def _members(applicant: Applicant, raw: Any, key: str, errors: list[Violation]) 
     return members
 
 
+def _clean_field(applicant: Applicant, f: Field, raw: Any, errors: list[Violation]) -> tuple[Any, Any]:
+    """(value stored as JSON, value the rules read) of one declared field."""
+    if f.kind in (Kind.TEXT, Kind.LONGTEXT):
+        value = str(raw if raw is not None else "").strip() or (f.default or "")
+        if len(value) > (f.max_length if f.kind == Kind.TEXT else 5000):
+            errors.append(Violation("INPUT", f"{f.label}不能超过 {f.max_length} 个字符", field=f.name))
+        return value, value
+    if f.kind == Kind.CHOICE:
+        value = str(raw or "").strip() or (f.default or "")
+        if value and value not in f.choices:
+            errors.append(Violation("INPUT", f"{f.label}应为：{' / '.join(f.choices)}", field=f.name))
+        return value, value
+    if f.kind == Kind.INT:
+        value = _as_int({f.name: raw}, f.name, f.label, errors)
+        if value is not None and f.max_value is not None and value > f.max_value:
+            errors.append(Violation("INPUT", f"{f.label}不能大于 {f.max_value}", field=f.name))
+        return value, value
+    if f.kind == Kind.DECIMAL:
+        value = _as_decimal({f.name: raw}, f.name, f.label, errors)
+        if f.max_value is not None and value > f.max_value:
+            errors.append(Violation("INPUT", f"{f.label}不能大于 {f.max_value}", field=f.name))
+        return str(value), value
+    if f.kind == Kind.DATE:
+        if isinstance(raw, str) and raw:
+            try:
+                raw = dt.date.fromisoformat(raw)
+            except ValueError:
+                errors.append(Violation("INPUT", f"{f.label}应为日期（YYYY-MM-DD）：{raw}", field=f.name))
+                raw = None
+        value = raw if isinstance(raw, dt.date) else None
+        return (value.isoformat() if value else ""), value
+    if f.kind == Kind.MEMBERS:
+        members = _members(applicant, raw, f.name, errors)
+        return [{"id": m.pk, "name": m.name} for m in members], members
+    return bool(raw), bool(raw)  # Kind.BOOL
+
+
 def clean_step_data(applicant: Applicant, step: Step, data: dict) -> tuple[dict, dict]:
-    """Validate and normalize the typed data of a step. Returns (data for the rules, JSON to store)."""
+    """Validate and normalize the fields the step declares. Returns (data for the rules, JSON to store).
+    A missing value that a rule judges (``checked_by``) is left to that rule's own refusal."""
     data = dict(data or {})
     errors: list[Violation] = []
     rules_data: dict[str, Any] = {}
     stored: dict[str, Any] = {}
-    n = step.number
-    if n in (2, 16):
-        talker = (data.get("talker") or "").strip()
-        if not talker:
-            errors.append(Violation("INPUT", "请填写谈话人", field="talker"))
-        stored["talker"] = talker
-    if n == 3:
-        rec = data.get("recommendation") or ""
-        if rec not in {"党员推荐", "群团组织推优"}:
-            errors.append(Violation("INPUT", "请选择推荐方式：党员推荐或群团组织推优", field="recommendation"))
-        stored["recommendation"] = rec
-    if n == 5:
-        rules_data["contacts"] = _members(applicant, data.get("contacts"), "contacts", errors)
-        stored["contacts"] = [{"id": m.pk, "name": m.name} for m in rules_data["contacts"]]
-    if n == 9:
-        rules_data["introducers"] = _members(applicant, data.get("introducers"), "introducers", errors)
-        stored["introducers"] = [{"id": m.pk, "name": m.name} for m in rules_data["introducers"]]
-    if n == 10:
-        stored["conclusion"] = (data.get("conclusion") or "").strip()
-        stored["verdict"] = data.get("verdict") or ""
-    if n == 11:
-        stored["days"] = str(_as_decimal(data, "days", "培训天数", errors))
-        stored["hours"] = str(_as_decimal(data, "hours", "培训学时", errors))
-        stored["name"] = (data.get("name") or "").strip()
-        stored["exception_reason"] = (data.get("exception_reason") or "").strip()
-        start = data.get("start")
-        stored["start"] = start.isoformat() if isinstance(start, dt.date) else ""
-    if n in (15, 23):
-        for key, label in [
-            ("expected_voters", "应到会有表决权人数"),
-            ("attending_voters", "实到会有表决权人数"),
-            ("yes_votes", "赞成票数"),
-            ("no_votes", "反对票数"),
-            ("abstentions", "弃权票数"),
-        ]:
-            stored[key] = _as_int(data, key, label, errors)
-    if n == 15:
-        stored["leaving_unit_soon"] = bool(data.get("leaving_unit_soon"))
-    if n == 23:
-        decision = data.get("decision") or "按期转正"
-        if decision not in {"按期转正", "延长预备期", "取消预备党员资格"}:
+    for f in step.fields:
+        stored[f.name], rules_data[f.name] = _clean_field(applicant, f, data.get(f.name), errors)
+    if step.start_field:
+        stored["start"], rules_data["start"] = _clean_field(
+            applicant, Field("start", "开始日期", Kind.DATE), data.get("start"), errors
+        )
+    for f in step.fields:
+        value = stored[f.name]
+        if f.required and value in ("", None, []):
+            what = f"请选择{f.label}：{'或'.join(f.choices)}" if f.choices else f"请填写{f.label}"
+            errors.append(Violation("INPUT", f"请选择{f.label}" if f.kind == Kind.MEMBERS else what, field=f.name))
+        if f.required_if and stored.get(f.required_if[0]) in f.required_if[1] and value in ("", None):
+            errors.append(Violation("INPUT", f"{stored[f.required_if[0]]}须填写{f.label}", field=f.name))
+        limit = stored.get(f.at_most) if f.at_most else None
+        if value is not None and limit is not None and value > limit:
             errors.append(
-                Violation("INPUT", "转正讨论结果应为：按期转正 / 延长预备期 / 取消预备党员资格", field="decision")
+                Violation(
+                    "INPUT", f"{f.label}（{value}）不能多于{step.get_field(f.at_most).label}（{limit}）", field=f.name
+                )
             )
-        stored["decision"] = decision
-        stored["extension_months"] = _as_int(data, "extension_months", "延长月数", errors)
-        stored["reason"] = (data.get("reason") or "").strip()
-        if decision != "按期转正" and not stored["reason"]:
-            errors.append(Violation("INPUT", f"{decision}须填写原因", field="reason"))
-    if n in (17, 24):
-        stored["special_reason"] = (data.get("special_reason") or "").strip()
-    if n == 19:
-        stored["group"] = (data.get("group") or "").strip()
     if errors:
         raise DomainError(errors)
     return {**stored, **rules_data}, stored
@@ -335,122 +340,35 @@ def applicant_record_step(
 def _apply_step(
     a: Applicant, step: Step, date: dt.date, actor, rules_data: dict, stored: dict, notes: str, verdict: Verdict
 ) -> StepRecord | None:
-    n = step.number
-    warnings = [v.as_dict() for v in verdict.warnings]
-    update = ["current_step", "last_step_on", "updated_at"]
-    if n == 23 and stored["decision"] == "延长预备期":
-        months = int(stored["extension_months"])
-        old_end = a.probation_end
-        a.probation_end = add_months(old_end, months)
-        a.probation_extended = True
-        a.save(update_fields=["probation_end", "probation_extended", "updated_at"])
-        ProbationChange.objects.create(
+    change = apply_step(a, step, date, rules_data, actor=actor)
+    record = None
+    if change.record:
+        record = StepRecord.objects.create(
             applicant=a,
-            meeting_on=date,
-            months=months,
-            old_end=old_end,
-            new_end=a.probation_end,
-            reason=stored["reason"],
+            step=step.number,
+            date=date,
             actor=actor,
+            acting_org=getattr(actor, "organization", None),
+            responsible=stored.get(step.responsible) or (str(actor) if actor else ""),
+            outcome=stored.get(step.verdict or "verdict") or "完成",
+            notes=notes,
+            data=stored,
+            warnings=[v.as_dict() for v in verdict.warnings],
         )
-        _log(
-            a,
-            Event.Kind.PROBATION,
-            f"支部大会决定延长预备期 {months} 个月，至 {a.probation_end:%Y-%m-%d}：{stored['reason']}",
-            actor,
-            n,
-            verdict.warnings,
-        )
-        return None
-    record = StepRecord.objects.create(
-        applicant=a,
-        step=n,
-        date=date,
-        actor=actor,
-        acting_org=getattr(actor, "organization", None),
-        responsible=stored.get("talker") or (str(actor) if actor else ""),
-        outcome=stored.get("decision") or stored.get("verdict") or "完成",
-        notes=notes,
-        data=stored,
-        warnings=warnings,
-    )
-    a.current_step, a.last_step_on = n, date
-    if n == 1:
-        a.applied_on = date
-        update.append("applied_on")
-    elif n == 2:
-        a.talked_on = date
-        update.append("talked_on")
-    elif n == 3:
-        a.activist_on = date
-        update.append("activist_on")
-    elif n in (5, 9):
-        role = PersonRole.CONTACT if n == 5 else PersonRole.INTRODUCER
-        key = "contacts" if n == 5 else "introducers"
-        ApplicantPerson.objects.bulk_create(
-            [
-                ApplicantPerson(applicant=a, member=m, role=role, assigned_on=date, step_record=record)
-                for m in rules_data[key]
-            ]
-        )
-    elif n == 7:
-        a.candidate_on = date
-        update.append("candidate_on")
-    elif n == 11:
-        days, hours = Decimal(stored["days"]), Decimal(stored["hours"])
-        if days or hours:
-            start = dt.date.fromisoformat(stored["start"]) if stored.get("start") else date
-            Training.objects.create(
-                applicant=a,
-                name=stored.get("name") or "发展对象集中培训",
-                start=start,
-                end=date,
-                days=days,
-                hours=hours,
-                actor=actor,
-            )
-    elif n == 15:
-        a.branch_meeting_on = date
-        a.probation_end = add_years(date, 1)  # R13
-        update += ["branch_meeting_on", "probation_end"]
-    elif n == 17:
-        branch = a.branch
-        a.admitted_on, a.admitted_branch, a.admitted_sector = date, branch, branch.sector
-        a.admitted_age = age_on(a.birth_date, date)
-        member = PartyMember.objects.create(
-            name=a.name,
-            id_number=a.id_number,
-            gender=a.gender,
-            branch=branch,
-            status=MemberStatus.PROBATIONARY,
-            joined_on=a.branch_meeting_on,
-        )
-        a.member = member
-        update += ["admitted_on", "admitted_branch", "admitted_sector", "admitted_age", "member"]
-    elif n == 23:
-        a.conversion_meeting_on = date
-        update.append("conversion_meeting_on")
-        if stored["decision"] == "取消预备党员资格":
-            a.status, a.terminal_reason, a.terminal_on = ApplicantStatus.CANCELLED, stored["reason"], date
-            update += ["status", "terminal_reason", "terminal_on"]
-            if a.member_id:
-                PartyMember.objects.filter(pk=a.member_id).update(is_active=False)
-    elif n == 24:
-        a.converted_on = date
-        update.append("converted_on")
-        if a.member_id:  # R15: 党龄 from the probation end date
-            PartyMember.objects.filter(pk=a.member_id).update(
-                status=MemberStatus.FULL, full_member_since=a.probation_end
-            )
-    elif n == LAST_STEP:
-        a.status = ApplicantStatus.MEMBER
-        update.append("status")
+    save_change(a, change, record=record, actor=actor)
     a._history_user = actor
-    a.save(update_fields=update)
+    a.save(update_fields=[*change.fields, "updated_at"])
+    if change.probation_change is not None:
+        pc = change.probation_change
+        message = f"支部大会决定延长预备期 {pc.months} 个月，至 {pc.new_end:%Y-%m-%d}：{pc.reason}"
+        _log(a, Event.Kind.PROBATION, message, actor, step.number, verdict.warnings)
+        return None
     message = f"完成{step}（{date:%Y-%m-%d}）"
+    if change.ended:
+        message += f"：{record.outcome}，{change.ended}"
     if verdict.warnings:
         message += "；提示：" + "；".join(str(w) for w in verdict.warnings)
-    _log(a, Event.Kind.STEP, message, actor, n, verdict.warnings)
+    _log(a, Event.Kind.TERMINAL if change.ended else Event.Kind.STEP, message, actor, step.number, verdict.warnings)
     return record
 
 
@@ -461,7 +379,7 @@ def applicant_add_assessment(
 ) -> Assessment:
     a = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _check_scope(actor, a)
-    if not a.is_active or a.current_step < 3:
+    if not a.is_active or a.current_step < S.ACTIVIST:
         raise DomainError.single("R5", "只有入党积极分子、发展对象和预备党员需要定期考察")
     if date > _today(today) or (a.activist_on and date < a.activist_on):
         raise DomainError.single("INPUT", "考察日期应在确定为积极分子之后、今天之前", field="date")
@@ -500,10 +418,10 @@ def applicant_terminate(*, applicant: Applicant, outcome: str, reason: str, date
     if not (reason or "").strip():
         raise DomainError.single("INPUT", "须填写原因", field="reason")
     if outcome == ApplicantStatus.NOT_DEVELOPED:
-        if a.current_step >= 17:
+        if a.current_step >= S.APPROVAL:
             raise DomainError.single("STATE", "已批准为预备党员，应通过转正讨论“取消预备党员资格”")
     elif outcome == ApplicantStatus.CANCELLED:
-        if not 17 <= a.current_step < 24:
+        if not S.APPROVAL <= a.current_step < S.CONVERSION:
             raise DomainError.single("STATE", "只有预备党员才能取消预备党员资格")
         if a.member_id:
             PartyMember.objects.filter(pk=a.member_id).update(is_active=False)

@@ -56,7 +56,7 @@ from .services import (
     applicant_update,
     material_upload,
 )
-from .steps import STAGES, STEPS, get_step
+from .steps import ARCHIVE, STAGES, STEPS, get_step
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -379,7 +379,7 @@ def record_step(request, pk: int, step: int):
                 messages.success(request, f"已完成{step_obj}（{record.date:%Y-%m-%d}）")
                 for w in record.warnings:
                     messages.warning(request, f"提示 {w['message']}")
-                if step == STEPS[-1].number:  # 材料归档: say what the file still lacks (一人一档)
+                if step == ARCHIVE:  # 材料归档: say what the file still lacks (一人一档)
                     archive = selectors.applicant_archive(applicant=applicant)
                     if archive.missing:
                         shown = "、".join(f"第{s.number}步{kind}" for s, kind in archive.missing[:5])

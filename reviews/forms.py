@@ -5,6 +5,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from applicants.steps import STEPS
+
 from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
 
 # ISO value: <input type=date> discards anything else, and the zh-hans default renders "2026/11/26".
@@ -112,25 +114,7 @@ class QueueFilterForm(forms.Form):
 
 class BulkRecordForm(forms.Form):
     step = forms.TypedChoiceField(
-        coerce=int, choices=[(4, "第4步"), (8, "第8步"), (18, "第18步")], widget=forms.HiddenInput
+        coerce=int, choices=[(s.number, f"第{s.number}步") for s in STEPS if s.bulk], widget=forms.HiddenInput
     )
     date = forms.DateField(label="备案日期", initial=_today, widget=DATE)
     notes = forms.CharField(label="备注", required=False, widget=forms.TextInput(attrs=TEXT))
-
-
-class StepActForm(forms.Form):
-    date = forms.DateField(label="日期", initial=_today, widget=DATE)
-    expected = forms.IntegerField(label="应到委员", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
-    attending = forms.IntegerField(label="实到委员", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
-    yes = forms.IntegerField(label="同意票", required=False, min_value=0, widget=forms.NumberInput(attrs=TEXT))
-    special_reason = forms.CharField(label="超过三个月的特殊原因", required=False, widget=forms.TextInput(attrs=TEXT))
-    notes = forms.CharField(label="意见/备注", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
-
-    def clean(self):
-        data = super().clean()
-        e, a, y = data.get("expected"), data.get("attending"), data.get("yes")
-        if a is not None and e is not None and a > e:
-            self.add_error("attending", "实到人数不能多于应到人数")
-        if y is not None and a is not None and y > a:
-            self.add_error("yes", "同意票不能多于实到人数")
-        return data

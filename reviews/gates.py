@@ -7,6 +7,7 @@ with neither it stays silent rather than guess.
 
 from __future__ import annotations
 
+from applicants import steps as S
 from applicants.rulebook import Context, register
 from recruitment.errors import Violation
 
@@ -21,7 +22,7 @@ def _latest_by_department(opinions) -> dict:
 
 
 # --- R16 three-tier pre-assessment ------------------------------------------------------------------
-@register("R16", points=[15, 17, "review:2"])
+@register("R16", points=[S.BRANCH_MEETING, S.APPROVAL, "review:2"])
 def r16_pre_assessment(ctx: Context, p: dict):
     from .models import EntryStatus, LedgerEntry, OpinionPurpose, OpinionVerdict
 
@@ -52,12 +53,12 @@ def r16_pre_assessment(ctx: Context, p: dict):
     if not a.pk:
         return
     years = {ctx.date.year}
-    if ctx.point == 17 and a.branch_meeting_on:
+    if ctx.point == S.APPROVAL and a.branch_meeting_on:
         years.add(a.branch_meeting_on.year)  # approval early next year of a December meeting
     entries = list(LedgerEntry.objects.filter(applicant=a, year__in=years).order_by("-year"))
     if any(e.status == EntryStatus.PASSED for e in entries):
         return
-    what = "支部大会讨论接收" if ctx.point == 15 else "上级党委审批"
+    what = "支部大会讨论接收" if ctx.point == S.BRANCH_MEETING else "上级党委审批"
     if not entries:
         yield Violation(
             "R16", f"{a.name}未列入{ctx.date.year}年度拟接收预备党员预判分析台账，未经三级预判分析不得{what}"
@@ -100,7 +101,7 @@ def r17_household_opinion(ctx: Context, p: dict):
 
 
 # --- R18 near relatives of village cadres: county-level approval before step 17 -------------------------
-@register("R18", points=[17])
+@register("R18", points=[S.APPROVAL])
 def r18_cadre_relative(ctx: Context, p: dict):
     a = ctx.applicant
     if not a.is_cadre_relative:
@@ -124,7 +125,7 @@ def r18_cadre_relative(ctx: Context, p: dict):
 
 
 # --- R19 negative list -----------------------------------------------------------------------------------
-@register("R19", points=[*range(2, 18), *REVIEW_POINTS])
+@register("R19", points=[*range(S.TALK, S.APPROVAL + 1), *REVIEW_POINTS])
 def r19_negative_list(ctx: Context, p: dict):
     a = ctx.applicant
     if "negative_hits" in ctx.facts:
@@ -145,7 +146,7 @@ def r19_negative_list(ctx: Context, p: dict):
 
 
 # --- R20 joint review by 执纪执法 departments before training (switched on per county) ------------------
-@register("R20", points=[11])
+@register("R20", points=[S.TRAINING])
 def r20_joint_review(ctx: Context, p: dict):
     from .models import OpinionPurpose, OpinionVerdict, ReviewDepartment
 

@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from applicants.models import Applicant, ApplicantPerson, ApplicantStatus, PersonRole, StepRecord
-from applicants.steps import get_step
+from applicants.steps import STEPS, Kind, get_step
 from recruitment.dates import add_months
 from recruitment.models import Organization, Role
+from recruitment.scope import STAFF_ROLES, may_act_at
 
 from .models import DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision
 
@@ -93,17 +94,8 @@ def last_return(entry: LedgerEntry) -> ReviewDecision | None:
 
 
 # --- queues --------------------------------------------------------------------------------------------
-# step → previous step, whose date starts the wait
-QUEUE_STEPS = {4: "备案", 8: "备案", 13: "预审", 16: "谈话", 17: "审批", 18: "备案", 24: "审批"}
-STEP_ROLES = {
-    4: Role.COMMITTEE_STAFF,
-    8: Role.COMMITTEE_STAFF,
-    13: Role.COMMITTEE_STAFF,
-    16: Role.COMMITTEE_STAFF,
-    17: Role.COMMITTEE_STAFF,
-    24: Role.COMMITTEE_STAFF,
-    18: Role.DEPARTMENT_STAFF,
-}
+# The steps staff record (the step table's committee and department steps), each in its queue.
+QUEUE_STEPS = {s.number: s.queue_label for s in STEPS if s.by_staff}
 
 
 @dataclass
@@ -142,11 +134,10 @@ class Queue:
 
 
 def queue_steps_for(user) -> list[int]:
-    if user.is_superuser or user.role == Role.DEPARTMENT_STAFF:
-        return [4, 8, 13, 16, 17, 18, 24]
-    if user.role == Role.COMMITTEE_STAFF:
-        return [4, 8, 13, 16, 17, 24]
-    return []
+    """The staff steps this user may record (committee steps for committee staff, all for the department)."""
+    if not user.has_role(*STAFF_ROLES):
+        return []
+    return [n for n in QUEUE_STEPS if may_act_at(user, get_step(n).actor)]
 
 
 def queue_tiers_for(user) -> list[int]:
@@ -155,6 +146,15 @@ def queue_tiers_for(user) -> list[int]:
     if user.role == Role.COMMITTEE_STAFF:
         return [2]
     return []
+
+
+# R12: the committee approves within 3 (at most 6) months of the branch meeting that decided.
+R12_STEPS = tuple(s.number for s in STEPS if s.approves)
+
+
+def _r12_meeting(a: Applicant, step: int) -> dt.date | None:
+    approves = get_step(step).approves
+    return getattr(a, get_step(approves).sets) if approves else None
 
 
 def approval_queue(
@@ -185,7 +185,7 @@ def approval_queue(
                 since=since,
                 age_days=(today - since).days if since else None,
             )
-            meeting = a.branch_meeting_on if step == 17 else a.conversion_meeting_on if step == 24 else None
+            meeting = _r12_meeting(a, step)
             if meeting:
                 item.deadline, item.max_deadline = add_months(meeting, 3), add_months(meeting, 6)
                 item.state = "over" if today > item.max_deadline else "warn" if today > item.deadline else "ok"
@@ -239,25 +239,22 @@ def responsibility_chain(applicant: Applicant, entries: list[LedgerEntry] | None
     )
     for r in records:
         s = get_step(r.step)
-        if r.step in (3,):
-            kind = "推荐"
-        elif r.step in (13,):
-            kind = "预审"
-        elif r.step in (17, 24):
-            kind = "审批"
-        elif r.step in (4, 8, 18):
-            kind = "备案"
-        else:
-            kind = "经办"
-        detail = ""
-        if r.step == 3:
-            detail = r.data.get("recommendation", "")
-        elif r.step in (5, 9):
-            role = PersonRole.CONTACT if r.step == 5 else PersonRole.INTRODUCER
-            names = [p.member.name for p in people if p.role == role]
-            detail = f"{'培养联系人' if r.step == 5 else '入党介绍人'}：{'、'.join(names)}"
-        elif r.step == 10:
-            detail = f"政审结论：{r.data.get('verdict', '')}"
+        kind = s.chain_kind
+        details = []
+        for f in s.fields:
+            value = r.data.get(f.name)
+            if f.kind == Kind.MEMBERS:
+                names = [p.member.name for p in people if p.role == f.role and p.step_record_id == r.pk]
+                names = names or [m.get("name", "") for m in value or []]
+                details.append(f"{f.label}：{'、'.join(names)}")
+            elif f.kind == Kind.CHOICE and value:
+                details.append(f"{f.label}：{value}")
+        votes = [r.data.get(f.name) for f in s.fields if f.name in ("expected", "attending", "yes")]
+        if any(v is not None for v in votes):
+            details.append(
+                "党委会表决：应到委员 {} 人，实到 {} 人，同意 {} 票".format(*["—" if v is None else v for v in votes])
+            )
+        detail = "；".join(details)
         rows.append(
             ChainRow(
                 kind=kind,

@@ -15,9 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applicants import steps as S
 from applicants.models import Applicant, ApplicantStatus, Event
 from applicants.rulebook import Context, RuleSet, evaluate
 from applicants.services import applicant_record_step
+from applicants.steps import STEPS
 from recruitment.errors import DomainError, Violation
 from recruitment.models import Organization, Role
 
@@ -42,8 +44,8 @@ BRANCH_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STA
 STAFF_ROLES = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 # Who may decide each tier: the branch (or staff above acting for it), the committee, the department.
 TIER_ROLES = {Tier.BRANCH: BRANCH_ROLES, Tier.COMMITTEE: STAFF_ROLES, Tier.DEPARTMENT: (Role.DEPARTMENT_STAFF,)}
-BULK_RECORD_STEPS = (4, 8, 18)  # 备案: staff record these in batches with one date
-SINGLE_ACT_STEPS = (4, 8, 13, 17, 18, 24)  # one form per candidate (审批 17/24 逐个表决)
+BULK_RECORD_STEPS = tuple(s.number for s in STEPS if s.bulk)  # 备案: many people with one date
+STAFF_STEPS = tuple(s.number for s in STEPS if s.by_staff)  # one form per candidate (审批 17/24 逐个表决)
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -82,9 +84,9 @@ def ledger_ineligibility(applicant: Applicant) -> str:
     """Why this person cannot be put on a ledger ('' when they can)."""
     if applicant.status != ApplicantStatus.ACTIVE:
         return f"状态为“{applicant.get_status_display()}”"
-    if applicant.current_step < 7:
-        return "尚未确定为发展对象（第7步）"
-    if applicant.current_step >= 15:
+    if applicant.current_step < S.CANDIDATE:
+        return f"尚未确定为发展对象（第{S.CANDIDATE}步）"
+    if applicant.current_step >= S.BRANCH_MEETING:
         return "已经支部大会讨论接收"
     return ""
 
@@ -259,7 +261,7 @@ def opinion_record(
     _check_scope(actor, a)
     if a.status != ApplicantStatus.ACTIVE:
         raise DomainError.single("STATE", f"{a.name}的状态为“{a.get_status_display()}”")
-    if purpose == OpinionPurpose.JOINT_REVIEW and not 3 <= a.current_step < 12:
+    if purpose == OpinionPurpose.JOINT_REVIEW and not S.ACTIVIST <= a.current_step < S.BRANCH_COMMITTEE_REVIEW:
         raise DomainError.single("STATE", "联审对象应为入党积极分子或发展对象（集中培训前）")
     if verdict == OpinionVerdict.DISAGREE and not (opinion or "").strip():
         raise DomainError.single("INPUT", "不同意的意见须写明具体问题", field="opinion")
@@ -449,7 +451,8 @@ def approvals_bulk_record(
     """备案 (steps 4, 8, 18) for many people with one date. Each person is recorded by
     ``applicant_record_step`` in its own transaction; refusals are collected per person."""
     if step not in BULK_RECORD_STEPS:
-        raise DomainError.single("INPUT", "只有备案（第4、8、18步）可以批量办理；审批须逐个表决")
+        numbers = "、".join(str(n) for n in BULK_RECORD_STEPS)
+        raise DomainError.single("INPUT", f"只有备案（第{numbers}步）可以批量办理；审批须逐个表决")
     result = BulkResult()
     for a in applicants:
         try:

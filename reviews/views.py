@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applicants.forms import add_domain_errors, build_step_form
 from applicants.models import Applicant, ApplicantStatus
 from applicants.services import applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
 from recruitment.models import Role
-from recruitment.scope import get_visible_or_404, require_roles
+from recruitment.scope import get_visible_or_404, may_act_at, require_roles
 
 from . import selectors, services
 from .exports import ledger_xlsx
@@ -30,7 +32,6 @@ from .forms import (
     OpinionForm,
     QueueFilterForm,
     RevokeForm,
-    StepActForm,
     SubmitForm,
 )
 from .models import EntryStatus, LedgerEntry, NegativeListHit, OpinionPurpose, Tier
@@ -341,6 +342,7 @@ def queue(request):
             "today": today,
             "bulk_steps": services.BULK_RECORD_STEPS,
             "step_names": {s: get_step(s) for s in data.steps},
+            "deadline_steps": selectors.R12_STEPS,
             "tiers": Tier,
         },
     )
@@ -385,17 +387,19 @@ def queue_bulk(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def step_act(request, pk: int, step: int):
-    """One candidate, one form: 备案 / 预审 / 审批 (17 and 24 are voted one by one)."""
+    """One candidate, one form (built from the step table): 备案 / 预审 / 谈话 / 审批 (17 and 24 are voted
+    one by one, with the committee's vote numbers)."""
     a = _applicant_or_404(request, pk)
-    if step not in services.SINGLE_ACT_STEPS:
+    if step not in services.STAFF_STEPS:
         return redirect("reviews:queue")
     s = get_step(step)
-    require_roles(request.user, *(services.STAFF_ROLES if s.actor == "committee" else (Role.DEPARTMENT_STAFF,)))
-    form = StepActForm(request.POST or None)
+    if not may_act_at(request.user, s.actor):
+        raise PermissionDenied(f"{s}由{s.actor.label}办理")
+    form = build_step_form(step, a, request.POST or None, prefix=None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         notes = d["notes"]
-        if d["expected"] is not None:
+        if d.get("expected") is not None:
             notes = f"党委会表决：应到委员 {d['expected']} 人，实到 {d['attending'] or 0} 人，同意 {d['yes'] or 0} 票。{notes}"
         try:
             applicant_record_step(
@@ -403,17 +407,14 @@ def step_act(request, pk: int, step: int):
                 step=step,
                 date=d["date"],
                 actor=request.user,
-                data={"special_reason": d["special_reason"]},
+                data=form.service_data(),
                 notes=notes.strip(),
             )
         except DomainError as exc:
+            add_domain_errors(form, exc)
             _error(request, exc)
         else:
             messages.success(request, f"{a.name}：已登记{s}（{d['date']:%Y-%m-%d}）")
             return redirect("reviews:queue")
     entry = a.ledger_entries.order_by("-year").first()
-    return render(
-        request,
-        "reviews/step_act.html",
-        {"applicant": a, "step": s, "form": form, "entry": entry, "vote": step in (17, 24)},
-    )
+    return render(request, "reviews/step_act.html", {"applicant": a, "step": s, "form": form, "entry": entry})

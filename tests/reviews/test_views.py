@@ -333,5 +333,11 @@ def test_committee_queue_lists_the_talk_after_the_branch_meeting(world, make_can
     run_steps(world, a, until=15)
     queue = client_for(world.users.committee).get(reverse("reviews:queue")).content.decode()
     assert 'id="step-16"' in queue and a.name in queue.split('id="step-16"')[1].split('id="step-17"')[0]
-    assert f"{reverse('applicants:detail', args=[a.pk])}#step-16" in queue
+    assert reverse("reviews:step_act", args=[a.pk, 16]) in queue
+    client = client_for(world.users.committee)
+    form = client.get(reverse("reviews:step_act", args=[a.pk, 16])).content.decode()
+    assert 'name="talker"' in form  # the form is the step's declared fields
+    client.post(reverse("reviews:step_act", args=[a.pk, 16]), {"date": "2023-07-05", "talker": "王组织员"})
+    a.refresh_from_db()
+    assert a.current_step == 16 and a.steps.get(step=16).responsible == "王组织员"
     assert 'id="step-16"' not in client_for(world.users.secretary).get(reverse("reviews:queue")).content.decode()
