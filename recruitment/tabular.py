@@ -1,18 +1,33 @@
 """Reading uploaded tables (.csv UTF-8 with or without BOM, .xlsx) into rows of strings/dates,
-and parsing cells. Shared by every import (organizations, the ledger)."""
+and parsing cells. Shared by every import (organizations, the ledger, the member register).
+
+Reading is bounded, because any branch secretary may upload: the file's size, the decompressed size of
+an .xlsx (checked by decompressing before openpyxl sees it, whatever the zip headers claim), the number
+of rows and of columns. A file past a limit is refused with a message naming the limit, after reading
+at most the limit — never the whole of a crafted file."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 
 class TableError(Exception):
-    """The file as a whole cannot be read (wrong type, wrong header)."""
+    """The file as a whole cannot be read (wrong type, wrong header, past a limit)."""
+
+
+# Limits of one uploaded table (a county's yearly ledger is a few thousand rows).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 120 * 1024 * 1024  # all parts of an .xlsx, decompressed
+MAX_ROWS = 50_000  # data rows
+MAX_COLUMNS = 64
+MAX_BLANK_RUN = 1_000  # consecutive empty rows before more data
 
 
 @dataclass
@@ -39,9 +54,11 @@ def read_table(
     if isinstance(fileobj, (str, Path)):
         filename = filename or str(fileobj)
         with open(fileobj, "rb") as fh:
-            data = fh.read()
+            data = fh.read(MAX_FILE_BYTES + 1)
     else:
-        data = fileobj.read()
+        data = fileobj.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise TableError(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请分批导入")
     name = (filename or "").lower()
     if name.endswith(".xlsx") or data[:2] == b"PK":
         raw_rows = _read_xlsx(data)
@@ -58,6 +75,8 @@ def read_table(
         missing = [h for h in expected_header if h not in header]
         if missing:
             raise TableError(f"表头缺少列：{'，'.join(missing)}（应为：{','.join(expected_header)}）")
+    if len(header) > MAX_COLUMNS:
+        raise TableError(f"表头超过 {MAX_COLUMNS} 列，请只保留模板中的列")
     table = Table(header=header)
     for index, raw in enumerate(raw_rows[1:], start=2):
         cells = [_clean(c) for c in raw]
@@ -67,25 +86,80 @@ def read_table(
     return table
 
 
+def _bounded_rows(rows: Iterable[Any]) -> list[list[Any]]:
+    """The rows up to the limits: at most MAX_COLUMNS cells each and MAX_ROWS data rows. Blank rows
+    count towards the rows read (a sheet stretched to a million rows stops after MAX_ROWS plus
+    MAX_BLANK_RUN), and data after a run of more than MAX_BLANK_RUN blank rows is refused, not dropped."""
+    out: list[list[Any]] = []
+    blank_run = 0
+    for number, raw in enumerate(rows, start=1):
+        if number > MAX_ROWS + MAX_BLANK_RUN + 1:
+            raise TableError(f"表格超过 {MAX_ROWS:,} 行（空行也计算在内），请删除空行或分批导入")
+        row = raw[:MAX_COLUMNS] if raw else ()
+        if row.count(None) + row.count("") == len(row):
+            blank_run += 1
+            if blank_run <= MAX_BLANK_RUN:
+                out.append(list(row))
+            continue
+        if blank_run > MAX_BLANK_RUN:
+            raise TableError(f"第 {number:,} 行之前有超过 {MAX_BLANK_RUN:,} 行空行，请删除空行后再导入")
+        blank_run = 0
+        if len(out) > MAX_ROWS:  # the header plus MAX_ROWS data rows are in ``out`` already
+            raise TableError(f"数据超过 {MAX_ROWS:,} 行，请分批导入")
+        out.append(list(row))
+    while out and all(c in (None, "") for c in out[-1]):
+        out.pop()
+    return out
+
+
 def _read_csv(data: bytes) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TableError("CSV 文件须为 UTF-8 编码（可带 BOM）；请在 Excel 中另存为“CSV UTF-8”") from exc
-    return [row for row in csv.reader(io.StringIO(text))]
+    try:
+        return _bounded_rows(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise TableError(f"CSV 文件格式有误：{exc}") from exc
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Decompress every part (discarding the bytes) and stop past MAX_UNPACKED_BYTES: a zip bomb
+    costs at most that much work, whatever sizes its headers declare."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            total = 0
+            for info in zf.infolist():
+                with zf.open(info) as part:
+                    while chunk := part.read(1024 * 1024):
+                        total += len(chunk)
+                        if total > MAX_UNPACKED_BYTES:
+                            raise TableError(
+                                f"Excel 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
+                                "可能含有大量空白或隐藏内容；请另存为新文件或分批导入"
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise TableError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（请用 Excel 另存为 .xlsx）") from exc
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise TableError(f"无法读取 Excel 文件：{exc}") from exc
-    ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    wb.close()
-    return rows
+        raise TableError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（请用 Excel 另存为 .xlsx）") from exc
+    try:
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()  # ignore the declared size (A1:XFD1048576 would pad every row)
+        return _bounded_rows(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+    except TableError:
+        raise
+    except Exception as exc:
+        raise TableError("无法读取 Excel 文件：工作表内容有误（请用 Excel 另存为 .xlsx）") from exc
+    finally:
+        wb.close()
 
 
 def parse_date(value: Any) -> dt.date | None:
