@@ -240,6 +240,10 @@ class NegativeListCheck(models.Model):
         ordering = ["applicant_id", "checked_on", "id"]
 
 
+class NegativeListHitQuerySet(ScopedQuerySet):
+    scope_field = "applicant__branch"
+
+
 class NegativeListHit(models.Model):
     """A negative-list item found for a candidate. Blocks every further step (R19) until revoked
     (a hit recorded in error is revoked with a reason, never deleted)."""
@@ -260,6 +264,8 @@ class NegativeListHit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.TextField(_("撤销理由"), blank=True)
+
+    objects = NegativeListHitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("负面清单命中")
