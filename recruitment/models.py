@@ -8,12 +8,14 @@ hex (8 characters per level, root first, the node itself last). A subtree is one
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 PATH_STEP = 8
+ORG_CODE_PATTERN = r"^[A-Za-z0-9_-]+$"  # it appears in URLs and file names
 
 
 def path_segment(pk: int) -> str:
@@ -90,7 +92,12 @@ class OrganizationQuerySet(ScopedQuerySet):
 
 
 class Organization(models.Model):
-    code = models.CharField(_("编码"), max_length=50, unique=True)
+    code = models.CharField(
+        _("编码"),
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(ORG_CODE_PATTERN, _("编码只能包含字母、数字、“-”和“_”"))],
+    )
     name = models.CharField(_("名称"), max_length=200)
     level = models.CharField(_("层级"), max_length=10, choices=OrgLevel.choices)
     parent = models.ForeignKey(

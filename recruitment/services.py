@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import Organization, OrgLevel, Sector
+from .models import ORG_CODE_PATTERN, Organization, OrgLevel, Sector
 from .tabular import Table, parse_date
 
 ORG_IMPORT_HEADER = ["编码", "名称", "上级编码", "层级", "领域", "成立日期"]
@@ -62,6 +63,8 @@ def _validate_org_rows(table: Table) -> tuple[list[_OrgRow], list[RowError]]:
             row_errors.append(RowError(rownum, "编码", "不能为空"))
         elif len(code) > 50:
             row_errors.append(RowError(rownum, "编码", "不能超过 50 个字符"))
+        elif not re.match(ORG_CODE_PATTERN, code):
+            row_errors.append(RowError(rownum, "编码", f"只能包含字母、数字、“-”和“_”：{code}"))
         elif code in seen:
             row_errors.append(RowError(rownum, "编码", f"与第 {seen[code]} 行重复：{code}"))
         if not name:

@@ -7,6 +7,6 @@ urlpatterns = [
     path("orgs/", views.org_list, name="org_list"),
     path("orgs/import/", views.org_import, name="org_import"),
     path("orgs/import/template.xlsx", views.org_import_template, name="org_import_template"),
-    path("orgs/<str:code>/", views.org_detail, name="org_detail"),
+    path("orgs/<path:code>/", views.org_detail, name="org_detail"),  # codes imported before validation may hold "/"
     path("members/", views.member_list, name="member_list"),
 ]
