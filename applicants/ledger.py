@@ -350,6 +350,14 @@ def _judge_row(
     recorded = existing.current_step if existing else 0
     step_dates: dict[int, dt.date] = {}
     if existing is not None:
+        if user is not None and not user.can_see(existing.branch):
+            # Someone else's person: say nothing of where they are or what was recorded.
+            result.error(
+                "INPUT",
+                "公民身份号码",
+                "该公民身份号码已在您管辖范围以外的党组织建档；如需转入，请由其所在党组织办理转接",
+            )
+            return result, None
         if existing.branch_id != branch.pk:
             result.error(
                 "INPUT",

@@ -45,3 +45,22 @@ def test_organization_codes_are_letters_digits_dash_underscore_and_old_ones_with
     client = client_for(world.users.department)
     assert client.get(reverse("recruitment:org_detail", args=[legacy.code])).status_code == 200
     assert client.get(reverse("recruitment:org_list")).status_code == 200
+
+
+def test_the_ledger_preview_says_nothing_of_a_person_in_another_branchs_subtree(world, tmp_path):
+    """sec_b1 uploads an ID number that belongs to a person of A1: no branch name, code or dates in the answer."""
+    import json
+
+    from applicants.ledger import ledger_import
+    from recruitment.tabular import read_table
+    from tests.applicants.test_ledger_import import full, write
+
+    person = full()
+    first = read_table(write(tmp_path, [person]))
+    assert ledger_import(table=first, actor=world.users.secretary, today=TODAY).imported == 1
+    theirs = {**person, "党组织编码": "B1"}
+    result = ledger_import(table=read_table(write(tmp_path, [theirs])), actor=world.users.secretary_b, today=TODAY)
+    answer = json.dumps(result.as_json(), ensure_ascii=False)
+    assert result.imported == 0 and "管辖范围以外的党组织建档" in answer
+    for secret in (world.a1.name, "A1", "2023-07-01", "2022-02-01"):
+        assert secret not in answer
