@@ -133,6 +133,28 @@ def _stale_message(entry: LedgerEntry) -> str:
     )
 
 
+def _check_separation(entry: LedgerEntry, tier: Tier, actor, on: dt.date, ruleset: RuleSet | None) -> None:
+    """SOD: one person decides at most one tier of an entry (谁预审谁负责 needs three different people).
+    A rule row like any other: a department that must allow it (a one-person office) disables the row."""
+    if actor is None:
+        return
+    rule = (ruleset or RuleSet.load()).in_force("SOD", on)
+    if rule is None:
+        return
+    other = entry.decisions.filter(reviewer=actor).exclude(tier=tier).order_by("-decided_on", "-id").first()
+    if other is not None:
+        raise DomainError(
+            [
+                Violation(
+                    "SOD",
+                    f"您已于{other.decided_on:%Y-%m-%d}作出该条目的{other.get_tier_display()}决定，"
+                    f"{tier.label}须由另一位工作人员作出",
+                    article=rule.article,
+                )
+            ]
+        )
+
+
 def review_decide(
     *,
     entry: LedgerEntry,
@@ -172,6 +194,7 @@ def review_decide(
             raise DomainError.single(
                 "INPUT", f"审查日期 {decided_on:%Y-%m-%d} 早于上一次审查日期 {last:%Y-%m-%d}", field="decided_on"
             )
+        _check_separation(e, tier, actor, decided_on, ruleset)
         warnings: list[Violation] = []
         if verdict == Verdict.PASS:
             judged = evaluate(

@@ -156,7 +156,7 @@ def test_r17_two_new_candidate_needs_the_household_opinion_before_the_committee_
     a = make_candidate(household_registration="陕西省韩城市龙门镇")  # built in a1 (rural), moved to a 非公企业 branch
     applicant_transfer(applicant=a, date=D(2023, 6, 16), actor=world.users.committee, to_branch=world.a2)
     entry = ledger_submit(applicant=a, year=2023, actor=world.users.committee, today=TODAY)
-    decide(entry, 1, world.users.committee)
+    decide(entry, 1, world.users.department)  # three tiers, three people (SOD)
     committee_material(entry, checker=world.users.committee)
     with pytest.raises(DomainError) as exc:
         decide(entry, 2, world.users.committee)

@@ -268,7 +268,7 @@ def test_final_review_shows_the_quota_effect(world, make_candidate, client_for, 
         entry,
         target=3,
         on=ON,
-        branch_user=world.users.committee,
+        branch_user=world.users.department,  # three tiers, three people (SOD)
         committee_user=world.users.committee,
         department_user=world.users.department,
         today=TODAY,

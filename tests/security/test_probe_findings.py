@@ -1,7 +1,9 @@
 """Findings of the outside probe of 2026-11-30 (issue 12), one test each: every one failed before its fix."""
 
+import pytest
 from django.urls import reverse
 
+from recruitment.errors import DomainError
 from reviews.models import NegativeListHit
 from reviews.services import negative_list_check
 from tests.clock import TODAY
@@ -64,3 +66,26 @@ def test_the_ledger_preview_says_nothing_of_a_person_in_another_branchs_subtree(
     assert result.imported == 0 and "管辖范围以外的党组织建档" in answer
     for secret in (world.a1.name, "A1", "2023-07-01", "2022-02-01"):
         assert secret not in answer
+
+
+def test_one_person_cannot_decide_two_tiers_of_the_same_entry_unless_the_department_disables_the_rule(
+    world, make_candidate
+):
+    from recruitment.models import RuleDefinition
+    from reviews.services import ledger_submit, review_decide
+
+    def decide(entry, tier, user):
+        entry.refresh_from_db()
+        return review_decide(
+            entry=entry, tier=tier, verdict="return" if tier == 2 else "pass", reason="意见", actor=user,
+            version=entry.version, decided_on=ON, today=TODAY,
+        )  # fmt: skip
+
+    entry = ledger_submit(applicant=make_candidate(), year=2023, actor=world.users.secretary, today=TODAY)
+    decide(entry, 1, world.users.department)
+    with pytest.raises(DomainError) as exc:
+        decide(entry, 2, world.users.department)
+    assert exc.value.rules == ["SOD"] and "须由另一位工作人员作出" in str(exc.value)
+    decide(entry, 2, world.users.committee)  # another person: returned to the branch tier
+    RuleDefinition.objects.filter(code="SOD").update(enabled=False)  # a one-person office's policy
+    decide(entry, 1, world.users.committee)
