@@ -6,10 +6,7 @@ class QuotasConfig(AppConfig):
     verbose_name = "计划、比例与预警"
 
     def ready(self) -> None:
-        from .jobs_setup import register as register_jobs_ui
-
         register_plan_ui()
-        register_jobs_ui()
 
 
 def register_plan_ui() -> None:

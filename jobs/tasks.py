@@ -1,5 +1,5 @@
 """Celery tasks: thin wrappers (ids in, one service call). Schedules live in settings
-(CELERY_BEAT_SCHEDULE); the bodies are plain functions in ``quotas.notify`` / ``quotas.stale``.
+(CELERY_BEAT_SCHEDULE); the bodies are plain functions in ``jobs.notify`` / ``jobs.stale``.
 
 Only transient errors are retried: network/SMTP (OSError, SMTPException) and broker errors.
 """
@@ -12,7 +12,7 @@ from celery import shared_task
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from .jobs_models import JobKind
+from .models import JobKind
 from .notify import email_send, job_run, job_start_scheduled, jobs_requeue
 from .stale import stale_scan_run
 

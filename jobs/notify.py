@@ -26,9 +26,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.selectors import applicant_list_due
+from quotas.selectors import compliance_for_year
 from recruitment.models import Organization, Role, User
 
-from .jobs_models import (
+from .models import (
     EmailKind,
     EmailLog,
     EmailStatus,
@@ -356,13 +358,9 @@ def _share_rows(rows) -> list[dict]:
     return out
 
 
-def compliance_figures(*, org: Organization, year: int) -> dict | None:
+def compliance_figures(*, org: Organization, year: int) -> dict:
     """The year's shares and plan execution from ``quotas.selectors.compliance_for_year``, shaped for
-    the email. None while that selector is not installed."""
-    try:
-        from .selectors import compliance_for_year
-    except ImportError:
-        return None
+    the email."""
     c = compliance_for_year(org=org, year=year)
     plan = c.plan
     rate = None
@@ -477,11 +475,6 @@ def compliance_report_run(*, job: JobRun | None, today: dt.date, period: str | N
 
 def deadline_reminders_run(*, today: dt.date, job: JobRun | None = None) -> int:
     """One email per branch secretary with something due (``applicants.selectors.applicant_list_due``)."""
-    try:
-        from applicants.selectors import applicant_list_due
-    except ImportError:
-        logger.warning("applicants.selectors.applicant_list_due 尚未提供，跳过到期提醒")
-        return 0
     secretaries = (
         User.objects.filter(is_active=True, role=Role.BRANCH_SECRETARY, organization__isnull=False)
         .select_related("organization")
