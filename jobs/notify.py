@@ -7,7 +7,8 @@ marking leaves a "sending" row; after ``SENDING_LEASE`` the sweeper may send it 
 case of a possible duplicate, preferred to losing the email.)
 
 Queuing never breaks a page: a broker error leaves the job "pending" with the error recorded, and
-the beat sweeper (``jobs_requeue``) queues it again once the broker answers.
+the beat sweeper (``jobs_requeue``) queues it again once the broker answers. Work is queued by task
+name (``jobs.broker``); this module does not import ``jobs.tasks`` (the tasks call into it).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from applicants.selectors import applicant_list_due
 from quotas.selectors import compliance_for_year
 from recruitment.models import Organization, Role, User
 
+from . import broker
 from .models import (
     EmailKind,
     EmailLog,
@@ -174,12 +176,11 @@ def email_send(*, log_id: int) -> str:
 
 def email_enqueue(log_ids: list[int]) -> None:
     """Queue sending after commit; a broker error leaves the rows queued for the sweeper."""
-    from .tasks import send_email_task
 
     def push():
         for pk in log_ids:
             try:
-                send_email_task.apply_async(args=[pk], retry=False)
+                broker.send(broker.SEND_EMAIL, pk, retry=False)
             except BROKER_ERRORS as exc:
                 logger.warning("消息队列不可用，邮件 %s 留待稍后重试：%s", pk, exc)
                 return
@@ -210,12 +211,11 @@ def job_request(*, kind: str, period: str, actor: User | None) -> JobRun:
 
 
 def job_enqueue(*, job_id: int) -> bool:
-    from .tasks import run_job_task
-
     now = timezone.now()
     try:
-        run_job_task.apply_async(
-            args=[job_id],
+        broker.send(
+            broker.RUN_JOB,
+            job_id,
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
         )
