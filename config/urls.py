@@ -24,7 +24,7 @@ urlpatterns = [
     path("applicants/", include("applicants.urls")),
     path("reviews/", include("reviews.urls")),
     path("quotas/", include("quotas.urls")),
-    path("jobs/", include("quotas.jobs_urls")),
+    path("jobs/", include("jobs.urls")),
     path("ledger/", include("applicants.ledger_urls")),
 ]
 

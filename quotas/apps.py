@@ -6,10 +6,8 @@ class QuotasConfig(AppConfig):
     verbose_name = "计划、比例与预警"
 
     def ready(self) -> None:
-        from .jobs_setup import register as register_jobs_ui
-
         register_plan_ui()
-        register_jobs_ui()
+        register_review_panel()
 
 
 def register_plan_ui() -> None:
@@ -21,3 +19,12 @@ def register_plan_ui() -> None:
     add_nav("quotas:plans", "计划与比例", "clipboard-data", roles=staff, order=60)
     add_nav("quotas:dashboard", "结构比例看板", "bar-chart-line", roles=(*staff, Role.INSPECTOR), order=61)
     add_home_widget("quotas/widgets/home_shares.html", roles=staff, order=30)
+
+
+def register_review_panel() -> None:
+    """The final review's effect on the year's shares, on reviews' ledger entry page."""
+    from reviews.registry import add_entry_panel
+
+    from .views import final_review_panel
+
+    add_entry_panel("quotas/_final_review_effect.html", final_review_panel, order=10)

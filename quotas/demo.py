@@ -96,9 +96,6 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
             )
         plans_made += 1
     log(f"计划与比例：新建 {rules_made} 个年度比例要求，{plans_made} 个年度计划（{years[0]}–{years[-1]}）")
-    from .jobs_demo import seed as seed_jobs  # jobs area (emails, stale scans): its own module
-
-    seed_jobs(county=county, today=today, log=log)
 
 
 def _demo_adjustments(*, plan, committees, branches_of, dept_user, committee_users) -> None:

@@ -178,6 +178,3 @@ class RatioRule(models.Model):
         if self.max_pct is not None:
             parts.append(f"≤ {self.max_pct.normalize():f}%")
         return f"{self.key} {' '.join(parts) or '不考核'}"
-
-
-from .jobs_models import *  # noqa

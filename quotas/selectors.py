@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantStatus, Education, Gender
 from recruitment.models import Organization, OrgLevel, Sector
-from reviews.models import LedgerEntry
+from reviews.models import EntryStatus, LedgerEntry
 
 from .models import DEFAULT_SECTOR_RULES, AnnualPlan, PlanAllocation, RatioRuleSet, RuleKind, Structure
 
@@ -628,3 +628,63 @@ def trend_by_year(*, org: Organization, years: list[int]) -> list[TrendRow]:
 def admitted_list(*, org: Organization, year: int):
     """The people approved in the year in ``org``'s subtree (the branch view's list)."""
     return admitted_in(org=org, year=year).select_related("admitted_branch", "branch").order_by("admitted_on", "name")
+
+
+# --- the quota effect (final review) ------------------------------------------------------------------------
+@dataclass
+class QuotaEffect:
+    year: int
+    org: Organization
+    before: Compliance  # admitted + every candidate already through the final review
+    after: Compliance  # … plus this candidate
+    passed_count: int
+    rows: list[dict] = field(default_factory=list)  # one per share: key, before/after count, share, ok
+
+
+def quota_effect(*, entry: LedgerEntry, org: Organization) -> QuotaEffect:
+    """What approving this candidate (with the whole list that passed the final review) does to
+    the year's sector / structure shares in ``org`` (the county). Shown on the department's final
+    review (reviews' entry page, through ``reviews.registry``)."""
+    year = entry.year
+    passed = tuple(
+        LedgerEntry.objects.filter(
+            year=year,
+            status=EntryStatus.PASSED,
+            applicant__branch__path__startswith=org.path,
+            applicant__admitted_on__isnull=True,
+        )
+        .exclude(pk=entry.pk)
+        .values_list("applicant_id", flat=True)
+    )
+    before = compliance_for_year(org=org, year=year, what_if=passed)
+    after = compliance_for_year(org=org, year=year, what_if=passed + (entry.applicant_id,))
+    effect = QuotaEffect(year=year, org=org, before=before, after=after, passed_count=len(passed))
+    b_by_key = {r.key: r for r in list(before.sectors) + list(before.structure)}
+    groups = [("领域", r) for r in after.sectors] + [("结构", r) for r in after.structure]
+    for group, r in groups:
+        b = b_by_key.get(r.key)
+        effect.rows.append(
+            {
+                "key": r.key,
+                "group": group,
+                "before_count": b.count if b else 0,
+                "before_share": b.share if b else None,
+                "before_ok": (b.ok is not False) if b else True,  # None = not judged (no rule / no intake)
+                "after_count": r.count,
+                "after_share": r.share,
+                "after_ok": r.ok is not False,
+                "min": r.min,
+                "max": r.max,
+                "changed": (b.count if b else 0) != r.count,
+            }
+        )
+    return effect
+
+
+def county_of(user) -> Organization | None:
+    """The organization whose whole intake the final review balances: the department's root."""
+    org = user.organization
+    if org is None:
+        return Organization.objects.filter(parent__isnull=True).order_by("path").first() if user.is_superuser else None
+    root_id = org.ancestor_ids()[0] if org.ancestor_ids() else org.pk
+    return Organization.objects.get(pk=root_id) if root_id != org.pk else org

@@ -19,15 +19,19 @@ from django.views.decorators.http import require_http_methods
 from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import get_visible_or_404, role_required
+from reviews.models import Tier
 
 from .forms import AllocationForm, ChangeFilterForm, PlanTotalForm, RatioRulesForm, TransferForm
 from .models import AllocationChange, PlanAllocation, RatioRuleSet
 from .selectors import (
     MAIN_SECTORS,
+    QuotaEffect,
     admitted_list,
     children_execution,
     compliance_for_year,
+    county_of,
     execution_rows,
+    quota_effect,
     trend_by_year,
 )
 from .services import (
@@ -464,3 +468,13 @@ def dashboard(request):
     this_year = timezone.localdate().year
     ctx.update({"years": range(this_year + 1, this_year - 6, -1), "breadcrumbs": _breadcrumbs(request.user, org)})
     return render(request, "quotas/dashboard.html", ctx)
+
+
+def final_review_panel(request, entry) -> QuotaEffect | None:
+    """A panel of reviews' entry page (``reviews.registry``): at the department tier, department staff
+    and inspectors see what approving the candidate does to the county's shares. None = no panel."""
+    user = request.user
+    if entry.tier != Tier.DEPARTMENT or not user.has_role(Role.DEPARTMENT_STAFF, Role.INSPECTOR):
+        return None
+    county = county_of(user)
+    return None if county is None else quota_effect(entry=entry, org=county)

@@ -35,6 +35,7 @@ from .forms import (
     SubmitForm,
 )
 from .models import EntryStatus, LedgerEntry, NegativeListHit, OpinionPurpose, Tier
+from .registry import entry_panels
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEW_ROLES = tuple(Role.values)
@@ -148,10 +149,7 @@ def entry_detail(request, pk: int):
         context["decision_form"] = DecisionForm(initial={"version": entry.version, "tier": entry.tier})
     if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*services.STAFF_ROLES):
         context["opinion_form"] = OpinionForm()
-    if entry.tier == Tier.DEPARTMENT and user.has_role(Role.DEPARTMENT_STAFF, Role.INSPECTOR):
-        county = selectors.county_of(user)
-        if county is not None:
-            context["effect"] = selectors.quota_effect(entry=entry, org=county)
+    context["panels"] = entry_panels(request, entry)  # e.g. quotas' effect of the final review on the shares
     return render(request, "reviews/entry_detail.html", context)
 
 

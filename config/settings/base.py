@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "applicants",
     "reviews",
     "quotas",
+    "jobs",
     "bench",
 ]
 

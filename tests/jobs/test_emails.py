@@ -8,9 +8,9 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from quotas.jobs_models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus, Notification
-from quotas.notify import SENDING_LEASE, compliance_report_run, email_send, job_run
-from quotas.tasks import send_email_task
+from jobs.models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus, Notification
+from jobs.notify import SENDING_LEASE, compliance_report_run, email_send, job_run
+from jobs.tasks import send_email_task
 from tests.clock import TODAY
 
 from .conftest import admitted, person
@@ -142,7 +142,7 @@ def test_preparing_the_report_queues_sending_only_after_commit(mailed, django_ca
 
 
 def test_report_scans_when_no_scan_exists_for_the_day_and_reuses_it_otherwise(mailed):
-    from quotas.jobs_models import StaleScan
+    from jobs.models import StaleScan
 
     compliance_report_run(job=None, today=TODAY)
     compliance_report_run(job=None, today=TODAY)

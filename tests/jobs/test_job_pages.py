@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from quotas.jobs_models import FollowUp, JobRun, JobStatus, Notification
-from quotas.notify import jobs_requeue, notification_add
-from quotas.stale import stale_scan_run
+from jobs.models import FollowUp, JobRun, JobStatus, Notification
+from jobs.notify import jobs_requeue, notification_add
+from jobs.stale import stale_scan_run
 
 from .conftest import admitted, broker, person
 

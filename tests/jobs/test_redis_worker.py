@@ -17,8 +17,8 @@ from urllib.parse import quote, urlparse
 import pytest
 from django.conf import settings
 
-from quotas.jobs_models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus
-from quotas.tasks import run_job_task
+from jobs.models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus
+from jobs.tasks import run_job_task
 from tests.clock import frozen_command
 
 from .conftest import broker

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.core import mail
 
-from quotas.jobs_models import EmailLog, JobKind, JobStatus, Notification
-from quotas.notify import deadline_reminders_run, email_send, job_start_scheduled
+from jobs.models import EmailLog, JobKind, JobStatus, Notification
+from jobs.notify import deadline_reminders_run, email_send, job_start_scheduled
 from tests.applicants.people import placed
 
 D = dt.date

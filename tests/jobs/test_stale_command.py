@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from quotas.jobs_models import StaleScan
+from jobs.models import StaleScan
 
 from .conftest import admitted, person
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from applicants.models import ApplicantStatus
-from quotas.jobs_models import StaleChange, StaleFlag, StaleScan
-from quotas.stale import Thresholds, stale_evaluate, stale_scan_run
+from jobs.models import StaleChange, StaleFlag, StaleScan
+from jobs.stale import Thresholds, stale_evaluate, stale_scan_run
 from recruitment.models import RuleDefinition
 
 from .conftest import admitted, person

@@ -8,9 +8,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from applicants.models import StepRecord
+from quotas.selectors import quota_effect
 from recruitment.errors import DomainError
 from reviews.models import LedgerEntry, ReviewDepartment
-from reviews.selectors import quota_effect
 from reviews.services import negative_list_check
 from tests.applicants.test_full_pipeline import run_steps
 

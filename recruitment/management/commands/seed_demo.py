@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recruitment.demo import DEMO_PASSWORD, DEMO_USERS, seed_county
 
-DEMO_APPS = ["applicants", "reviews", "quotas"]
+DEMO_APPS = ["applicants", "reviews", "quotas", "jobs"]
 
 
 class Command(BaseCommand):

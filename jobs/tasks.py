@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers (ids in, one service call). Schedules live in settings
-(CELERY_BEAT_SCHEDULE); the bodies are plain functions in ``quotas.notify`` / ``quotas.stale``.
+(CELERY_BEAT_SCHEDULE); the bodies are plain functions in ``jobs.notify`` / ``jobs.stale``, which
+queue follow-up work by task name (``jobs.broker``) and never import this module.
 
 Only transient errors are retried: network/SMTP (OSError, SMTPException) and broker errors.
 """
@@ -12,7 +13,8 @@ from celery import shared_task
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from .jobs_models import JobKind
+from . import broker
+from .models import JobKind
 from .notify import email_send, job_run, job_start_scheduled, jobs_requeue
 from .stale import stale_scan_run
 
@@ -27,12 +29,12 @@ RETRY = {
 }
 
 
-@shared_task(name="jobs.send_email", soft_time_limit=60, time_limit=90, **RETRY)
+@shared_task(name=broker.SEND_EMAIL, soft_time_limit=60, time_limit=90, **RETRY)
 def send_email_task(log_id: int) -> str:
     return email_send(log_id=log_id)
 
 
-@shared_task(name="jobs.run_job", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+@shared_task(name=broker.RUN_JOB, soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
 def run_job_task(job_id: int) -> str:
     return job_run(job_id=job_id).status
 

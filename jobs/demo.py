@@ -7,7 +7,7 @@ import datetime as dt
 
 from recruitment.models import OrgLevel
 
-from .jobs_models import FollowUp, StaleFlag, StaleLevel
+from .models import FollowUp, StaleFlag, StaleLevel
 from .stale import stale_scan_run
 
 NOTES = [

@@ -41,7 +41,7 @@ from applicants.rulebook import RuleSet
 from recruitment.dates import add_years
 from recruitment.models import Organization, OrgLevel, User
 
-from .jobs_models import FollowUp, StaleChange, StaleFlag, StaleLevel, StaleScan
+from .models import FollowUp, StaleChange, StaleFlag, StaleLevel, StaleScan
 
 RULE_CODE = "STALE"
 DEFAULTS = {"red_years": 3, "watch_years": 2, "reserve_min": 1}

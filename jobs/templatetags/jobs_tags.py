@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import Count
 
-from quotas.stale import stale_latest_scan
+from jobs.stale import stale_latest_scan
 
 register = template.Library()
 

@@ -1,7 +1,16 @@
-"""Navigation and home widgets of the jobs area (called from QuotasConfig.ready)."""
+from django.apps import AppConfig
 
-from recruitment.models import Role
-from recruitment.registry import add_home_widget, add_nav
+
+class JobsConfig(AppConfig):
+    """Scheduled jobs: the stale-organization scan, emails and the inbox, background job runs.
+
+    Its models keep the tables they had while they lived in quotas (``quotas_*``)."""
+
+    name = "jobs"
+    verbose_name = "预警与后台任务"
+
+    def ready(self) -> None:
+        register_jobs_ui()
 
 
 def _unread(user) -> int:
@@ -10,7 +19,11 @@ def _unread(user) -> int:
     return notification_unread_count(user=user)
 
 
-def register() -> None:
+def register_jobs_ui() -> None:
+    """Navigation and the home widget of the jobs area."""
+    from recruitment.models import Role
+    from recruitment.registry import add_home_widget, add_nav
+
     add_nav(
         "jobs:stale_list",
         "预警组织",

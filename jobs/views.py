@@ -18,7 +18,7 @@ from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
 from recruitment.tabular import write_xlsx
 
-from .jobs_models import (
+from .models import (
     EmailLog,
     EmailStatus,
     JobKind,

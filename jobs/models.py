@@ -1,6 +1,7 @@
 """Scheduled jobs: stale-organization scans, email log, in-app inbox, job runs, follow-ups.
 
-Imported from ``quotas.models`` (one line) so the quotas app owns one migration history.
+These models lived in quotas until the jobs app was split out; they keep their tables
+(``db_table = "quotas_…"``) so no data moved (see ``jobs/migrations/0001_initial.py``).
 """
 
 from __future__ import annotations
@@ -13,22 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models import Organization, ScopedQuerySet
-
-__all__ = [
-    "StaleLevel",
-    "StaleReason",
-    "StaleScan",
-    "StaleFlag",
-    "StaleChange",
-    "FollowUp",
-    "JobKind",
-    "JobStatus",
-    "JobRun",
-    "EmailKind",
-    "EmailStatus",
-    "EmailLog",
-    "Notification",
-]
 
 
 class StaleLevel(models.TextChoices):
@@ -64,6 +49,7 @@ class StaleScan(models.Model):
     watch_count = models.PositiveIntegerField(_("关注"), default=0)
 
     class Meta:
+        db_table = "quotas_stalescan"
         verbose_name = _("未发展党员组织扫描")
         verbose_name_plural = _("未发展党员组织扫描")
         ordering = ["-as_of"]
@@ -90,6 +76,7 @@ class StaleFlag(models.Model):
     objects = FlagQuerySet.as_manager()
 
     class Meta:
+        db_table = "quotas_staleflag"
         verbose_name = _("预警组织")
         verbose_name_plural = _("预警组织")
         ordering = ["scan_id", "org__code"]
@@ -111,6 +98,7 @@ class StaleChange(models.Model):
     objects = FlagQuerySet.as_manager()
 
     class Meta:
+        db_table = "quotas_stalechange"
         ordering = ["-scan__as_of"]
         constraints = [models.UniqueConstraint(fields=["scan", "org"], name="one_change_per_scan_org")]
 
@@ -138,6 +126,7 @@ class FollowUp(models.Model):
     objects = FlagQuerySet.as_manager()
 
     class Meta:
+        db_table = "quotas_followup"
         verbose_name = _("跟踪指导记录")
         verbose_name_plural = _("跟踪指导记录")
         ordering = ["-date", "-created_at"]
@@ -181,6 +170,7 @@ class JobRun(models.Model):
     error = models.TextField(_("错误"), blank=True)
 
     class Meta:
+        db_table = "quotas_jobrun"
         verbose_name = _("后台任务")
         verbose_name_plural = _("后台任务")
         ordering = ["-created_at"]
@@ -233,6 +223,7 @@ class EmailLog(models.Model):
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "quotas_emaillog"
         verbose_name = _("邮件记录")
         verbose_name_plural = _("邮件记录")
         ordering = ["-created_at"]
@@ -255,6 +246,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
     class Meta:
+        db_table = "quotas_notification"
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-pk"]

@@ -8,8 +8,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quotas.jobs_models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus
-from quotas.notify import email_send, job_request, job_run
+from jobs.models import EmailLog, EmailStatus, JobKind, JobRun, JobStatus
+from jobs.notify import email_send, job_request, job_run
 
 
 class Command(BaseCommand):

@@ -7,7 +7,8 @@ marking leaves a "sending" row; after ``SENDING_LEASE`` the sweeper may send it 
 case of a possible duplicate, preferred to losing the email.)
 
 Queuing never breaks a page: a broker error leaves the job "pending" with the error recorded, and
-the beat sweeper (``jobs_requeue``) queues it again once the broker answers.
+the beat sweeper (``jobs_requeue``) queues it again once the broker answers. Work is queued by task
+name (``jobs.broker``); this module does not import ``jobs.tasks`` (the tasks call into it).
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.selectors import applicant_list_due
+from quotas.selectors import compliance_for_year
 from recruitment.models import Organization, Role, User
 
-from .jobs_models import (
+from . import broker
+from .models import (
     EmailKind,
     EmailLog,
     EmailStatus,
@@ -172,12 +176,11 @@ def email_send(*, log_id: int) -> str:
 
 def email_enqueue(log_ids: list[int]) -> None:
     """Queue sending after commit; a broker error leaves the rows queued for the sweeper."""
-    from .tasks import send_email_task
 
     def push():
         for pk in log_ids:
             try:
-                send_email_task.apply_async(args=[pk], retry=False)
+                broker.send(broker.SEND_EMAIL, pk, retry=False)
             except BROKER_ERRORS as exc:
                 logger.warning("消息队列不可用，邮件 %s 留待稍后重试：%s", pk, exc)
                 return
@@ -208,12 +211,11 @@ def job_request(*, kind: str, period: str, actor: User | None) -> JobRun:
 
 
 def job_enqueue(*, job_id: int) -> bool:
-    from .tasks import run_job_task
-
     now = timezone.now()
     try:
-        run_job_task.apply_async(
-            args=[job_id],
+        broker.send(
+            broker.RUN_JOB,
+            job_id,
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
         )
@@ -356,13 +358,9 @@ def _share_rows(rows) -> list[dict]:
     return out
 
 
-def compliance_figures(*, org: Organization, year: int) -> dict | None:
+def compliance_figures(*, org: Organization, year: int) -> dict:
     """The year's shares and plan execution from ``quotas.selectors.compliance_for_year``, shaped for
-    the email. None while that selector is not installed."""
-    try:
-        from .selectors import compliance_for_year
-    except ImportError:
-        return None
+    the email."""
     c = compliance_for_year(org=org, year=year)
     plan = c.plan
     rate = None
@@ -477,11 +475,6 @@ def compliance_report_run(*, job: JobRun | None, today: dt.date, period: str | N
 
 def deadline_reminders_run(*, today: dt.date, job: JobRun | None = None) -> int:
     """One email per branch secretary with something due (``applicants.selectors.applicant_list_due``)."""
-    try:
-        from applicants.selectors import applicant_list_due
-    except ImportError:
-        logger.warning("applicants.selectors.applicant_list_due 尚未提供，跳过到期提醒")
-        return 0
     secretaries = (
         User.objects.filter(is_active=True, role=Role.BRANCH_SECRETARY, organization__isnull=False)
         .select_related("organization")

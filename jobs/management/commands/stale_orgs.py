@@ -11,8 +11,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quotas.jobs_models import StaleLevel
-from quotas.stale import Thresholds, committee_of_paths, stale_evaluate, stale_scan_run
+from jobs.models import StaleLevel
+from jobs.stale import Thresholds, committee_of_paths, stale_evaluate, stale_scan_run
 from recruitment.dates import add_years
 from recruitment.models import Organization
 
