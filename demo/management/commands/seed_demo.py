@@ -1,13 +1,14 @@
 import datetime as dt
-import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from recruitment.demo import DEMO_PASSWORD, DEMO_USERS, seed_county
+from demo import jobs, pipeline, quotas, reviews
+from demo.county import DEMO_PASSWORD, DEMO_USERS, seed_county
 
-DEMO_APPS = ["applicants", "reviews", "quotas"]
+# After the county (organizations, members, users), in this order.
+PHASES = [pipeline, reviews, quotas, jobs]
 
 
 class Command(BaseCommand):
@@ -22,13 +23,7 @@ class Command(BaseCommand):
         log = (lambda *a: None) if quiet else (lambda msg: self.stdout.write(msg))
         with transaction.atomic():
             county = seed_county(today=today, log=log)
-            for app in DEMO_APPS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for module in PHASES:
                 module.seed(county=county, today=today, log=log)
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))

@@ -8,10 +8,9 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from quotas.models import DEFAULT_SECTOR_RULES, AnnualPlan, RatioRuleSet, Structure
+from quotas.services import allocation_targets, allocation_transfer, allocations_set, plan_set_total, ratio_rules_save
 from recruitment.models import Sector
-
-from .models import DEFAULT_SECTOR_RULES, AnnualPlan, RatioRuleSet, Structure
-from .services import allocation_targets, allocation_transfer, allocations_set, plan_set_total, ratio_rules_save
 
 # Weight of a branch when a committee spreads its figure: villages first (3年未发展村清零, 每村两年一名).
 SECTOR_WEIGHT = {
@@ -96,9 +95,6 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
             )
         plans_made += 1
     log(f"计划与比例：新建 {rules_made} 个年度比例要求，{plans_made} 个年度计划（{years[0]}–{years[-1]}）")
-    from .jobs_demo import seed as seed_jobs  # jobs area (emails, stale scans): its own module
-
-    seed_jobs(county=county, today=today, log=log)
 
 
 def _demo_adjustments(*, plan, committees, branches_of, dept_user, committee_users) -> None:
