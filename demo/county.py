@@ -166,7 +166,12 @@ def seed_county(*, today: dt.date, log=print) -> County:
                 county.branches.append(branch)
     _seed_members(county, rng, fake, today)
     _seed_users(county)
-    log(f"组织：{1 + len(county.committees)} 个组织部/党委，{len(county.branches)} 个党支部")
+    orgs = Organization.objects.filter(path__startswith=root.path).count()
+    members = PartyMember.objects.filter(branch__path__startswith=root.path).count()
+    log(
+        f"组织与党员：{orgs:,} 个组织（含 {len(county.committees)} 个党(工)委、{len(county.branches)} 个党支部），"
+        f"{members:,} 名党员"
+    )
     return county
 
 

@@ -392,6 +392,7 @@ def seed(*, county, today: dt.date, log=print) -> None:
     actors = _Actors(county.users)
     ruleset = RuleSet.load()
     historic = [s for s in todo if s.final == 25]
+    log(f"发展对象：共 {len(todo):,} 人，先从历史台账导入已转正的 {len(historic):,} 人…")
     _import_historic(historic, today=today, actors=actors, ruleset=ruleset, actor=county.users.get("zuzhibu"))
     created, refused = len(historic), 0
     for s in todo:
@@ -407,6 +408,8 @@ def seed(*, county, today: dt.date, log=print) -> None:
             by_code=by_code,
         )
         created += 1
+        if created % 100 == 0:
+            log(f"发展对象：已生成 {created:,}/{len(todo):,} 人…")
     log(
         f"发展对象：新增 {created} 人（覆盖 25 个步骤，{len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展），"
         f"演示 R6 拒绝 {refused} 次"

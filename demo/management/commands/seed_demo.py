@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, quiet=False, **options):
         today = dt.date.fromisoformat(today) if today else timezone.localdate()
-        log = (lambda *a: None) if quiet else (lambda msg: self.stdout.write(msg))
+        log = (lambda *a: None) if quiet else self.progress
+        log(f"生成演示县数据（按 {today:%Y-%m-%d}）；首次运行需要几分钟…")
         with transaction.atomic():
             county = seed_county(today=today, log=log)
             for module in PHASES:
@@ -30,3 +31,9 @@ class Command(BaseCommand):
             for username, display, role, _code in DEMO_USERS:
                 self.stdout.write(f"  {username:<10} {role.label:<14} {display}")
             self.stdout.write(f"  {'admin':<10} {'系统管理员':<14} 后台 /admin/")
+
+    def progress(self, msg: str) -> None:
+        """One line per phase (and every 100 people while the applicants are generated), shown at once
+        even when the output is piped."""
+        self.stdout.write(msg)
+        self.stdout.flush()
