@@ -13,10 +13,16 @@ $(VENV)/.installed-base: requirements.txt
 	$(PIP) install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt
+# The demo app's requirements (Faker): production installs requirements.txt only.
+$(VENV)/.installed-demo: requirements.txt requirements-demo.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements-demo.txt
+	touch $@ $(VENV)/.installed-base
+
+$(VENV)/.installed-dev: requirements.txt requirements-demo.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
-	touch $@ $(VENV)/.installed-base
+	touch $@ $(VENV)/.installed-demo $(VENV)/.installed-base
 
 setup: $(VENV)/.installed-base
 	mkdir -p var/mail var/media
@@ -24,7 +30,7 @@ setup: $(VENV)/.installed-base
 migrate: setup
 	$(PY) manage.py migrate --noinput -v 0
 
-seed: migrate
+seed: $(VENV)/.installed-demo migrate
 	$(PY) manage.py seed_demo
 
 ## Serve the demo county at http://$(HOST):$(PORT)/ with a Celery worker and beat (Ctrl-C stops all).
@@ -43,10 +49,12 @@ test: $(VENV)/.installed-dev e2e-deps
 	mkdir -p var
 	bash bin/test $(PYTEST_ARGS)
 
-## Lint as CI does: ruff's rules and its formatting (`make format` applies the formatting).
+## Lint as CI does: ruff's rules and its formatting (`make format` applies the formatting), and the
+## apps' import layers (.importlinter).
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .

@@ -5,8 +5,9 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # seed_demo and the demo helpers the tests use
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -94,7 +94,7 @@ def new_applicant(world, *, birth=BIRTH, gender="男", applied=APPLIED, **kw):
 
 def pre_assess(world, a, on: dt.date):
     """R16: the three-tier pre-assessment of the meeting's year, passed through the real services."""
-    from reviews.demo import pass_pre_assessment
+    from demo.reviews import pass_pre_assessment
     from reviews.models import EntryStatus, LedgerEntry
 
     if LedgerEntry.objects.filter(applicant=a, year=on.year, status=EntryStatus.PASSED).exists():

@@ -1,7 +1,9 @@
 """The demo applicants: every step occupied, the demo users' branches filled, reminders and
-terminal outcomes present, the records consistent, and a second seed adds nothing."""
+terminal outcomes present, the records consistent, and a second seed adds nothing. ``--quiet``
+prints nothing; otherwise each phase reports its counts."""
 
 import datetime as dt
+import io
 
 from django.core.management import call_command
 from django.db.models import Count, Max
@@ -11,7 +13,9 @@ from tests.clock import TODAY
 
 
 def test_demo_seed_fills_the_county_consistently_and_only_once(db):
-    call_command("seed_demo", "--quiet", "--today", TODAY.isoformat())
+    out = io.StringIO()
+    call_command("seed_demo", "--quiet", "--today", TODAY.isoformat(), stdout=out)
+    assert out.getvalue() == ""
     people = Applicant.objects.all()
     assert 600 <= people.count() <= 900
     assert set(people.values_list("current_step", flat=True)) == set(range(1, 26))
@@ -49,5 +53,13 @@ def test_demo_seed_fills_the_county_consistently_and_only_once(db):
         )
 
     before = counts()
-    call_command("seed_demo", "--quiet", "--today", TODAY.isoformat())
+    out = io.StringIO()
+    call_command("seed_demo", "--today", TODAY.isoformat(), stdout=out)
     assert counts() == before
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("组织与党员：") and "个组织" in lines[1] and "名党员" in lines[1]
+    assert "发展对象：演示县已有数据，未新增" in lines
+    assert any(line.startswith("预判分析台账：") for line in lines)
+    assert any(line.startswith("计划与比例：") for line in lines)
+    assert any(line.startswith("预警扫描：") for line in lines)
+    assert any(line.startswith("演示数据已就绪") for line in lines)

@@ -67,7 +67,7 @@ def run_steps(world, a, until=25):
             while (d := D(d.year + (d.month + 6 > 12), (d.month + 5) % 12 + 1, min(d.day, 28))) <= date:
                 applicant_add_assessment(applicant=a, date=d, result="好", actor=secretary, today=D(2026, 11, 22))
         if n == 15:  # R16: the three-tier pre-assessment must have passed first
-            from reviews.demo import pass_pre_assessment
+            from demo.reviews import pass_pre_assessment
 
             pass_pre_assessment(
                 applicant=a,

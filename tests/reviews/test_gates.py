@@ -3,9 +3,9 @@
 import pytest
 
 from applicants.services import applicant_record_step
+from demo.reviews import pass_pre_assessment
 from recruitment.errors import DomainError
 from recruitment.models import RuleDefinition
-from reviews.demo import pass_pre_assessment
 from reviews.models import LedgerEntry, OpinionPurpose, OpinionVerdict, ReviewDepartment
 from reviews.services import (
     cadre_relative_approval_record,

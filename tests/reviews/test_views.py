@@ -245,7 +245,7 @@ def test_step_15_is_refused_with_r16_until_the_final_pass(world, make_candidate)
 
 def test_final_review_shows_the_quota_effect(world, make_candidate, client_for, submit, committee_material):
     from applicants.services import applicant_transfer
-    from reviews.demo import _advance
+    from demo.reviews import _advance
 
     admitted = make_candidate()
     passed(world, admitted)

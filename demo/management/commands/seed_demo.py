@@ -1,13 +1,14 @@
 import datetime as dt
-import importlib
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from recruitment.demo import DEMO_PASSWORD, DEMO_USERS, seed_county
+from demo import jobs, pipeline, quotas, reviews
+from demo.county import DEMO_PASSWORD, DEMO_USERS, seed_county
 
-DEMO_APPS = ["applicants", "reviews", "quotas", "jobs"]
+# After the county (organizations, members, users), in this order.
+PHASES = [pipeline, reviews, quotas, jobs]
 
 
 class Command(BaseCommand):
@@ -19,19 +20,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, quiet=False, **options):
         today = dt.date.fromisoformat(today) if today else timezone.localdate()
-        log = (lambda *a: None) if quiet else (lambda msg: self.stdout.write(msg))
+        log = (lambda *a: None) if quiet else self.progress
+        log(f"生成演示县数据（按 {today:%Y-%m-%d}）；首次运行需要几分钟…")
         with transaction.atomic():
             county = seed_county(today=today, log=log)
-            for app in DEMO_APPS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for module in PHASES:
                 module.seed(county=county, today=today, log=log)
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
             for username, display, role, _code in DEMO_USERS:
                 self.stdout.write(f"  {username:<10} {role.label:<14} {display}")
             self.stdout.write(f"  {'admin':<10} {'系统管理员':<14} 后台 /admin/")
+
+    def progress(self, msg: str) -> None:
+        """One line per phase (and every 100 people while the applicants are generated), shown at once
+        even when the output is piped."""
+        self.stdout.write(msg)
+        self.stdout.flush()

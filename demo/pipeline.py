@@ -20,21 +20,20 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from recruitment.dates import add_months, add_years
-from recruitment.errors import DomainError
-from recruitment.idcard import make_id_number
-from recruitment.models import MemberStatus, Organization, PartyMember, Sector
-
-from .models import Applicant, ApplicantStatus
-from .rulebook import RuleSet
-from .services import (
+from applicants.models import Applicant, ApplicantStatus
+from applicants.rulebook import RuleSet
+from applicants.services import (
     applicant_add_assessment,
     applicant_create,
     applicant_record_step,
     applicant_terminate,
     applicant_transfer,
 )
-from .steps import Actor, get_step
+from applicants.steps import Actor, get_step
+from recruitment.dates import add_months, add_years
+from recruitment.errors import DomainError
+from recruitment.idcard import make_id_number
+from recruitment.models import MemberStatus, Organization, PartyMember, Sector
 
 SEED = 20262
 # Days between steps (low, high); 6, 7, 22 and 23 follow the rules instead (see _timeline).
@@ -393,6 +392,7 @@ def seed(*, county, today: dt.date, log=print) -> None:
     actors = _Actors(county.users)
     ruleset = RuleSet.load()
     historic = [s for s in todo if s.final == 25]
+    log(f"发展对象：共 {len(todo):,} 人，先从历史台账导入已转正的 {len(historic):,} 人…")
     _import_historic(historic, today=today, actors=actors, ruleset=ruleset, actor=county.users.get("zuzhibu"))
     created, refused = len(historic), 0
     for s in todo:
@@ -408,6 +408,8 @@ def seed(*, county, today: dt.date, log=print) -> None:
             by_code=by_code,
         )
         created += 1
+        if created % 100 == 0:
+            log(f"发展对象：已生成 {created:,}/{len(todo):,} 人…")
     log(
         f"发展对象：新增 {created} 人（覆盖 25 个步骤，{len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展），"
         f"演示 R6 拒绝 {refused} 次"
@@ -418,9 +420,8 @@ def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, acto
     """Members converted before the system started come from the paper ledger: imported through the
     ledger import (judged by the same rules, written in bulk, attributed to the department user), then
     their archive hand-over (step 25) is recorded through the service like any other step."""
+    from applicants.ledger import LEDGER_HEADER, STEP_COLUMNS, ledger_import
     from recruitment.tabular import Table
-
-    from .ledger import LEDGER_HEADER, STEP_COLUMNS, ledger_import
 
     if not specs:
         return
@@ -654,7 +655,7 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
 def _pre_assess(a: Applicant, s: Spec, *, actors: _Actors, today: dt.date) -> None:
     """R16: before the branch meeting, the three-tier pre-assessment of the meeting's year passes
     (through the reviews services; staff without a demo account fall back to the department user)."""
-    from reviews.demo import pass_pre_assessment
+    from demo.reviews import pass_pre_assessment
 
     meeting = s.dates[15]
     on = max(s.dates[14], dt.date(meeting.year, 1, 1), meeting - dt.timedelta(days=7))

@@ -1,7 +1,7 @@
 """The demo county: one 组织部, 13 committees, ~200 branches across every sector, members, and
 one user per role. Deterministic (fixed seeds) and idempotent (everything keyed by code/username).
 
-Other apps add their part in ``<app>/demo.py`` with ``seed(*, county, rng, today, log)``;
+The other areas add their part in ``demo/<area>.py`` with ``seed(*, county, today, log)``;
 ``seed_demo`` calls them in order after this module.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from .idcard import make_id_number
-from .models import MemberStatus, Organization, OrgLevel, PartyMember, Role, Sector, User
+from recruitment.idcard import make_id_number
+from recruitment.models import MemberStatus, Organization, OrgLevel, PartyMember, Role, Sector, User
 
 DEMO_PASSWORD = "Demo@2026"
 ROOT_CODE = "HC"
@@ -166,7 +166,12 @@ def seed_county(*, today: dt.date, log=print) -> County:
                 county.branches.append(branch)
     _seed_members(county, rng, fake, today)
     _seed_users(county)
-    log(f"组织：{1 + len(county.committees)} 个组织部/党委，{len(county.branches)} 个党支部")
+    orgs = Organization.objects.filter(path__startswith=root.path).count()
+    members = PartyMember.objects.filter(branch__path__startswith=root.path).count()
+    log(
+        f"组织与党员：{orgs:,} 个组织（含 {len(county.committees)} 个党(工)委、{len(county.branches)} 个党支部），"
+        f"{members:,} 名党员"
+    )
     return county
 
 

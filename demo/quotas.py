@@ -8,10 +8,9 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from quotas.models import DEFAULT_SECTOR_RULES, AnnualPlan, RatioRuleSet, Structure
+from quotas.services import allocation_targets, allocation_transfer, allocations_set, plan_set_total, ratio_rules_save
 from recruitment.models import Sector
-
-from .models import DEFAULT_SECTOR_RULES, AnnualPlan, RatioRuleSet, Structure
-from .services import allocation_targets, allocation_transfer, allocations_set, plan_set_total, ratio_rules_save
 
 # Weight of a branch when a committee spreads its figure: villages first (3年未发展村清零, 每村两年一名).
 SECTOR_WEIGHT = {

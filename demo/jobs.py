@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from jobs.models import FollowUp, StaleFlag, StaleLevel
+from jobs.stale import stale_scan_run
 from recruitment.models import OrgLevel
-
-from .models import FollowUp, StaleFlag, StaleLevel
-from .stale import stale_scan_run
 
 NOTES = [
     "到村召开党员大会，摸排出入党申请人2名，已安排支部书记一个月内谈话。",

@@ -1,6 +1,6 @@
 """Demo data for the pre-assessment ledger: the current year's 发展对象 of the demo county put on
 the ledger at every tier (some returned, some with opinions), so every queue has work in it.
-Called by ``seed_demo`` after ``applicants.demo``; idempotent (people already on the year's ledger
+Called by ``seed_demo`` after ``demo.pipeline``; idempotent (people already on the year's ledger
 are left alone) and deterministic (ordered by branch path and name)."""
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import datetime as dt
 
 from applicants.models import Applicant, ApplicantStatus
 from recruitment.models import Sector
-
-from .models import EntryStatus, LedgerEntry, NegativeListItem, OpinionVerdict, ReviewDepartment, Tier, Verdict
-from .services import (
+from reviews.models import EntryStatus, LedgerEntry, NegativeListItem, OpinionVerdict, ReviewDepartment, Tier, Verdict
+from reviews.services import (
     household_opinion_record,
     ledger_submit,
     negative_list_check,
