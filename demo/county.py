@@ -60,7 +60,12 @@ DEMO_USERS = [
     ("zhibu2", "赵书记（龙门镇东王村党支部）", Role.BRANCH_SECRETARY, f"{ROOT_CODE}0201"),
     ("dangwei2", "周组织员（两新党工委）", Role.COMMITTEE_STAFF, f"{ROOT_CODE}10"),
     ("ducha", "陈督查（督查组）", Role.INSPECTOR, ROOT_CODE),
+    # Stand-ins where a branch or committee has no demo account: the three review tiers of one entry
+    # are decided by three different people (rule SOD).
+    ("zuzhibu2", "刘干事（组织部·代支部初审）", Role.DEPARTMENT_STAFF, ROOT_CODE),
+    ("zuzhibu3", "孙干事（组织部·代党委复审）", Role.DEPARTMENT_STAFF, ROOT_CODE),
 ]
+BRANCH_STAND_IN, COMMITTEE_STAND_IN = "zuzhibu2", "zuzhibu3"
 
 
 @dataclass

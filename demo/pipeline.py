@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-from applicants.models import Applicant, ApplicantStatus
+from applicants import steps as S
+from applicants.models import Applicant, ApplicantStatus, PersonRole
 from applicants.rulebook import RuleSet
 from applicants.services import (
     applicant_add_assessment,
@@ -29,7 +30,8 @@ from applicants.services import (
     applicant_terminate,
     applicant_transfer,
 )
-from applicants.steps import Actor, get_step
+from applicants.steps import Actor, Kind, get_step
+from demo.county import BRANCH_STAND_IN, COMMITTEE_STAND_IN
 from recruitment.dates import add_months, add_years
 from recruitment.errors import DomainError
 from recruitment.idcard import make_id_number
@@ -126,18 +128,18 @@ class Spec:
 
 def _timeline(rng: random.Random, start: dt.date) -> dict[int, dt.date]:
     """A complete 25-step timeline from an application date that obeys every rule."""
-    d = {1: start}
-    for n in range(2, 26):
-        if n == 6:
+    d = {S.APPLICATION: start}
+    for n in range(S.TALK, S.LAST_STEP + 1):
+        if n == S.ACTIVIST_EDUCATION:
             continue
-        if n == 7:
-            d[7] = add_years(d[3], 1) + dt.timedelta(days=rng.randint(0, 60))
-            d[6] = max(d[5], d[7] - dt.timedelta(days=rng.randint(1, 10)))
-        elif n == 22:
-            end = add_years(d[15], 1)
-            d[22] = max(d[21], end - dt.timedelta(days=rng.randint(20, 40)))
-        elif n == 23:
-            d[23] = add_years(d[15], 1) + dt.timedelta(days=rng.randint(0, 20))
+        if n == S.CANDIDATE:
+            d[S.CANDIDATE] = add_years(d[S.ACTIVIST], 1) + dt.timedelta(days=rng.randint(0, 60))
+            d[S.ACTIVIST_EDUCATION] = max(d[S.CONTACTS], d[S.CANDIDATE] - dt.timedelta(days=rng.randint(1, 10)))
+        elif n == S.CONVERSION_REQUEST:
+            end = add_years(d[S.BRANCH_MEETING], 1)
+            d[S.CONVERSION_REQUEST] = max(d[S.PROBATION_EDUCATION], end - dt.timedelta(days=rng.randint(20, 40)))
+        elif n == S.CONVERSION_MEETING:
+            d[S.CONVERSION_MEETING] = add_years(d[S.BRANCH_MEETING], 1) + dt.timedelta(days=rng.randint(0, 20))
         else:
             low, high = GAPS[n]
             d[n] = d[n - 1] + dt.timedelta(days=rng.randint(low, high))
@@ -149,12 +151,12 @@ def _shift(dates: dict[int, dt.date], step: int, anchor: dt.date) -> dict[int, d
     (a shift across 29 February can move an anniversary by a day): R6 at 7, R14 at 23."""
     delta = anchor - dates[step]
     d = {n: day + delta for n, day in dates.items()}
-    for n in range(2, 26):
+    for n in range(S.TALK, S.LAST_STEP + 1):
         floor = d[n - 1]
-        if n == 7:
-            floor = max(floor, add_years(d[3], 1))
-        if n == 23:
-            floor = max(floor, add_years(d[15], 1))
+        if n == S.CANDIDATE:
+            floor = max(floor, add_years(d[S.ACTIVIST], 1))
+        if n == S.CONVERSION_MEETING:
+            floor = max(floor, add_years(d[S.BRANCH_MEETING], 1))
         d[n] = max(d[n], floor)
     return d
 
@@ -188,12 +190,14 @@ def _specs(rng: random.Random, fake: Faker, today: dt.date) -> list[Spec]:
                 s.dates = _shift(s.dates, 15, today - dt.timedelta(days=rng.randint(70, 88)))
             if final == 22 and i < 10:  # probation ended, conversion meeting not held yet
                 s.dates = _shift(s.dates, 15, today - dt.timedelta(days=365 + rng.randint(10, 60)))
-            if final in (3, 4, 5, 6) and i % 9 == 0:
+            if S.within(S.AS_ACTIVIST, final) and i % 9 == 0:
                 s.special = "no_assessment"
     # 25: admitted in the previous ~3.5 years.
     for s in specs:
-        if s.final == 25:
-            s.dates = _shift(_timeline(rng, dt.date(2000, 1, 1)), 17, today - dt.timedelta(days=rng.randint(480, 1300)))
+        if s.final == S.LAST_STEP:
+            s.dates = _shift(
+                _timeline(rng, dt.date(2000, 1, 1)), S.APPROVAL, today - dt.timedelta(days=rng.randint(480, 1300))
+            )
             s.birth = s.dates[1] - dt.timedelta(days=rng.randint(19, 45) * 365 + rng.randint(0, 364))
     for special, final in [
         ("not_developed", 3),
@@ -279,7 +283,8 @@ class _Actors:
     def __init__(self, users: dict):
         self.branch_users = {u.organization_id: u for u in users.values() if u.role == "branch"}
         self.committee_users = {u.organization_id: u for u in users.values() if u.role == "committee"}
-        self.department = next((u for u in users.values() if u.role == "department"), None)
+        self.department = users.get("zuzhibu")
+        self.stand_ins = (users.get(BRANCH_STAND_IN), users.get(COMMITTEE_STAND_IN))
         self._committee_of: dict[int, Organization | None] = {}
 
     def committee_of(self, branch: Organization) -> Organization | None:
@@ -391,12 +396,12 @@ def seed(*, county, today: dt.date, log=print) -> None:
     members = _eligible_members(branches)
     actors = _Actors(county.users)
     ruleset = RuleSet.load()
-    historic = [s for s in todo if s.final == 25]
+    historic = [s for s in todo if s.final == S.LAST_STEP]
     log(f"发展对象：共 {len(todo):,} 人，先从历史台账导入已转正的 {len(historic):,} 人…")
     _import_historic(historic, today=today, actors=actors, ruleset=ruleset, actor=county.users.get("zuzhibu"))
     created, refused = len(historic), 0
     for s in todo:
-        if s.final == 25:
+        if s.final == S.LAST_STEP:
             continue
         refused += _run(
             s,
@@ -491,36 +496,21 @@ def _eligible_members(branches: list[Organization]) -> dict:
 
 
 def _step_data(step: int, s: Spec, rng: random.Random, people: list[PartyMember], actor) -> dict:
-    talker = str(actor) if actor else "支部书记"
-    if step == 2:
-        return {"talker": talker}
-    if step == 3:
-        return {"recommendation": "群团组织推优" if s.extra.get("is_league_member") else "党员推荐"}
-    if step == 5:
-        return {"contacts": [m.pk for m in people[: rng.choice([1, 2])]]}
-    if step == 9:
-        return {"introducers": [m.pk for m in people[-2:]]}
-    if step == 10:
-        return {"conclusion": "经函调和政治审查，该同志政治立场坚定，无违法违纪记录，政治审查合格", "verdict": "合格"}
-    if step == 11:
-        return {"days": 3, "hours": rng.choice([24, 32]), "name": "发展对象集中培训班"}
-    if step in (15, 23):
-        expected = rng.randint(8, 25)
-        attending = expected - rng.randint(0, min(3, (expected - 1) // 2 - 1))
-        yes = max(expected // 2 + 1, attending - rng.randint(0, 1))
-        return {
-            "expected_voters": expected,
-            "attending_voters": attending,
-            "yes_votes": yes,
-            **({"decision": "按期转正"} if step == 23 else {}),
-        }
-    if step == 16:
-        return {"talker": talker}
-    if step in (17, 24):
-        return {"special_reason": ""}
-    if step == 19:
-        return {"group": f"第{rng.choice('一二三')}党小组"}
-    return {}
+    """Sample values of the step's declared fields (``Field.example``); members from the branch's
+    register; whoever acted is the responsible person (谈话人)."""
+    declared = get_step(step)
+    data = {}
+    for f in declared.fields:
+        if f.kind == Kind.MEMBERS:
+            chosen = people[: rng.choice([1, 2])] if f.role == PersonRole.CONTACT else people[-2:]
+            data[f.name] = [m.pk for m in chosen]
+        elif f.example is not None:
+            data[f.name] = f.example
+    if declared.responsible:
+        data[declared.responsible] = str(actor) if actor else "支部书记"
+    if "recommendation" in data and s.extra.get("is_league_member"):
+        data["recommendation"] = "群团组织推优"
+    return data
 
 
 def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> int:
@@ -548,7 +538,7 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
         date = s.dates[n]
         if date > today:
             break
-        if s.special == "transfer" and n == 6:
+        if s.special == "transfer" and n == S.ACTIVIST_EDUCATION:
             target = next(
                 (b for code, b in by_code.items() if b.parent_id == s.branch.parent_id and b.pk != s.branch.pk), None
             )
@@ -561,53 +551,53 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
                     reason="工作调动，随迁转接",
                 )
                 s.branch = target
-        if n == 7 or (n == 6 and s.special != "no_assessment"):
+        if n == S.CANDIDATE or (n == S.ACTIVIST_EDUCATION and s.special != "no_assessment"):
             _assess(
                 a,
                 since=s.dates[3],
                 until=min(date, today),
                 rng=rng,
-                actor=actors.for_step(s.branch, 6),
+                actor=actors.for_step(s.branch, S.ACTIVIST_EDUCATION),
                 today=today,
                 done=assessed_until,
                 key="activist",
             )
-        if n == 22:
+        if n == S.CONVERSION_REQUEST:
             _assess(
                 a,
                 since=s.dates[15],
                 until=min(date, today),
                 rng=rng,
-                actor=actors.for_step(s.branch, 21),
+                actor=actors.for_step(s.branch, S.PROBATION_EDUCATION),
                 today=today,
                 done=assessed_until,
                 key="probation",
             )
         actor = actors.for_step(s.branch, n)
         data = _step_data(n, s, rng, people, actor)
-        if n == 17 and date > add_months(s.dates[15], 3):
+        if n == S.APPROVAL and date > add_months(s.dates[S.BRANCH_MEETING], 3):
             data["special_reason"] = "待党委会集中研究"
-        if n == 15:
+        if n == S.BRANCH_MEETING:
             _pre_assess(a, s, actors=actors, today=today)
         applicant_record_step(applicant=a, step=n, date=date, actor=actor, data=data, today=today, ruleset=ruleset)
-    if a.current_step in (3, 4, 5, 6) and s.special != "no_assessment":
+    if S.within(S.AS_ACTIVIST, a.current_step) and s.special != "no_assessment":
         _assess(
             a,
             since=s.dates[3],
             until=today,
             rng=rng,
-            actor=actors.for_step(s.branch, 6),
+            actor=actors.for_step(s.branch, S.ACTIVIST_EDUCATION),
             today=today,
             done=assessed_until,
             key="activist",
         )
-    if a.current_step in range(15, 22):
+    if S.BRANCH_MEETING <= a.current_step < S.CONVERSION_REQUEST:
         _assess(
             a,
             since=s.dates[15],
             until=today,
             rng=rng,
-            actor=actors.for_step(s.branch, 21),
+            actor=actors.for_step(s.branch, S.PROBATION_EDUCATION),
             today=today,
             done=assessed_until,
             key="probation",
@@ -621,7 +611,7 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
             reason=rng.choice(
                 ["本人主动撤回入党申请", "培养考察期间表现较差，经支部委员会研究不予发展", "政治审查发现问题，不予发展"]
             ),
-            actor=actors.for_step(s.branch, 12),
+            actor=actors.for_step(s.branch, S.BRANCH_COMMITTEE_REVIEW),
         )
     elif s.special in ("cancel", "extend") and a.current_step == 22:
         end = a.probation_end
@@ -637,7 +627,7 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
                 applicant=a,
                 step=23,
                 date=meeting,
-                actor=actors.for_step(s.branch, 23),
+                actor=actors.for_step(s.branch, S.CONVERSION_MEETING),
                 data=votes,
                 today=today,
                 ruleset=ruleset,
@@ -645,7 +635,12 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
     elif s.special == "refuse7" and a.current_step == 6:
         try:  # an early attempt at step 7: refused by R6 and logged
             applicant_record_step(
-                applicant=a, step=7, date=today, actor=actors.for_step(s.branch, 7), today=today, ruleset=ruleset
+                applicant=a,
+                step=S.CANDIDATE,
+                date=today,
+                actor=actors.for_step(s.branch, S.CANDIDATE),
+                today=today,
+                ruleset=ruleset,
             )
         except DomainError:
             refused += 1
@@ -654,19 +649,19 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
 
 def _pre_assess(a: Applicant, s: Spec, *, actors: _Actors, today: dt.date) -> None:
     """R16: before the branch meeting, the three-tier pre-assessment of the meeting's year passes
-    (through the reviews services; staff without a demo account fall back to the department user)."""
+    (through the reviews services; a tier without a demo account is decided by a department stand-in,
+    three different people in all)."""
     from demo.reviews import pass_pre_assessment
 
     meeting = s.dates[15]
     on = max(s.dates[14], dt.date(meeting.year, 1, 1), meeting - dt.timedelta(days=7))
-    dept = actors.department
     pass_pre_assessment(
         applicant=a,
         year=meeting.year,
         on=min(on, meeting),
-        branch_user=actors.for_step(s.branch, 12) or dept,
-        committee_user=actors.for_step(s.branch, 13) or dept,
-        department_user=dept,
+        branch_user=actors.for_step(s.branch, S.BRANCH_COMMITTEE_REVIEW) or actors.stand_ins[0],
+        committee_user=actors.for_step(s.branch, S.PRE_REVIEW) or actors.stand_ins[1],
+        department_user=actors.department,
         today=today,
     )
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from applicants import steps as S
 from applicants.models import Applicant, ApplicantStatus
+from demo.county import BRANCH_STAND_IN, COMMITTEE_STAND_IN
 from recruitment.models import Sector
 from reviews.models import EntryStatus, LedgerEntry, NegativeListItem, OpinionVerdict, ReviewDepartment, Tier, Verdict
 from reviews.services import (
@@ -142,8 +144,11 @@ def _users_for(county, branch):
         (u for u in (users.get("zhibu"), users.get("zhibu2")) if u and u.organization_id == branch.pk), None
     )
     committee_user = next((u for u in (users.get("dangwei"), users.get("dangwei2")) if u and u.can_see(branch)), None)
-    department_user = users["zuzhibu"]
-    return branch_user or committee_user or department_user, committee_user or department_user, department_user
+    return (
+        branch_user or users[BRANCH_STAND_IN],
+        committee_user or users[COMMITTEE_STAND_IN],
+        users["zuzhibu"],
+    )
 
 
 def seed(*, county, today: dt.date, log=print) -> None:
@@ -180,7 +185,7 @@ def seed(*, county, today: dt.date, log=print) -> None:
             year=year,
             actor=branch_user,
             today=today,
-            remarks="本年度拟接收，已完成政治审查" if a.current_step >= 10 else "",
+            remarks="本年度拟接收，已完成政治审查" if a.current_step >= S.POLITICAL_REVIEW else "",
         )
         kind = i % 6
         target = {0: 1, 1: 2, 2: 2, 3: 3, 4: 4, 5: 3}[kind]
