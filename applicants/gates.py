@@ -10,8 +10,6 @@ from recruitment.errors import Violation
 
 from .rulebook import Context, register
 
-BRANCH_MEETINGS = {15, 23}
-
 
 def _step_date(ctx: Context, number: int) -> dt.date | None:
     """Date of a completed step: from facts (import) or the database."""

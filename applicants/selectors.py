@@ -29,9 +29,9 @@ from recruitment.dates import add_months, add_years
 from recruitment.errors import DomainError, Violation
 from recruitment.scope import visible_to
 
-from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Event, Material, StepRecord, Training
+from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Material, StepRecord, Training
 from .rulebook import RuleSet
-from .steps import LAST_STEP, STAGES, STEPS, Actor, Stage, Step, get_step
+from .steps import LAST_STEP, STAGES, STEPS, Stage, Step, get_step
 
 # --- stages as ranges of the last completed step ---------------------------------------------------
 STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {
@@ -498,17 +498,6 @@ def applicant_people(*, applicant: Applicant) -> list[ApplicantPerson]:
 
 def applicant_events(*, applicant: Applicant) -> QuerySet:
     return applicant.events.select_related("actor").order_by("-at", "-id")
-
-
-def applicant_refusal_count(*, applicant: Applicant) -> int:
-    return applicant.events.filter(kind=Event.Kind.REFUSED).count()
-
-
-def actor_is_waiting_for_upper(user, step: Step) -> bool:
-    """A branch user looking at a step the upper committee or department records."""
-    from .services import actor_may_record
-
-    return step.actor != Actor.BRANCH and not actor_may_record(user, step)
 
 
 # --- the archive (一人一档) -----------------------------------------------------------------------------------

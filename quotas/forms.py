@@ -15,16 +15,6 @@ def _pct_input(placeholder: str) -> forms.NumberInput:
     )
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
-
-
 class PlanTotalForm(forms.Form):
     total = forms.IntegerField(
         label="计划总数（名）", min_value=0, widget=forms.NumberInput(attrs={"class": "form-control"})

@@ -55,12 +55,6 @@ def plan_for(*, org: Organization, year: int) -> AnnualPlan | None:
     )
 
 
-def received_by(*, plan: AnnualPlan, org: Organization) -> int | None:
-    if plan.org_id == org.pk:
-        return plan.total
-    return PlanAllocation.objects.filter(plan=plan, org=org).values_list("amount", flat=True).first()
-
-
 # --- plan total ------------------------------------------------------------------------------------
 @transaction.atomic
 def plan_set_total(*, department: Organization, year: int, total: int, actor, reason: str = "") -> AnnualPlan:

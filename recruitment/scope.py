@@ -6,7 +6,6 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -46,16 +45,6 @@ def role_required(*roles: str):
         return wrapper
 
     return decorator
-
-
-class RoleRequiredMixin(LoginRequiredMixin):
-    allowed_roles: tuple[str, ...] = tuple(Role.values)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        require_roles(request.user, *self.allowed_roles)
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- the one role vocabulary -------------------------------------------------------------------------

@@ -95,15 +95,6 @@ def last_return(entry: LedgerEntry) -> ReviewDecision | None:
 # --- queues --------------------------------------------------------------------------------------------
 # step → previous step, whose date starts the wait
 QUEUE_STEPS = {4: "备案", 8: "备案", 13: "预审", 16: "谈话", 17: "审批", 18: "备案", 24: "审批"}
-STEP_ROLES = {
-    4: Role.COMMITTEE_STAFF,
-    8: Role.COMMITTEE_STAFF,
-    13: Role.COMMITTEE_STAFF,
-    16: Role.COMMITTEE_STAFF,
-    17: Role.COMMITTEE_STAFF,
-    24: Role.COMMITTEE_STAFF,
-    18: Role.DEPARTMENT_STAFF,
-}
 
 
 @dataclass
