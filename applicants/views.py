@@ -17,14 +17,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, ZIP, attachment
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
 from recruitment.scope import WRITE_ROLES_BRANCH, get_visible_or_404, require_roles
@@ -57,14 +57,6 @@ from .services import (
     material_upload,
 )
 from .steps import STAGES, STEPS, get_step
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 def _can_write(user) -> bool:
@@ -123,7 +115,7 @@ def applicant_list(request):
     if request.GET.get("export") == "xlsx":
         rows = list(qs)
         selectors.attach_next_due(rows, today=today)
-        return _attachment(
+        return attachment(
             write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
             f"发展党员台账_{today:%Y%m%d}.xlsx",
             XLSX,
@@ -511,7 +503,7 @@ def todo(request):
             [i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
             for i in shown
         ]
-        return _attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
+        return attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
     counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
     return render(
         request,
@@ -587,7 +579,7 @@ def material_download(request, pk: int, material_id: int):
         handle = material.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件已丢失，请重新上传") from exc
-    return FileResponse(handle, as_attachment=True, filename=material.original_name)
+    return attachment(handle, material.original_name)
 
 
 ARCHIVE_INDEX_HEADER = [
@@ -664,4 +656,4 @@ def archive_zip(request, pk: int):
             )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
-    return _attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", "application/zip")
+    return attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", ZIP)

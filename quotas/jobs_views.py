@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
 from recruitment.tabular import write_xlsx
@@ -160,12 +161,7 @@ def _export(scan: StaleScan, flags) -> HttpResponse:
         ]
         for f in flags
     ]
-    resp = HttpResponse(
-        write_xlsx(header, rows, "预警组织"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''stale-orgs-{scan.as_of}.xlsx"
-    return resp
+    return attachment(write_xlsx(header, rows, "预警组织"), f"stale-orgs-{scan.as_of}.xlsx", XLSX)
 
 
 @login_required

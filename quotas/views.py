@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import get_visible_or_404, role_required
 
@@ -42,7 +43,6 @@ from .services import (
 
 STAFF = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF)
 VIEWERS = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF, Role.INSPECTOR)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> int:
@@ -235,16 +235,15 @@ def plan_log(request):
             ]
             for c in qs[:20000]
         ]
-        resp = HttpResponse(
+        return attachment(
             write_xlsx(
                 ["年度", "时间", "类型", "组织编码", "组织", "下达单位", "原指标", "新指标", "增减", "原因", "经办人"],
                 rows,
                 "指标变更与调剂",
             ),
-            content_type=XLSX,
+            "plan_changes.xlsx",
+            XLSX,
         )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''plan_changes.xlsx"
-        return resp
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "quotas/plan_log.html", {"form": form, "page": page})
 
@@ -458,9 +457,7 @@ def dashboard(request):
     org, year = _org(request), _year(request)
     ctx = dashboard_context(org=org, year=year)
     if request.GET.get("export") == "xlsx":
-        resp = HttpResponse(_dashboard_xlsx(ctx), content_type=XLSX)
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''compliance_{org.code}_{year}.xlsx"
-        return resp
+        return attachment(_dashboard_xlsx(ctx), f"compliance_{org.code}_{year}.xlsx", XLSX)
     this_year = timezone.localdate().year
     ctx.update({"years": range(this_year + 1, this_year - 6, -1), "breadcrumbs": _breadcrumbs(request.user, org)})
     return render(request, "quotas/dashboard.html", ctx)

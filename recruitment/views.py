@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from .forms import MemberFilterForm, OrgFilterForm, UploadForm
+from .http import XLSX, attachment
 from .models import Organization, PartyMember, Role
 from .registry import home_widgets_for
 from .scope import get_visible_or_404, role_required, visible_to
@@ -45,12 +45,7 @@ def org_list(request):
             [o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on]
             for o in qs.order_by("path")
         ]
-        resp = HttpResponse(
-            write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''organizations.xlsx"
-        return resp
+        return attachment(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
     page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
     return render(request, "recruitment/org_list.html", {"form": form, "page": page})
 
@@ -115,9 +110,7 @@ def org_import_template(request):
         ],
         "党组织",
     )
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = "attachment; filename*=UTF-8''org_import_template.xlsx"
-    return resp
+    return attachment(data, "org_import_template.xlsx", XLSX)
 
 
 @login_required
@@ -150,12 +143,7 @@ def member_list(request):
             ]
             for m in qs.order_by("branch__path", "name")
         ]
-        resp = HttpResponse(
-            write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''party_members.xlsx"
-        return resp
+        return attachment(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"), "party_members.xlsx", XLSX)
     page = Paginator(qs.order_by("branch__path", "name"), 50).get_page(request.GET.get("page"))
     return render(
         request,

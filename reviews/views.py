@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.models import Applicant, ApplicantStatus
 from applicants.services import applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, attachment
 from recruitment.models import Role
 from recruitment.scope import get_visible_or_404, require_roles
 
@@ -33,9 +36,16 @@ from .forms import (
     StepActForm,
     SubmitForm,
 )
-from .models import EntryStatus, LedgerEntry, NegativeListHit, OpinionPurpose, Tier
+from .models import (
+    DepartmentOpinion,
+    EntryStatus,
+    HouseholdOpinion,
+    LedgerEntry,
+    NegativeListHit,
+    OpinionPurpose,
+    Tier,
+)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VIEW_ROLES = tuple(Role.values)
 
 
@@ -71,9 +81,7 @@ def ledger(request):
         }
     qs = selectors.ledger_entries(user=request.user, year=year, **filters)
     if request.GET.get("export") == "xlsx":
-        resp = HttpResponse(ledger_xlsx(entries=list(qs), year=year), content_type=XLSX)
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''ledger_{year}.xlsx"
-        return resp
+        return attachment(ledger_xlsx(entries=list(qs), year=year), f"ledger_{year}.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [{"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page]
     return render(
@@ -322,6 +330,25 @@ def hit_revoke(request, pk: int):
     else:
         _form_errors(request, form)
     return redirect("reviews:applicant_checks", pk=hit.applicant_id)
+
+
+@login_required
+@require_GET
+def opinion_file(request, pk: int, kind: str, opinion_id: int):
+    """The uploaded file of a department's or the 户籍所在地 organization's opinion, to whoever may
+    see the applicant (outside the subtree → 404)."""
+    a = _applicant_or_404(request, pk)
+    model = {"department": DepartmentOpinion, "household": HouseholdOpinion}.get(kind)
+    if model is None:
+        raise Http404("没有这类意见")
+    opinion = get_object_or_404(model, pk=opinion_id, applicant=a)
+    if not opinion.file:
+        raise Http404("该意见没有上传文件")
+    try:
+        handle = opinion.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件已丢失，请重新上传") from exc
+    return attachment(handle, PurePath(opinion.file.name).name)
 
 
 # --- approval queues ----------------------------------------------------------------------------------------
