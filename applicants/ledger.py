@@ -29,7 +29,6 @@ them as imported rather than as violations. Steps after the last dated column st
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -45,7 +44,7 @@ from recruitment.dates import add_years, age_on
 from recruitment.errors import Violation
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.models import MemberStatus, Organization, PartyMember, Role
-from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_xlsx
+from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_csv, write_xlsx
 
 from .models import Applicant, ApplicantStatus, Education, Event, Gender, Occupation, StepRecord, Training
 from .rulebook import Context, RuleSet, evaluate
@@ -856,9 +855,4 @@ def ledger_export(*, queryset, fmt: str) -> bytes:
     rows = ledger_rows(queryset)
     if fmt == "xlsx":
         return write_xlsx(LEDGER_HEADER, rows, "发展党员台账")
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(LEDGER_HEADER)
-    for row in rows:
-        writer.writerow(["" if c is None else c.isoformat() if isinstance(c, dt.date) else c for c in row])
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
+    return write_csv(LEDGER_HEADER, rows)

@@ -3,8 +3,6 @@ service and render; rules live in ``services`` / ``selectors``."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from recruitment.errors import DomainError
 from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import get_visible_or_404, role_required
+from recruitment.tabular import Sheet, write_workbook, write_xlsx
 
 from .forms import AllocationForm, ChangeFilterForm, PlanTotalForm, RatioRulesForm, TransferForm
 from .models import AllocationChange, PlanAllocation, RatioRuleSet
@@ -217,8 +216,6 @@ def plan_log(request):
                 Q(org__name__icontains=d["q"]) | Q(org__code__icontains=d["q"]) | Q(reason__icontains=d["q"])
             )
     if request.GET.get("export") == "xlsx":
-        from recruitment.tabular import write_xlsx
-
         rows = [
             [
                 c.plan.year,
@@ -364,91 +361,84 @@ def dashboard_context(*, org: Organization, year: int) -> dict:
 
 
 def _dashboard_xlsx(ctx: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     c, org, year = ctx["compliance"], ctx["org"], ctx["year"]
-    red = PatternFill("solid", fgColor="F8D7DA")
-    wb = Workbook()
+    caption = f"{year} 年度 {org.name}（{org.code}）"
 
-    def sheet(title, header, rows, fail_col=None, first=False):
-        ws = wb.active if first else wb.create_sheet()
-        ws.title = title
-        ws.append([f"{year} 年度 {org.name}（{org.code}）"])
-        ws.append(header)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-            if fail_col is not None and row[fail_col] == "未达标":
-                for cell in ws[ws.max_row]:
-                    cell.fill = red
-        for i in range(1, len(header) + 1):
-            ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = 16
+    def sheet(title, header, rows, fail_col=None):
+        failing = (lambda row: "F8D7DA" if row[fail_col] == "未达标" else None) if fail_col is not None else None
+        return Sheet(title=title, caption=caption, header=header, rows=rows, widths=16, fill=failing)
 
     def pct(v):
         return None if v is None else round(v * 100, 2)
 
     verdict = {True: "达标", False: "未达标", None: "不考核"}
-    sheet(
-        "领域比例",
-        ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
+    p, reserve = c.plan, c.reserve
+    return write_workbook(
         [
-            [r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok], e.count, pct(e.share), verdict[e.ok]]
-            for r, e in zip(c.sectors, c.expected_sectors, strict=True)
-        ],
-        fail_col=4,
-        first=True,
-    )
-    sheet(
-        "结构比例",
-        ["项目", "人数", "占比(%)", "要求", "结果"],
-        [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure],
-        fail_col=4,
-    )
-    p = c.plan
-    sheet(
-        "计划执行",
-        ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
-        [
-            [
-                org.name + "（合计）",
-                p.total,
-                p.allocated,
-                p.admitted,
-                pct(p.rate),
-                p.on_ledger,
-                "、".join(r.key for r in c.failing),
-            ]
+            sheet(
+                "领域比例",
+                ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
+                [
+                    [
+                        r.key,
+                        r.count,
+                        pct(r.share),
+                        r.threshold_text,
+                        verdict[r.ok],
+                        e.count,
+                        pct(e.share),
+                        verdict[e.ok],
+                    ]
+                    for r, e in zip(c.sectors, c.expected_sectors, strict=True)
+                ],
+                fail_col=4,
+            ),
+            sheet(
+                "结构比例",
+                ["项目", "人数", "占比(%)", "要求", "结果"],
+                [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure],
+                fail_col=4,
+            ),
+            sheet(
+                "计划执行",
+                ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
+                [
+                    [
+                        org.name + "（合计）",
+                        p.total,
+                        p.allocated,
+                        p.admitted,
+                        pct(p.rate),
+                        p.on_ledger,
+                        "、".join(r.key for r in c.failing),
+                    ]
+                ]
+                + [
+                    [r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)]
+                    for r in ctx["rows"]
+                ],
+            ),
+            sheet(
+                "年度趋势",
+                ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
+                [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]],
+            ),
+            sheet(
+                "梯队储备",
+                ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
+                [
+                    [
+                        reserve.applicants,
+                        reserve.activists,
+                        reserve.candidates,
+                        reserve.new_members,
+                        reserve.target_text,
+                        {True: "达标", False: "储备不足", None: "—"}[reserve.ok],
+                    ]
+                ],
+            ),
         ]
-        + [
-            [r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)]
-            for r in ctx["rows"]
-        ],
     )
-    sheet(
-        "年度趋势",
-        ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
-        [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]],
-    )
-    r = c.reserve
-    sheet(
-        "梯队储备",
-        ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
-        [
-            [
-                r.applicants,
-                r.activists,
-                r.candidates,
-                r.new_members,
-                r.target_text,
-                {True: "达标", False: "储备不足", None: "—"}[r.ok],
-            ]
-        ],
-    )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 @login_required
