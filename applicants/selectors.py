@@ -9,6 +9,7 @@ moves the reminders too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from recruitment.dates import add_months, add_years
 from recruitment.errors import DomainError, Violation
 from recruitment.scope import visible_to
 
+from .filters import ApplicantFilter
 from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Material, StepRecord, Training
 from .rulebook import RuleSet
 from .steps import LAST_STEP, STAGES, STEPS, Stage, Step, get_step
@@ -312,37 +314,33 @@ def due_counts(*, user, today: dt.date) -> dict[str, int]:
 LIST_ORDER = ("branch__path", "current_step", "name", "pk")
 
 
-def _base_list(*, user, filters: dict[str, Any]) -> QuerySet:
-    qs = visible_to(user, Applicant)
-    status = filters.get("status")
-    if status:
-        qs = qs.filter(status=status)
-    org = filters.get("branch")
-    if org:
-        qs = qs.filter(branch__path__startswith=org.path)
-    step = filters.get("step")
-    if step not in (None, ""):
-        qs = qs.filter(current_step=int(step))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(id_number__icontains=q.upper()))
-    return qs
+Filters = ApplicantFilter | Mapping[str, Any] | None
 
 
-def applicant_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet:
-    """Applicants the user may see, filtered (stage 1–5, step = last completed step, status, branch or
-    any organization of the subtree, free text on name / ID number), with the reminder facts annotated."""
-    filters = filters or {}
-    qs = _base_list(user=user, filters=filters)
-    stage = filters.get("stage")
-    if stage not in (None, ""):
-        qs = qs.filter(stage_q(int(stage)))
+def applicant_filter(*, user, data: Mapping[str, Any]) -> ApplicantFilter:
+    """The pipeline page's filters bound to its query string. Without ``status`` the page shows the
+    people still in the pipeline (培养中), a secretary's daily view."""
+    data = data.copy()
+    if "status" not in data:
+        data["status"] = ApplicantStatus.ACTIVE
+    return ApplicantFilter(data, user=user)
+
+
+def _filterset(user, filters: Filters) -> ApplicantFilter:
+    return filters if isinstance(filters, ApplicantFilter) else ApplicantFilter(filters or {}, user=user)
+
+
+def applicant_list(*, user, filters: Filters = None) -> QuerySet:
+    """Applicants the user may see, filtered (``ApplicantFilter``: stage 1–5, step = last completed
+    step, status, branch or any organization of the subtree, free text on name / ID number), with the
+    reminder facts annotated. ``filters``: a bound ApplicantFilter, or the values to bind one to."""
+    qs = _filterset(user, filters).qs
     return with_due_facts(qs).select_related("branch").order_by(*LIST_ORDER)
 
 
-def applicant_stage_counts(*, user, filters: dict[str, Any] | None = None) -> dict[int, int]:
+def applicant_stage_counts(*, user, filters: Filters = None) -> dict[int, int]:
     """Counts per stage of the filtered list (ignoring the stage filter itself), in one query."""
-    qs = _base_list(user=user, filters=filters or {})
+    qs = _filterset(user, filters).qs_without("stage")
     totals = qs.aggregate(**{f"s{n}": Count("pk", filter=stage_q(n)) for n in STAGE_STEP_RANGES}, all=Count("pk"))
     return {0: totals["all"], **{n: totals[f"s{n}"] for n in STAGE_STEP_RANGES}}
 

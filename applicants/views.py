@@ -32,7 +32,6 @@ from recruitment.tabular import write_xlsx
 
 from . import selectors
 from .forms import (
-    ApplicantFilterForm,
     ApplicantForm,
     AssessmentForm,
     MaterialForm,
@@ -44,7 +43,7 @@ from .forms import (
     domain_error_text,
     today_initial,
 )
-from .models import Applicant, ApplicantStatus, Material
+from .models import Applicant, Material
 from .services import (
     actor_may_record,
     applicant_add_assessment,
@@ -103,14 +102,10 @@ LIST_HEADER = [
 @login_required
 @require_GET
 def applicant_list(request):
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = ApplicantStatus.ACTIVE  # a secretary's daily view: the people still in the pipeline
-    form = ApplicantFilterForm(data, user=request.user)
-    form.is_valid()
-    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    filterset = selectors.applicant_filter(user=request.user, data=request.GET)
+    data, filters = filterset.data, filterset.values
     today = timezone.localdate()
-    qs = selectors.applicant_list(user=request.user, filters=filters)
+    qs = selectors.applicant_list(user=request.user, filters=filterset)
 
     if request.GET.get("export") == "xlsx":
         rows = list(qs)
@@ -125,13 +120,13 @@ def applicant_list(request):
     selectors.attach_next_due(page.object_list, today=today)
     for a in page.object_list:
         a.age = age_on(a.birth_date, today)
-    counts = selectors.applicant_stage_counts(user=request.user, filters=filters)
+    counts = selectors.applicant_stage_counts(user=request.user, filters=filterset)
     # A search that finds nobody in the chosen status (by default 培养中) may find someone who has
     # since become a full member or left: say so, with a link, rather than only "nobody".
     elsewhere = None
     if not page.object_list and filters.get("q") and filters.get("status"):
         n = selectors.applicant_list(
-            user=request.user, filters={k: v for k, v in filters.items() if k != "status"}
+            user=request.user, filters={k: v for k, v in data.items() if k != "status"}
         ).count()
         if n:
             elsewhere = {
@@ -163,7 +158,8 @@ def applicant_list(request):
         request,
         "applicants/list.html",
         {
-            "form": form,
+            "form": filterset.form,
+            "show_branch": filterset.show_branch,
             "page": page,
             "tabs": tabs,
             "export_query": export_query,

@@ -20,7 +20,8 @@ from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import get_visible_or_404, role_required
 from recruitment.tabular import Sheet, write_workbook, write_xlsx
 
-from .forms import AllocationForm, ChangeFilterForm, PlanTotalForm, RatioRulesForm, TransferForm
+from .filters import AllocationChangeFilter
+from .forms import AllocationForm, PlanTotalForm, RatioRulesForm, TransferForm
 from .models import AllocationChange, PlanAllocation, RatioRuleSet
 from .selectors import (
     MAIN_SECTORS,
@@ -201,20 +202,8 @@ def plans(request):
 @role_required(*STAFF)
 def plan_log(request):
     """Every total, allocation and 调剂 in the user's subtree, filterable, exportable."""
-    form = ChangeFilterForm(request.GET or None)
-    qs = AllocationChange.objects.select_related("plan", "org", "source", "actor").order_by("-at", "-id")
-    if not request.user.is_superuser:
-        qs = qs.filter(org__path__startswith=request.user.organization.path)
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["year"]:
-            qs = qs.filter(plan__year=d["year"])
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["q"]:
-            qs = qs.filter(
-                Q(org__name__icontains=d["q"]) | Q(org__code__icontains=d["q"]) | Q(reason__icontains=d["q"])
-            )
+    filters = AllocationChangeFilter(request.GET or None, user=request.user)
+    qs = filters.qs
     if request.GET.get("export") == "xlsx":
         rows = [
             [
@@ -242,7 +231,7 @@ def plan_log(request):
             XLSX,
         )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "quotas/plan_log.html", {"form": form, "page": page})
+    return render(request, "quotas/plan_log.html", {"form": filters.form, "page": page})
 
 
 # --- ratio rules --------------------------------------------------------------------------------------

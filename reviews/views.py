@@ -28,7 +28,6 @@ from .forms import (
     CadreApprovalForm,
     DecisionForm,
     HouseholdOpinionForm,
-    LedgerFilterForm,
     NegativeCheckForm,
     OpinionForm,
     QueueFilterForm,
@@ -70,16 +69,9 @@ def _entry_or_404(request, pk: int) -> LedgerEntry:
 def ledger(request):
     require_roles(request.user, *VIEW_ROLES)
     today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None)
-    year, filters = today.year, {}
-    if form.is_valid():
-        year = form.cleaned_data["year"] or today.year
-        filters = {
-            "status": form.cleaned_data["status"],
-            "tier": form.cleaned_data["tier"],
-            "q": form.cleaned_data["q"],
-        }
-    qs = selectors.ledger_entries(user=request.user, year=year, **filters)
+    filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
+    year = filters.ledger_year
+    qs = selectors.ledger_entries(filters=filters)
     if request.GET.get("export") == "xlsx":
         return attachment(ledger_xlsx(entries=list(qs), year=year), f"ledger_{year}.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -88,7 +80,7 @@ def ledger(request):
         request,
         "reviews/ledger.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": rows,
             "year": year,
