@@ -43,7 +43,8 @@ from django.utils import timezone
 from recruitment.dates import add_years, age_on
 from recruitment.errors import Violation
 from recruitment.idcard import IdNumberError, parse_id_number
-from recruitment.models import MemberStatus, Organization, PartyMember, Role
+from recruitment.models import MemberStatus, Organization, PartyMember
+from recruitment.scope import Level, may_act_at
 from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_csv, write_xlsx
 
 from .models import Applicant, ApplicantStatus, Education, Event, Gender, Occupation, StepRecord, Training
@@ -112,7 +113,6 @@ ATTRIBUTES = [
     "frontline",
     "household_registration",
 ]
-IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 BATCH = 2000
 # Enum ``.values`` rebuilds a list on every call; the import asks tens of thousands of times.
 GENDERS, EDUCATIONS, OCCUPATIONS = tuple(Gender.values), tuple(Education.values), tuple(Occupation.values)
@@ -129,7 +129,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def may_import(user) -> bool:
-    return user is None or user.is_superuser or user.role in IMPORT_ROLES
+    return may_act_at(user, Level.BRANCH)  # None: the command line, the demo
 
 
 # --- results ----------------------------------------------------------------------------------------

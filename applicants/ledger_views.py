@@ -17,14 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recruitment.http import CSV, XLSX, attachment
-from recruitment.models import Organization, Role
-from recruitment.scope import get_visible_or_404, role_required, visible_to
+from recruitment.models import Organization
+from recruitment.scope import WRITE_ROLES, get_visible_or_404, role_required, visible_to
 from recruitment.tabular import TableError, read_table
 
 from .ledger import LEDGER_HEADER, ledger_export, ledger_import
 from .models import Applicant
 
-IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 SESSION_KEY = "ledger_uploads"
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_OK_ROWS = 300  # every error row is shown; good rows up to this many
@@ -86,7 +85,7 @@ def _preview_rows(result):
 
 
 @login_required
-@role_required(*IMPORT_ROLES)
+@role_required(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
 def ledger_upload(request):
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
@@ -108,7 +107,7 @@ def ledger_upload(request):
 
 
 @login_required
-@role_required(*IMPORT_ROLES)
+@role_required(*WRITE_ROLES)
 @require_POST
 def ledger_confirm(request):
     token = request.POST.get("token", "")

@@ -27,7 +27,7 @@ from recruitment.errors import DomainError
 from recruitment.http import XLSX, ZIP, attachment
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import WRITE_ROLES_BRANCH, get_visible_or_404, require_roles
+from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
 from recruitment.tabular import write_xlsx
 
 from . import selectors
@@ -59,12 +59,12 @@ from .steps import STAGES, STEPS, get_step
 
 
 def _can_write(user) -> bool:
-    return user.has_role(*WRITE_ROLES_BRANCH)
+    return user.has_role(*WRITE_ROLES)
 
 
 def _require_write(user) -> None:
     """Inspectors (read-only) and users without a role may not change anything."""
-    require_roles(user, *WRITE_ROLES_BRANCH)
+    require_roles(user, *WRITE_ROLES)
 
 
 def _applicant_or_404(request, pk: int) -> Applicant:

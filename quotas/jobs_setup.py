@@ -1,7 +1,7 @@
 """Navigation and home widgets of the jobs area (called from QuotasConfig.ready)."""
 
-from recruitment.models import Role
 from recruitment.registry import add_home_widget, add_nav
+from recruitment.scope import DEPARTMENT_ROLES, OVERSIGHT_ROLES
 
 
 def _unread(user) -> int:
@@ -15,11 +15,9 @@ def register() -> None:
         "jobs:stale_list",
         "预警组织",
         "exclamation-triangle",
-        roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR),
+        roles=OVERSIGHT_ROLES,
         order=60,
     )
-    add_nav("jobs:jobs", "后台任务", "clock-history", roles=(Role.DEPARTMENT_STAFF,), order=80)
+    add_nav("jobs:jobs", "后台任务", "clock-history", roles=DEPARTMENT_ROLES, order=80)
     add_nav("jobs:inbox", "消息", "bell", roles=None, order=90, badge=_unread)
-    add_home_widget(
-        "jobs/_home_stale.html", roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR), order=40
-    )
+    add_home_widget("jobs/_home_stale.html", roles=OVERSIGHT_ROLES, order=40)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from recruitment.errors import DomainError
 from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.scope import STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
+from recruitment.scope import OVERSIGHT_ROLES, STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
 from recruitment.tabular import write_xlsx
 
 from .jobs_models import (
@@ -39,7 +39,6 @@ from .stale import (
     stale_summary_by_committee,
 )
 
-READ_ROLES = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR)
 QUEUE_DOWN = "消息队列暂不可用，已记录，稍后自动重试"
 
 
@@ -90,7 +89,7 @@ def _scan_for(request) -> StaleScan | None:
 
 
 @login_required
-@role_required(*READ_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def stale_list(request):
     scan = _scan_for(request)
     form = StaleFilterForm(request.GET or None, user=request.user)
@@ -165,7 +164,7 @@ def _export(scan: StaleScan, flags) -> HttpResponse:
 
 
 @login_required
-@role_required(*READ_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 @require_http_methods(["GET", "POST"])
 def stale_org(request, code: str):
     org = get_visible_or_404(request.user, Organization.objects.select_related("parent"), code=code)

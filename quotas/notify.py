@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recruitment.models import Organization, Role, User
+from recruitment.scope import STAFF_ROLES
 
 from .jobs_models import (
     EmailKind,
@@ -430,9 +431,7 @@ def compliance_subject(*, org: Organization, period: str) -> str:
 def compliance_recipients() -> dict[Organization, list[User]]:
     """Department staff get their whole jurisdiction; committee staff get their committee's subtree."""
     users = (
-        User.objects.filter(
-            is_active=True, role__in=[Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF], organization__isnull=False
-        )
+        User.objects.filter(is_active=True, role__in=STAFF_ROLES, organization__isnull=False)
         .select_related("organization")
         .order_by("organization__path", "username")
     )

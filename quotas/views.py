@@ -16,8 +16,16 @@ from django.views.decorators.http import require_http_methods
 
 from recruitment.errors import DomainError
 from recruitment.http import XLSX, attachment
-from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.scope import get_visible_or_404, role_required
+from recruitment.models import Organization, OrgLevel, Sector
+from recruitment.scope import (
+    DEPARTMENT_ROLES,
+    OVERSIGHT_ROLES,
+    STAFF_ROLES,
+    Level,
+    get_visible_or_404,
+    may_act_at,
+    role_required,
+)
 from recruitment.tabular import Sheet, write_workbook, write_xlsx
 
 from .filters import AllocationChangeFilter
@@ -40,9 +48,6 @@ from .services import (
     ratio_rules_copy,
     ratio_rules_save,
 )
-
-STAFF = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF)
-VIEWERS = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF, Role.INSPECTOR)
 
 
 def _year(request) -> int:
@@ -82,7 +87,7 @@ def _breadcrumbs(user, org: Organization) -> list[Organization]:
 
 # --- plans -------------------------------------------------------------------------------------------
 @login_required
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def plans(request):
     user, year = request.user, _year(request)
@@ -93,11 +98,7 @@ def plans(request):
     plan = plan_for(org=source, year=year)
     plan_org = plan.org if plan else department
     is_department_level = source.level == OrgLevel.DEPARTMENT
-    can_edit = (
-        user.has_role(Role.DEPARTMENT_STAFF)
-        if is_department_level
-        else user.has_role(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-    ) and plan_org is not None
+    can_edit = may_act_at(user, Level.DEPARTMENT if is_department_level else Level.COMMITTEE) and plan_org is not None
     targets = list(allocation_targets(source=source, plan_org=plan_org)) if plan_org else []
     current = (
         dict(PlanAllocation.objects.filter(plan=plan, source=source).values_list("org_id", "amount")) if plan else {}
@@ -199,7 +200,7 @@ def plans(request):
 
 
 @login_required
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def plan_log(request):
     """Every total, allocation and 调剂 in the user's subtree, filterable, exportable."""
     filters = AllocationChangeFilter(request.GET or None, user=request.user)
@@ -236,13 +237,13 @@ def plan_log(request):
 
 # --- ratio rules --------------------------------------------------------------------------------------
 @login_required
-@role_required(*VIEWERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_http_methods(["GET", "POST"])
 def rules(request):
     user, year = request.user, _year(request)
     org = _department_of(_org(request)) or _org(request)
     rule_set = RatioRuleSet.objects.filter(org=org, year=year).prefetch_related("rules").first()
-    can_edit = user.has_role(Role.DEPARTMENT_STAFF) and user.can_see(org)
+    can_edit = user.has_role(*DEPARTMENT_ROLES) and user.can_see(org)
     form = RatioRulesForm(initial=RatioRulesForm.initial_from(rule_set))
     if request.method == "POST":
         if not can_edit:
@@ -431,7 +432,7 @@ def _dashboard_xlsx(ctx: dict) -> bytes:
 
 
 @login_required
-@role_required(*VIEWERS)
+@role_required(*OVERSIGHT_ROLES)
 def dashboard(request):
     org, year = _org(request), _year(request)
     ctx = dashboard_context(org=org, year=year)

@@ -82,6 +82,3 @@ OVERSIGHT_ROLES: tuple[str, ...] = (*STAFF_ROLES, Role.INSPECTOR)  # staff pages
 def may_act_at(user, level: Level) -> bool:
     """True for a system actor (None: import, seeding), a superuser, or a role of ``level``."""
     return user is None or user.has_role(*ROLES_AT[Level(level)])
-
-
-WRITE_ROLES_BRANCH = WRITE_ROLES  # old name, kept until every caller reads WRITE_ROLES

@@ -19,7 +19,14 @@ from applicants.steps import get_step
 from recruitment.errors import DomainError
 from recruitment.http import XLSX, attachment
 from recruitment.models import Role
-from recruitment.scope import get_visible_or_404, require_roles
+from recruitment.scope import (
+    DEPARTMENT_ROLES,
+    READ_ROLES,
+    STAFF_ROLES,
+    WRITE_ROLES,
+    get_visible_or_404,
+    require_roles,
+)
 
 from . import selectors, services
 from .exports import ledger_xlsx
@@ -45,8 +52,6 @@ from .models import (
     Tier,
 )
 
-VIEW_ROLES = tuple(Role.values)
-
 
 def _error(request, exc: DomainError) -> None:
     for v in exc.violations:
@@ -67,7 +72,7 @@ def _entry_or_404(request, pk: int) -> LedgerEntry:
 # --- ledger ------------------------------------------------------------------------------------------------
 @login_required
 def ledger(request):
-    require_roles(request.user, *VIEW_ROLES)
+    require_roles(request.user, *READ_ROLES)
     today = timezone.localdate()
     filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
     year = filters.ledger_year
@@ -85,7 +90,7 @@ def ledger(request):
             "rows": rows,
             "year": year,
             "counts": selectors.ledger_counts(user=request.user, year=year),
-            "can_submit": request.user.has_role(*services.BRANCH_ROLES),
+            "can_submit": request.user.has_role(*WRITE_ROLES),
         },
     )
 
@@ -93,7 +98,7 @@ def ledger(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_submit(request):
-    require_roles(request.user, *services.BRANCH_ROLES)
+    require_roles(request.user, *WRITE_ROLES)
     today = timezone.localdate()
     raw = str(request.POST.get("year") or request.GET.get("year") or "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year  # a bad ?year= is not an error page
@@ -145,9 +150,9 @@ def entry_detail(request, pk: int):
     }
     if entry.status == EntryStatus.IN_REVIEW and services.may_decide(user, entry.tier):
         context["decision_form"] = DecisionForm(initial={"version": entry.version, "tier": entry.tier})
-    if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*services.STAFF_ROLES):
+    if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*STAFF_ROLES):
         context["opinion_form"] = OpinionForm()
-    if entry.tier == Tier.DEPARTMENT and user.has_role(Role.DEPARTMENT_STAFF, Role.INSPECTOR):
+    if entry.tier == Tier.DEPARTMENT and user.has_role(*DEPARTMENT_ROLES, Role.INSPECTOR):
         county = selectors.county_of(user)
         if county is not None:
             context["effect"] = selectors.quota_effect(entry=entry, org=county)
@@ -162,7 +167,7 @@ def entry_decide(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:entry_detail", pk=entry.pk)
-    require_roles(request.user, *services.TIER_ROLES[Tier(form.cleaned_data["tier"])])
+    require_roles(request.user, *services.TIER_LEVEL[Tier(form.cleaned_data["tier"])].roles)
     try:
         d = services.review_decide(
             entry=entry,
@@ -184,7 +189,7 @@ def entry_decide(request, pk: int):
 @require_POST
 def entry_opinion(request, pk: int):
     entry = _entry_or_404(request, pk)
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -219,13 +224,13 @@ def applicant_checks(request, pk: int):
             **summary,
             "chain": selectors.responsibility_chain(a),
             "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
-            "household_form": HouseholdOpinionForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
-            "negative_form": NegativeCheckForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+            "household_form": HouseholdOpinionForm() if active and user.has_role(*WRITE_ROLES) else None,
+            "negative_form": NegativeCheckForm() if active and user.has_role(*WRITE_ROLES) else None,
             "cadre_form": CadreApprovalForm()
-            if active and a.is_cadre_relative and user.has_role(Role.DEPARTMENT_STAFF)
+            if active and a.is_cadre_relative and user.has_role(*DEPARTMENT_ROLES)
             else None,
-            "joint_form": OpinionForm() if active and user.has_role(*services.STAFF_ROLES) else None,
-            "can_revoke": user.has_role(*services.STAFF_ROLES),
+            "joint_form": OpinionForm() if active and user.has_role(*STAFF_ROLES) else None,
+            "can_revoke": user.has_role(*STAFF_ROLES),
             "two_new": a.branch.sector in {"非公企业", "社会组织"},
         },
     )
@@ -253,7 +258,7 @@ def household_opinion(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.BRANCH_ROLES,
+        WRITE_ROLES,
         HouseholdOpinionForm,
         lambda a, d: services.household_opinion_record(applicant=a, actor=request.user, **d),
         "已记录户籍所在地党组织意见",
@@ -266,7 +271,7 @@ def cadre_approval(request, pk: int):
     return _post_check(
         request,
         pk,
-        (Role.DEPARTMENT_STAFF,),
+        DEPARTMENT_ROLES,
         CadreApprovalForm,
         lambda a, d: services.cadre_relative_approval_record(applicant=a, actor=request.user, **d),
         "已记录县级批复",
@@ -279,7 +284,7 @@ def negative_check(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.BRANCH_ROLES,
+        WRITE_ROLES,
         NegativeCheckForm,
         lambda a, d: services.negative_list_check(
             applicant=a,
@@ -299,7 +304,7 @@ def joint_opinion(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.STAFF_ROLES,
+        STAFF_ROLES,
         OpinionForm,
         lambda a, d: services.opinion_record(applicant=a, purpose=OpinionPurpose.JOINT_REVIEW, actor=request.user, **d),
         "已记录联审意见",
@@ -310,7 +315,7 @@ def joint_opinion(request, pk: int):
 @require_POST
 def hit_revoke(request, pk: int):
     hit = get_visible_or_404(request.user, NegativeListHit.objects.all().select_related("applicant"), pk=pk)
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
@@ -346,7 +351,7 @@ def opinion_file(request, pk: int, kind: str, opinion_id: int):
 # --- approval queues ----------------------------------------------------------------------------------------
 @login_required
 def queue(request):
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     today = timezone.localdate()
     form = QueueFilterForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
@@ -368,7 +373,7 @@ def queue(request):
 @login_required
 @require_POST
 def queue_bulk(request):
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = BulkRecordForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -409,7 +414,7 @@ def step_act(request, pk: int, step: int):
     if step not in services.SINGLE_ACT_STEPS:
         return redirect("reviews:queue")
     s = get_step(step)
-    require_roles(request.user, *(services.STAFF_ROLES if s.actor == "committee" else (Role.DEPARTMENT_STAFF,)))
+    require_roles(request.user, *s.actor.roles)
     form = StepActForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
