@@ -9,18 +9,11 @@ class ApplicantsConfig(AppConfig):
         from .rulebook import ensure_checks_loaded
 
         ensure_checks_loaded()  # every app's gates.py registers its checks in the one engine
-        from recruitment.models import Role
         from recruitment.registry import add_home_widget, add_nav
+        from recruitment.scope import READ_ROLES, WRITE_ROLES
 
-        everyone = tuple(Role.values)
-        add_nav("applicants:list", "发展对象", "person-lines-fill", everyone, order=20)
-        add_nav("applicants:todo", "待办提醒", "bell", everyone, order=21)
-        add_nav(
-            "ledger:import",
-            "台账导入",
-            "file-earmark-arrow-up",
-            (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF),
-            order=40,
-        )
-        add_home_widget("applicants/widgets/todo.html", everyone, order=10)
-        add_home_widget("applicants/widgets/pipeline.html", everyone, order=11)
+        add_nav("applicants:list", "发展对象", "person-lines-fill", READ_ROLES, order=20)
+        add_nav("applicants:todo", "待办提醒", "bell", READ_ROLES, order=21)
+        add_nav("ledger:import", "台账导入", "file-earmark-arrow-up", WRITE_ROLES, order=40)
+        add_home_widget("applicants/widgets/todo.html", READ_ROLES, order=10)
+        add_home_widget("applicants/widgets/pipeline.html", READ_ROLES, order=11)

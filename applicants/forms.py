@@ -17,7 +17,7 @@ from recruitment.scope import visible_to
 
 from . import steps as S
 from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
-from .steps import STAGES, STEPS, Kind, get_step
+from .steps import STEPS, Kind, get_step
 from .steps import Field as StepField
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -56,53 +56,6 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
             else:
                 name = None
         form.add_error(name, violation_text(v))
-
-
-# --- filters -------------------------------------------------------------------------------------------
-class ApplicantFilterForm(forms.Form):
-    q = forms.CharField(
-        label="搜索",
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": "姓名或公民身份号码", "class": "form-control"}),
-    )
-    stage = forms.TypedChoiceField(
-        label="阶段",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "全部阶段")] + [(s.number, f"{s.number}. {s.name}") for s in STAGES],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    step = forms.TypedChoiceField(
-        label="已完成步骤",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "全部步骤"), (0, "0 未登记申请")] + [(s.number, f"{s.number} {s.name}") for s in STEPS],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部状态")] + ApplicantStatus.choices,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    branch = forms.ModelChoiceField(
-        label="组织",
-        required=False,
-        queryset=Organization.objects.none(),
-        empty_label="全部组织",
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        orgs = visible_to(user, Organization).filter(is_active=True).order_by("path")
-        self.fields["branch"].queryset = orgs
-        self.fields["branch"].label_from_instance = lambda o: (
-            ("　" * max(0, o.depth - (user.organization.depth if user.organization else 0))) + o.name
-        )
-        self.show_branch = user.is_superuser or not (user.organization and user.organization.is_branch)
 
 
 # --- the applicant (台账) --------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ them as imported rather than as violations. Steps after the last dated column st
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -43,8 +42,9 @@ from django.utils import timezone
 
 from recruitment.errors import Violation
 from recruitment.idcard import IdNumberError, parse_id_number
-from recruitment.models import Organization, PartyMember, Role
-from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_xlsx
+from recruitment.models import Organization, PartyMember
+from recruitment.scope import Level, may_act_at
+from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_csv, write_xlsx
 
 from . import steps as S
 from .effects import Change, apply_step, probation_end_after
@@ -95,7 +95,6 @@ ATTRIBUTES = [
     "frontline",
     "household_registration",
 ]
-IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 BATCH = 2000
 # Enum ``.values`` rebuilds a list on every call; the import asks tens of thousands of times.
 GENDERS, EDUCATIONS, OCCUPATIONS = tuple(Gender.values), tuple(Education.values), tuple(Occupation.values)
@@ -112,7 +111,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def may_import(user) -> bool:
-    return user is None or user.is_superuser or user.role in IMPORT_ROLES
+    return may_act_at(user, Level.BRANCH)  # None: the command line, the demo
 
 
 # --- results ----------------------------------------------------------------------------------------
@@ -822,9 +821,4 @@ def ledger_export(*, queryset, fmt: str) -> bytes:
     rows = ledger_rows(queryset)
     if fmt == "xlsx":
         return write_xlsx(LEDGER_HEADER, rows, "发展党员台账")
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(LEDGER_HEADER)
-    for row in rows:
-        writer.writerow(["" if c is None else c.isoformat() if isinstance(c, dt.date) else c for c in row])
-    return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens it as UTF-8
+    return write_csv(LEDGER_HEADER, rows)

@@ -12,19 +12,18 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from recruitment.models import Organization, Role
-from recruitment.scope import get_visible_or_404, role_required, visible_to
+from recruitment.http import CSV, XLSX, attachment
+from recruitment.models import Organization
+from recruitment.scope import WRITE_ROLES, get_visible_or_404, role_required, visible_to
 from recruitment.tabular import TableError, read_table
 
 from .ledger import LEDGER_HEADER, ledger_export, ledger_import
 from .models import Applicant
 
-IMPORT_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
 SESSION_KEY = "ledger_uploads"
 MAX_UPLOAD = 20 * 1024 * 1024
 PREVIEW_OK_ROWS = 300  # every error row is shown; good rows up to this many
@@ -86,7 +85,7 @@ def _preview_rows(result):
 
 
 @login_required
-@role_required(*IMPORT_ROLES)
+@role_required(*WRITE_ROLES)
 @require_http_methods(["GET", "POST"])
 def ledger_upload(request):
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
@@ -108,7 +107,7 @@ def ledger_upload(request):
 
 
 @login_required
-@role_required(*IMPORT_ROLES)
+@role_required(*WRITE_ROLES)
 @require_POST
 def ledger_confirm(request):
     token = request.POST.get("token", "")
@@ -154,16 +153,10 @@ def ledger_download(request):
     if code:
         org = get_visible_or_404(request.user, Organization, code=code)
         qs = qs.filter(branch__path__startswith=org.path)
-    data = ledger_export(queryset=qs, fmt=fmt)
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp = HttpResponse(data, content_type=content_type)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''ledger-{code or 'all'}-{stamp}.{fmt}"
-    return resp
+    return attachment(
+        ledger_export(queryset=qs, fmt=fmt), f"ledger-{code or 'all'}-{stamp}.{fmt}", CSV if fmt == "csv" else XLSX
+    )
 
 
 @login_required
@@ -200,9 +193,4 @@ def ledger_template(request):
         None,
         None,
     ]
-    resp = HttpResponse(
-        write_xlsx(LEDGER_HEADER, [example], "发展党员台账"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    resp["Content-Disposition"] = "attachment; filename*=UTF-8''ledger_template.xlsx"
-    return resp
+    return attachment(write_xlsx(LEDGER_HEADER, [example], "发展党员台账"), "ledger_template.xlsx", XLSX)

@@ -9,6 +9,7 @@ moves the reminders too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,9 +31,10 @@ from recruitment.errors import DomainError, Violation
 from recruitment.scope import visible_to
 
 from . import steps as S
-from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Event, Material, StepRecord, Training
+from .filters import ApplicantFilter
+from .models import Applicant, ApplicantPerson, ApplicantStatus, Assessment, Material, StepRecord, Training
 from .rulebook import RuleSet
-from .steps import FIELD_NAMES, LAST_STEP, STAGES, STEPS, Actor, Kind, Stage, Step, get_step, stage_steps
+from .steps import FIELD_NAMES, LAST_STEP, STAGES, STEPS, Kind, Stage, Step, get_step, stage_steps
 
 # --- stages as ranges of the last completed step ---------------------------------------------------
 STAGE_STEP_RANGES: dict[int, tuple[int, int]] = {s.number: stage_steps(s.number) for s in STAGES}
@@ -315,37 +317,33 @@ def due_counts(*, user, today: dt.date) -> dict[str, int]:
 LIST_ORDER = ("branch__path", "current_step", "name", "pk")
 
 
-def _base_list(*, user, filters: dict[str, Any]) -> QuerySet:
-    qs = visible_to(user, Applicant)
-    status = filters.get("status")
-    if status:
-        qs = qs.filter(status=status)
-    org = filters.get("branch")
-    if org:
-        qs = qs.filter(branch__path__startswith=org.path)
-    step = filters.get("step")
-    if step not in (None, ""):
-        qs = qs.filter(current_step=int(step))
-    q = (filters.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(id_number__icontains=q.upper()))
-    return qs
+Filters = ApplicantFilter | Mapping[str, Any] | None
 
 
-def applicant_list(*, user, filters: dict[str, Any] | None = None) -> QuerySet:
-    """Applicants the user may see, filtered (stage 1–5, step = last completed step, status, branch or
-    any organization of the subtree, free text on name / ID number), with the reminder facts annotated."""
-    filters = filters or {}
-    qs = _base_list(user=user, filters=filters)
-    stage = filters.get("stage")
-    if stage not in (None, ""):
-        qs = qs.filter(stage_q(int(stage)))
+def applicant_filter(*, user, data: Mapping[str, Any]) -> ApplicantFilter:
+    """The pipeline page's filters bound to its query string. Without ``status`` the page shows the
+    people still in the pipeline (培养中), a secretary's daily view."""
+    data = data.copy()
+    if "status" not in data:
+        data["status"] = ApplicantStatus.ACTIVE
+    return ApplicantFilter(data, user=user)
+
+
+def _filterset(user, filters: Filters) -> ApplicantFilter:
+    return filters if isinstance(filters, ApplicantFilter) else ApplicantFilter(filters or {}, user=user)
+
+
+def applicant_list(*, user, filters: Filters = None) -> QuerySet:
+    """Applicants the user may see, filtered (``ApplicantFilter``: stage 1–5, step = last completed
+    step, status, branch or any organization of the subtree, free text on name / ID number), with the
+    reminder facts annotated. ``filters``: a bound ApplicantFilter, or the values to bind one to."""
+    qs = _filterset(user, filters).qs
     return with_due_facts(qs).select_related("branch").order_by(*LIST_ORDER)
 
 
-def applicant_stage_counts(*, user, filters: dict[str, Any] | None = None) -> dict[int, int]:
+def applicant_stage_counts(*, user, filters: Filters = None) -> dict[int, int]:
     """Counts per stage of the filtered list (ignoring the stage filter itself), in one query."""
-    qs = _base_list(user=user, filters=filters or {})
+    qs = _filterset(user, filters).qs_without("stage")
     totals = qs.aggregate(**{f"s{n}": Count("pk", filter=stage_q(n)) for n in STAGE_STEP_RANGES}, all=Count("pk"))
     return {0: totals["all"], **{n: totals[f"s{n}"] for n in STAGE_STEP_RANGES}}
 
@@ -481,17 +479,6 @@ def applicant_people(*, applicant: Applicant) -> list[ApplicantPerson]:
 
 def applicant_events(*, applicant: Applicant) -> QuerySet:
     return applicant.events.select_related("actor").order_by("-at", "-id")
-
-
-def applicant_refusal_count(*, applicant: Applicant) -> int:
-    return applicant.events.filter(kind=Event.Kind.REFUSED).count()
-
-
-def actor_is_waiting_for_upper(user, step: Step) -> bool:
-    """A branch user looking at a step the upper committee or department records."""
-    from .services import actor_may_record
-
-    return step.actor != Actor.BRANCH and not actor_may_record(user, step)
 
 
 # --- the archive (一人一档) -----------------------------------------------------------------------------------

@@ -17,22 +17,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, ZIP, attachment
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import WRITE_ROLES_BRANCH, get_visible_or_404, require_roles
+from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
 from recruitment.tabular import write_xlsx
 
 from . import selectors
 from .forms import (
-    ApplicantFilterForm,
     ApplicantForm,
     AssessmentForm,
     MaterialForm,
@@ -44,7 +43,7 @@ from .forms import (
     domain_error_text,
     today_initial,
 )
-from .models import Applicant, ApplicantStatus, Material
+from .models import Applicant, Material
 from .services import (
     actor_may_record,
     applicant_add_assessment,
@@ -58,22 +57,14 @@ from .services import (
 )
 from .steps import ARCHIVE, STAGES, STEPS, get_step
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
 
 def _can_write(user) -> bool:
-    return user.has_role(*WRITE_ROLES_BRANCH)
+    return user.has_role(*WRITE_ROLES)
 
 
 def _require_write(user) -> None:
     """Inspectors (read-only) and users without a role may not change anything."""
-    require_roles(user, *WRITE_ROLES_BRANCH)
+    require_roles(user, *WRITE_ROLES)
 
 
 def _applicant_or_404(request, pk: int) -> Applicant:
@@ -111,19 +102,15 @@ LIST_HEADER = [
 @login_required
 @require_GET
 def applicant_list(request):
-    data = request.GET.copy()
-    if "status" not in data:
-        data["status"] = ApplicantStatus.ACTIVE  # a secretary's daily view: the people still in the pipeline
-    form = ApplicantFilterForm(data, user=request.user)
-    form.is_valid()
-    filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    filterset = selectors.applicant_filter(user=request.user, data=request.GET)
+    data, filters = filterset.data, filterset.values
     today = timezone.localdate()
-    qs = selectors.applicant_list(user=request.user, filters=filters)
+    qs = selectors.applicant_list(user=request.user, filters=filterset)
 
     if request.GET.get("export") == "xlsx":
         rows = list(qs)
         selectors.attach_next_due(rows, today=today)
-        return _attachment(
+        return attachment(
             write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
             f"发展党员台账_{today:%Y%m%d}.xlsx",
             XLSX,
@@ -133,13 +120,13 @@ def applicant_list(request):
     selectors.attach_next_due(page.object_list, today=today)
     for a in page.object_list:
         a.age = age_on(a.birth_date, today)
-    counts = selectors.applicant_stage_counts(user=request.user, filters=filters)
+    counts = selectors.applicant_stage_counts(user=request.user, filters=filterset)
     # A search that finds nobody in the chosen status (by default 培养中) may find someone who has
     # since become a full member or left: say so, with a link, rather than only "nobody".
     elsewhere = None
     if not page.object_list and filters.get("q") and filters.get("status"):
         n = selectors.applicant_list(
-            user=request.user, filters={k: v for k, v in filters.items() if k != "status"}
+            user=request.user, filters={k: v for k, v in data.items() if k != "status"}
         ).count()
         if n:
             elsewhere = {
@@ -171,7 +158,8 @@ def applicant_list(request):
         request,
         "applicants/list.html",
         {
-            "form": form,
+            "form": filterset.form,
+            "show_branch": filterset.show_branch,
             "page": page,
             "tabs": tabs,
             "export_query": export_query,
@@ -511,7 +499,7 @@ def todo(request):
             [i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
             for i in shown
         ]
-        return _attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
+        return attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
     counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
     return render(
         request,
@@ -587,7 +575,7 @@ def material_download(request, pk: int, material_id: int):
         handle = material.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件已丢失，请重新上传") from exc
-    return FileResponse(handle, as_attachment=True, filename=material.original_name)
+    return attachment(handle, material.original_name)
 
 
 ARCHIVE_INDEX_HEADER = [
@@ -664,4 +652,4 @@ def archive_zip(request, pk: int):
             )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
-    return _attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", "application/zip")
+    return attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", ZIP)

@@ -75,7 +75,6 @@ CITY_NAMES = (
     "城固 凤翔 蒲城 富平 大荔 澄城"
 ).split()
 PLACE_CHARS = "东西南北中上下前后新老大小长高平安宁兴隆丰泰和顺福寿康乐华阳河山川岭峪沟塬坪庄湾桥口"
-TOWN_SUFFIX = ("镇党委", LEVEL_COMMITTEE)
 COMPANY_WORDS = (
     "黄河 秦晋 龙腾 华信 恒达 金穗 永兴 鑫源 宏远 安泰 博远 瑞丰 盛唐 光明 长城 天成 嘉禾 众诚 富民 汇通".split()
 )

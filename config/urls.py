@@ -1,10 +1,8 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.static import serve
 
 from config.health import healthz
 from recruitment.views import home
@@ -27,6 +25,3 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("ledger/", include("applicants.ledger_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -21,18 +21,16 @@ def _unread(user) -> int:
 
 def register_jobs_ui() -> None:
     """Navigation and the home widget of the jobs area."""
-    from recruitment.models import Role
     from recruitment.registry import add_home_widget, add_nav
+    from recruitment.scope import DEPARTMENT_ROLES, OVERSIGHT_ROLES
 
     add_nav(
         "jobs:stale_list",
         "预警组织",
         "exclamation-triangle",
-        roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR),
+        roles=OVERSIGHT_ROLES,
         order=60,
     )
-    add_nav("jobs:jobs", "后台任务", "clock-history", roles=(Role.DEPARTMENT_STAFF,), order=80)
+    add_nav("jobs:jobs", "后台任务", "clock-history", roles=DEPARTMENT_ROLES, order=80)
     add_nav("jobs:inbox", "消息", "bell", roles=None, order=90, badge=_unread)
-    add_home_widget(
-        "jobs/_home_stale.html", roles=(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR), order=40
-    )
+    add_home_widget("jobs/_home_stale.html", roles=OVERSIGHT_ROLES, order=40)

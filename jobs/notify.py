@@ -30,6 +30,7 @@ from django.utils import timezone
 from applicants.selectors import applicant_list_due
 from quotas.selectors import compliance_for_year
 from recruitment.models import Organization, Role, User
+from recruitment.scope import STAFF_ROLES
 
 from . import broker
 from .models import (
@@ -428,9 +429,7 @@ def compliance_subject(*, org: Organization, period: str) -> str:
 def compliance_recipients() -> dict[Organization, list[User]]:
     """Department staff get their whole jurisdiction; committee staff get their committee's subtree."""
     users = (
-        User.objects.filter(
-            is_active=True, role__in=[Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF], organization__isnull=False
-        )
+        User.objects.filter(is_active=True, role__in=STAFF_ROLES, organization__isnull=False)
         .select_related("organization")
         .order_by("organization__path", "username")
     )

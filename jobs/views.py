@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.scope import STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
+from recruitment.scope import OVERSIGHT_ROLES, STAFF_ROLES, get_visible_or_404, require_roles, role_required, visible_to
 from recruitment.tabular import write_xlsx
 
 from .models import (
@@ -38,7 +39,6 @@ from .stale import (
     stale_summary_by_committee,
 )
 
-READ_ROLES = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF, Role.INSPECTOR)
 QUEUE_DOWN = "消息队列暂不可用，已记录，稍后自动重试"
 
 
@@ -89,7 +89,7 @@ def _scan_for(request) -> StaleScan | None:
 
 
 @login_required
-@role_required(*READ_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def stale_list(request):
     scan = _scan_for(request)
     form = StaleFilterForm(request.GET or None, user=request.user)
@@ -160,16 +160,11 @@ def _export(scan: StaleScan, flags) -> HttpResponse:
         ]
         for f in flags
     ]
-    resp = HttpResponse(
-        write_xlsx(header, rows, "预警组织"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''stale-orgs-{scan.as_of}.xlsx"
-    return resp
+    return attachment(write_xlsx(header, rows, "预警组织"), f"stale-orgs-{scan.as_of}.xlsx", XLSX)
 
 
 @login_required
-@role_required(*READ_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 @require_http_methods(["GET", "POST"])
 def stale_org(request, code: str):
     org = get_visible_or_404(request.user, Organization.objects.select_related("parent"), code=code)

@@ -12,13 +12,12 @@ class QuotasConfig(AppConfig):
 
 def register_plan_ui() -> None:
     """Navigation and the home widget of plans / ratio rules / the structure dashboard."""
-    from recruitment.models import Role
     from recruitment.registry import add_home_widget, add_nav
+    from recruitment.scope import OVERSIGHT_ROLES, STAFF_ROLES
 
-    staff = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF)
-    add_nav("quotas:plans", "计划与比例", "clipboard-data", roles=staff, order=60)
-    add_nav("quotas:dashboard", "结构比例看板", "bar-chart-line", roles=(*staff, Role.INSPECTOR), order=61)
-    add_home_widget("quotas/widgets/home_shares.html", roles=staff, order=30)
+    add_nav("quotas:plans", "计划与比例", "clipboard-data", roles=STAFF_ROLES, order=60)
+    add_nav("quotas:dashboard", "结构比例看板", "bar-chart-line", roles=OVERSIGHT_ROLES, order=61)
+    add_home_widget("quotas/widgets/home_shares.html", roles=STAFF_ROLES, order=30)
 
 
 def register_review_panel() -> None:

@@ -4,7 +4,7 @@ from django import forms
 
 from recruitment.models import Sector
 
-from .models import AllocationChange, Structure
+from .models import Structure
 
 PCT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5, "required": False}
 
@@ -12,16 +12,6 @@ PCT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5, "
 def _pct_input(placeholder: str) -> forms.NumberInput:
     return forms.NumberInput(
         attrs={"class": "form-control form-control-sm", "step": "0.01", "placeholder": placeholder}
-    )
-
-
-class YearForm(forms.Form):
-    year = forms.IntegerField(
-        label="年度",
-        min_value=2000,
-        max_value=2100,
-        required=False,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
 
@@ -161,20 +151,3 @@ class RatioRulesForm(forms.Form):
             key: (self.cleaned_data.get(f"{prefix}_{i}_min"), self.cleaned_data.get(f"{prefix}_{i}_max"))
             for i, key in enumerate(keys)
         }
-
-
-class ChangeFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label="年度", required=False, widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "年度"})
-    )
-    kind = forms.ChoiceField(
-        label="类型",
-        required=False,
-        choices=[("", "全部类型"), *AllocationChange.Kind.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    q = forms.CharField(
-        label="搜索",
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "组织名称/编码/原因"}),
-    )

@@ -19,7 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from recruitment.models import Organization, Sector
+from recruitment.models import Organization, ScopedQuerySet, Sector
 
 
 class AnnualPlan(models.Model):
@@ -62,6 +62,10 @@ class PlanAllocation(models.Model):
         return f"{self.plan.year}年 {self.org.name}：{self.amount}"
 
 
+class AllocationChangeQuerySet(ScopedQuerySet):
+    scope_field = "org"
+
+
 class AllocationChange(models.Model):
     """Append-only log: the total set, an allocation issued, or a 调剂 (with reason)."""
 
@@ -83,6 +87,8 @@ class AllocationChange(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = AllocationChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指标变更记录")

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from recruitment.errors import DomainError, Violation
-from recruitment.models import Organization, OrgLevel, Role
+from recruitment.models import Organization, OrgLevel
+from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES
 
 from .models import AllocationChange, AnnualPlan, PlanAllocation, RatioRule, RatioRuleSet, RuleKind
 
@@ -55,17 +56,11 @@ def plan_for(*, org: Organization, year: int) -> AnnualPlan | None:
     )
 
 
-def received_by(*, plan: AnnualPlan, org: Organization) -> int | None:
-    if plan.org_id == org.pk:
-        return plan.total
-    return PlanAllocation.objects.filter(plan=plan, org=org).values_list("amount", flat=True).first()
-
-
 # --- plan total ------------------------------------------------------------------------------------
 @transaction.atomic
 def plan_set_total(*, department: Organization, year: int, total: int, actor, reason: str = "") -> AnnualPlan:
     """Set the year's guiding plan total of an organization department."""
-    _require(actor, (Role.DEPARTMENT_STAFF,), department, "制定年度发展党员计划")
+    _require(actor, DEPARTMENT_ROLES, department, "制定年度发展党员计划")
     if department.level != OrgLevel.DEPARTMENT:
         raise DomainError.single(PLAN, f"{department.name}不是组织部门，不能制定年度计划")
     if total < 0:
@@ -111,9 +106,9 @@ def allocations_set(
     plan = AnnualPlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
     is_department = source.pk == plan.org_id
     if is_department:
-        _require(actor, (Role.DEPARTMENT_STAFF,), source, "向各党(工)委下达计划指标")
+        _require(actor, DEPARTMENT_ROLES, source, "向各党(工)委下达计划指标")
     else:
-        _require(actor, (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF), source, "向所属党支部下达计划指标")
+        _require(actor, STAFF_ROLES, source, "向所属党支部下达计划指标")
     targets = {o.pk: o for o in allocation_targets(source=source, plan_org=plan.org).filter(pk__in=list(amounts))}
     unknown = [pk for pk in amounts if pk not in targets]
     if unknown:
@@ -244,7 +239,7 @@ def ratio_rules_save(
     notes: str = "",
 ) -> RatioRuleSet:
     """Replace the year's ratio rules of a jurisdiction. Unset bounds = not checked."""
-    _require(actor, (Role.DEPARTMENT_STAFF,), org, "修改比例要求")
+    _require(actor, DEPARTMENT_ROLES, org, "修改比例要求")
     errors: list[Violation] = []
     for rules in (sector, structure):
         for key, (lo, hi) in rules.items():
@@ -283,7 +278,7 @@ def ratio_rules_save(
 @transaction.atomic
 def ratio_rules_copy(*, org: Organization, from_year: int, to_year: int, actor) -> RatioRuleSet:
     """Start a new year with last year's rules (then edit)."""
-    _require(actor, (Role.DEPARTMENT_STAFF,), org, "修改比例要求")
+    _require(actor, DEPARTMENT_ROLES, org, "修改比例要求")
     if RatioRuleSet.objects.filter(org=org, year=to_year).exists():
         raise DomainError.single(RATIO, f"{to_year} 年度已设置比例要求，请直接修改")
     src = RatioRuleSet.objects.filter(org=org, year=from_year).prefetch_related("rules").first()

@@ -3,25 +3,34 @@ service and render; rules live in ``services`` / ``selectors``."""
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from recruitment.errors import DomainError
+from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
-from recruitment.scope import get_visible_or_404, role_required
+from recruitment.scope import (
+    DEPARTMENT_ROLES,
+    OVERSIGHT_ROLES,
+    STAFF_ROLES,
+    Level,
+    get_visible_or_404,
+    may_act_at,
+    role_required,
+)
+from recruitment.tabular import Sheet, write_workbook, write_xlsx
 from reviews.models import Tier
 
-from .forms import AllocationForm, ChangeFilterForm, PlanTotalForm, RatioRulesForm, TransferForm
+from .filters import AllocationChangeFilter
+from .forms import AllocationForm, PlanTotalForm, RatioRulesForm, TransferForm
 from .models import AllocationChange, PlanAllocation, RatioRuleSet
 from .selectors import (
     MAIN_SECTORS,
@@ -43,10 +52,6 @@ from .services import (
     ratio_rules_copy,
     ratio_rules_save,
 )
-
-STAFF = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF)
-VIEWERS = (Role.DEPARTMENT_STAFF, Role.COMMITTEE_STAFF, Role.INSPECTOR)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> int:
@@ -86,7 +91,7 @@ def _breadcrumbs(user, org: Organization) -> list[Organization]:
 
 # --- plans -------------------------------------------------------------------------------------------
 @login_required
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def plans(request):
     user, year = request.user, _year(request)
@@ -97,11 +102,7 @@ def plans(request):
     plan = plan_for(org=source, year=year)
     plan_org = plan.org if plan else department
     is_department_level = source.level == OrgLevel.DEPARTMENT
-    can_edit = (
-        user.has_role(Role.DEPARTMENT_STAFF)
-        if is_department_level
-        else user.has_role(Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-    ) and plan_org is not None
+    can_edit = may_act_at(user, Level.DEPARTMENT if is_department_level else Level.COMMITTEE) and plan_org is not None
     targets = list(allocation_targets(source=source, plan_org=plan_org)) if plan_org else []
     current = (
         dict(PlanAllocation.objects.filter(plan=plan, source=source).values_list("org_id", "amount")) if plan else {}
@@ -203,26 +204,12 @@ def plans(request):
 
 
 @login_required
-@role_required(*STAFF)
+@role_required(*STAFF_ROLES)
 def plan_log(request):
     """Every total, allocation and 调剂 in the user's subtree, filterable, exportable."""
-    form = ChangeFilterForm(request.GET or None)
-    qs = AllocationChange.objects.select_related("plan", "org", "source", "actor").order_by("-at", "-id")
-    if not request.user.is_superuser:
-        qs = qs.filter(org__path__startswith=request.user.organization.path)
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["year"]:
-            qs = qs.filter(plan__year=d["year"])
-        if d["kind"]:
-            qs = qs.filter(kind=d["kind"])
-        if d["q"]:
-            qs = qs.filter(
-                Q(org__name__icontains=d["q"]) | Q(org__code__icontains=d["q"]) | Q(reason__icontains=d["q"])
-            )
+    filters = AllocationChangeFilter(request.GET or None, user=request.user)
+    qs = filters.qs
     if request.GET.get("export") == "xlsx":
-        from recruitment.tabular import write_xlsx
-
         rows = [
             [
                 c.plan.year,
@@ -239,29 +226,28 @@ def plan_log(request):
             ]
             for c in qs[:20000]
         ]
-        resp = HttpResponse(
+        return attachment(
             write_xlsx(
                 ["年度", "时间", "类型", "组织编码", "组织", "下达单位", "原指标", "新指标", "增减", "原因", "经办人"],
                 rows,
                 "指标变更与调剂",
             ),
-            content_type=XLSX,
+            "plan_changes.xlsx",
+            XLSX,
         )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''plan_changes.xlsx"
-        return resp
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "quotas/plan_log.html", {"form": form, "page": page})
+    return render(request, "quotas/plan_log.html", {"form": filters.form, "page": page})
 
 
 # --- ratio rules --------------------------------------------------------------------------------------
 @login_required
-@role_required(*VIEWERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_http_methods(["GET", "POST"])
 def rules(request):
     user, year = request.user, _year(request)
     org = _department_of(_org(request)) or _org(request)
     rule_set = RatioRuleSet.objects.filter(org=org, year=year).prefetch_related("rules").first()
-    can_edit = user.has_role(Role.DEPARTMENT_STAFF) and user.can_see(org)
+    can_edit = user.has_role(*DEPARTMENT_ROLES) and user.can_see(org)
     form = RatioRulesForm(initial=RatioRulesForm.initial_from(rule_set))
     if request.method == "POST":
         if not can_edit:
@@ -369,102 +355,93 @@ def dashboard_context(*, org: Organization, year: int) -> dict:
 
 
 def _dashboard_xlsx(ctx: dict) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     c, org, year = ctx["compliance"], ctx["org"], ctx["year"]
-    red = PatternFill("solid", fgColor="F8D7DA")
-    wb = Workbook()
+    caption = f"{year} 年度 {org.name}（{org.code}）"
 
-    def sheet(title, header, rows, fail_col=None, first=False):
-        ws = wb.active if first else wb.create_sheet()
-        ws.title = title
-        ws.append([f"{year} 年度 {org.name}（{org.code}）"])
-        ws.append(header)
-        for cell in ws[2]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-            if fail_col is not None and row[fail_col] == "未达标":
-                for cell in ws[ws.max_row]:
-                    cell.fill = red
-        for i in range(1, len(header) + 1):
-            ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = 16
+    def sheet(title, header, rows, fail_col=None):
+        failing = (lambda row: "F8D7DA" if row[fail_col] == "未达标" else None) if fail_col is not None else None
+        return Sheet(title=title, caption=caption, header=header, rows=rows, widths=16, fill=failing)
 
     def pct(v):
         return None if v is None else round(v * 100, 2)
 
     verdict = {True: "达标", False: "未达标", None: "不考核"}
-    sheet(
-        "领域比例",
-        ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
+    p, reserve = c.plan, c.reserve
+    return write_workbook(
         [
-            [r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok], e.count, pct(e.share), verdict[e.ok]]
-            for r, e in zip(c.sectors, c.expected_sectors, strict=True)
-        ],
-        fail_col=4,
-        first=True,
-    )
-    sheet(
-        "结构比例",
-        ["项目", "人数", "占比(%)", "要求", "结果"],
-        [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure],
-        fail_col=4,
-    )
-    p = c.plan
-    sheet(
-        "计划执行",
-        ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
-        [
-            [
-                org.name + "（合计）",
-                p.total,
-                p.allocated,
-                p.admitted,
-                pct(p.rate),
-                p.on_ledger,
-                "、".join(r.key for r in c.failing),
-            ]
+            sheet(
+                "领域比例",
+                ["领域", "已发展", "占比(%)", "要求", "结果", "含预判台账人数", "预计占比(%)", "预计结果"],
+                [
+                    [
+                        r.key,
+                        r.count,
+                        pct(r.share),
+                        r.threshold_text,
+                        verdict[r.ok],
+                        e.count,
+                        pct(e.share),
+                        verdict[e.ok],
+                    ]
+                    for r, e in zip(c.sectors, c.expected_sectors, strict=True)
+                ],
+                fail_col=4,
+            ),
+            sheet(
+                "结构比例",
+                ["项目", "人数", "占比(%)", "要求", "结果"],
+                [[r.key, r.count, pct(r.share), r.threshold_text, verdict[r.ok]] for r in c.structure],
+                fail_col=4,
+            ),
+            sheet(
+                "计划执行",
+                ["组织", "计划指标", "已下达", "已发展", "完成率(%)", "预判台账", "未达标领域"],
+                [
+                    [
+                        org.name + "（合计）",
+                        p.total,
+                        p.allocated,
+                        p.admitted,
+                        pct(p.rate),
+                        p.on_ledger,
+                        "、".join(r.key for r in c.failing),
+                    ]
+                ]
+                + [
+                    [r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)]
+                    for r in ctx["rows"]
+                ],
+            ),
+            sheet(
+                "年度趋势",
+                ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
+                [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]],
+            ),
+            sheet(
+                "梯队储备",
+                ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
+                [
+                    [
+                        reserve.applicants,
+                        reserve.activists,
+                        reserve.candidates,
+                        reserve.new_members,
+                        reserve.target_text,
+                        {True: "达标", False: "储备不足", None: "—"}[reserve.ok],
+                    ]
+                ],
+            ),
         ]
-        + [
-            [r.org.name, r.quota, r.issued, r.admitted, pct(r.rate), r.on_ledger, "、".join(r.failing)]
-            for r in ctx["rows"]
-        ],
     )
-    sheet(
-        "年度趋势",
-        ["年度", "新发展党员", *[f"{s}占比(%)" for s in ctx["trend_sectors"]]],
-        [[t.year, t.total, *[pct(t.share(s)) for s in ctx["trend_sectors"]]] for t in ctx["trend"]],
-    )
-    r = c.reserve
-    sheet(
-        "梯队储备",
-        ["入党申请人", "入党积极分子", "发展对象", "计划/发展数", "目标比例", "结果"],
-        [
-            [
-                r.applicants,
-                r.activists,
-                r.candidates,
-                r.new_members,
-                r.target_text,
-                {True: "达标", False: "储备不足", None: "—"}[r.ok],
-            ]
-        ],
-    )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 @login_required
-@role_required(*VIEWERS)
+@role_required(*OVERSIGHT_ROLES)
 def dashboard(request):
     org, year = _org(request), _year(request)
     ctx = dashboard_context(org=org, year=year)
     if request.GET.get("export") == "xlsx":
-        resp = HttpResponse(_dashboard_xlsx(ctx), content_type=XLSX)
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''compliance_{org.code}_{year}.xlsx"
-        return resp
+        return attachment(_dashboard_xlsx(ctx), f"compliance_{org.code}_{year}.xlsx", XLSX)
     this_year = timezone.localdate().year
     ctx.update({"years": range(this_year + 1, this_year - 6, -1), "breadcrumbs": _breadcrumbs(request.user, org)})
     return render(request, "quotas/dashboard.html", ctx)
@@ -474,7 +451,7 @@ def final_review_panel(request, entry) -> QuotaEffect | None:
     """A panel of reviews' entry page (``reviews.registry``): at the department tier, department staff
     and inspectors see what approving the candidate does to the county's shares. None = no panel."""
     user = request.user
-    if entry.tier != Tier.DEPARTMENT or not user.has_role(Role.DEPARTMENT_STAFF, Role.INSPECTOR):
+    if entry.tier != Tier.DEPARTMENT or not user.has_role(*DEPARTMENT_ROLES, Role.INSPECTOR):
         return None
     county = county_of(user)
     return None if county is None else quota_effect(entry=entry, org=county)

@@ -6,7 +6,6 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -48,16 +47,6 @@ def role_required(*roles: str):
     return decorator
 
 
-class RoleRequiredMixin(LoginRequiredMixin):
-    allowed_roles: tuple[str, ...] = tuple(Role.values)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        require_roles(request.user, *self.allowed_roles)
-        return super().dispatch(request, *args, **kwargs)
-
-
 # --- the one role vocabulary -------------------------------------------------------------------------
 class Level(StrEnum):
     """The three tiers that act on a person: the branch, the upper committee, the organization department.
@@ -93,6 +82,3 @@ OVERSIGHT_ROLES: tuple[str, ...] = (*STAFF_ROLES, Role.INSPECTOR)  # staff pages
 def may_act_at(user, level: Level) -> bool:
     """True for a system actor (None: import, seeding), a superuser, or a role of ``level``."""
     return user is None or user.has_role(*ROLES_AT[Level(level)])
-
-
-WRITE_ROLES_BRANCH = WRITE_ROLES  # old name, kept until every caller reads WRITE_ROLES

@@ -1,5 +1,6 @@
-"""Reading uploaded tables (.csv UTF-8 with or without BOM, .xlsx) into rows of strings/dates,
-and parsing cells. Shared by every import (organizations, the ledger, the member register).
+"""Tables in and out. Reading uploaded tables (.csv UTF-8 with or without BOM, .xlsx) into rows of
+strings/dates and parsing cells, shared by every import (organizations, the ledger, the member register);
+and the one xlsx writer and the one CSV writer every export uses, formula-safe.
 
 Reading is bounded, because any branch secretary may upload: the file's size, the decompressed size of
 an .xlsx (checked by decompressing before openpyxl sees it, whatever the zip headers claim), the number
@@ -11,8 +12,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -118,7 +120,7 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     except UnicodeDecodeError as exc:
         raise TableError("CSV 文件须为 UTF-8 编码（可带 BOM）；请在 Excel 中另存为“CSV UTF-8”") from exc
     try:
-        return _bounded_rows(csv.reader(io.StringIO(text)))
+        return _bounded_rows([_csv_text(c) for c in row] for row in csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         raise TableError(f"CSV 文件格式有误：{exc}") from exc
 
@@ -140,6 +142,11 @@ def _check_unpacked_size(data: bytes) -> None:
                             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise TableError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（请用 Excel 另存为 .xlsx）") from exc
+
+
+def _csv_text(cell: str) -> str:
+    """Undo ``write_csv``'s apostrophe before formula-like text."""
+    return cell[1:] if cell.startswith("'") and formula_like(cell[1:]) else cell
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
@@ -203,20 +210,127 @@ def parse_decimal(value: Any) -> float | None:
     return number
 
 
-def write_xlsx(header: list[str], rows: list[list[Any]], sheet_title: str = "Sheet1") -> bytes:
+# --- writing: the one xlsx writer and the one CSV writer of every export ----------------------------
+# A text cell starting with one of these is a formula to Excel/LibreOffice/WPS (CSV/formula injection,
+# OWASP): exports write such cells as plain text — an explicit string cell in xlsx (the text shows
+# unchanged), a leading apostrophe in CSV.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+
+
+def formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+@dataclass
+class Sheet:
+    """One worksheet: an optional title row, a bold header, the rows.
+
+    ``widths``: one width per column, one width for all, or None (from the header text).
+    ``merged_caption``: the caption spans the header's width, bold 14pt, centred (a printed report);
+    otherwise it is a plain first cell. ``boxed``: thin borders round header and rows, wrapped text,
+    header centred (the ledger staff print). ``fill``: row → fill colour (RGB hex) or None."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    caption: str = ""
+    merged_caption: bool = False
+    widths: Sequence[float] | float | None = None
+    boxed: bool = False
+    freeze: str | None = None
+    fill: Callable[[Sequence[Any]], str | None] | None = None
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1") -> bytes:
+    """One sheet: a bold header and the rows, columns as wide as their header."""
+    return write_workbook([Sheet(title=sheet_title, header=header, rows=rows)])
+
+
+def write_workbook(sheets: Iterable[Sheet]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for i, h in enumerate(header, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(str(h)) * 2 + 2)
+    for i, sheet in enumerate(sheets):
+        _write_sheet(wb.active if i == 0 else wb.create_sheet(), sheet)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _append(ws, values: Sequence[Any]) -> int:
+    """Append one row; formula-like text stays text. Returns the row number."""
+    values = list(values)
+    ws.append(values)
+    row = ws.max_row
+    for column, value in enumerate(values, start=1):
+        if formula_like(value):
+            ws.cell(row=row, column=column).data_type = "s"
+    return row
+
+
+def _write_sheet(ws, sheet: Sheet) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    ws.title = sheet.title[:31]
+    width = len(sheet.header)
+    if sheet.caption:
+        row = _append(ws, [sheet.caption])
+        if sheet.merged_caption:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(1, width))
+            ws.cell(row=row, column=1).font = Font(bold=True, size=14)
+            ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+    header_row = _append(ws, sheet.header)
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        if sheet.boxed:
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fills: dict[str, PatternFill] = {}
+    for values in sheet.rows:
+        row = _append(ws, values)
+        colour = sheet.fill(values) if sheet.fill else None
+        if colour:
+            fill = fills.setdefault(colour, PatternFill("solid", fgColor=colour))
+            for cell in ws[row]:
+                cell.fill = fill
+    if sheet.boxed:
+        thin = Side(style="thin")
+        box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        for cells in ws.iter_rows(min_row=header_row, max_row=ws.max_row):
+            for cell in cells:
+                cell.border = box
+                if cell.row > header_row:
+                    cell.alignment = Alignment(vertical="top", wrap_text=True)
+                    if isinstance(cell.value, dt.date):
+                        cell.number_format = XLSX_DATE_FORMAT
+    for column, name in enumerate(sheet.header, start=1):
+        if sheet.widths is None:
+            w = max(10, len(str(name)) * 2 + 2)
+        elif isinstance(sheet.widths, (int, float)):
+            w = sheet.widths
+        else:
+            w = sheet.widths[column - 1]
+        ws.column_dimensions[get_column_letter(column)].width = w
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a BOM (Excel opens it as UTF-8); dates ISO, None empty, formula-like text after an
+    apostrophe (``read_table`` takes it off again, so an export re-imports unchanged)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for row in itertools.chain([header], rows):
+        writer.writerow([_csv_cell(c) for c in row])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if formula_like(value):
+        return "'" + value
+    return value

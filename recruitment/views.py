@@ -3,13 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .forms import MemberFilterForm, OrgFilterForm, UploadForm
-from .models import Organization, PartyMember, Role
+from .filters import MemberFilter, OrganizationFilter
+from .forms import UploadForm
+from .http import XLSX, attachment
+from .models import Organization, Role
 from .registry import home_widgets_for
 from .scope import get_visible_or_404, role_required, visible_to
 from .services import ORG_IMPORT_HEADER, organizations_import
@@ -30,29 +31,13 @@ def home(request):
 
 @login_required
 def org_list(request):
-    form = OrgFilterForm(request.GET or None)
-    qs = visible_to(request.user, Organization).select_related("parent")
-    if form.is_valid():
-        q = form.cleaned_data["q"]
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
-        if form.cleaned_data["level"]:
-            qs = qs.filter(level=form.cleaned_data["level"])
-        if form.cleaned_data["sector"]:
-            qs = qs.filter(sector=form.cleaned_data["sector"])
+    filters = OrganizationFilter(request.GET or None, user=request.user)
+    qs = filters.qs
     if request.GET.get("export") == "xlsx":
-        rows = [
-            [o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on]
-            for o in qs.order_by("path")
-        ]
-        resp = HttpResponse(
-            write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''organizations.xlsx"
-        return resp
-    page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
-    return render(request, "recruitment/org_list.html", {"form": form, "page": page})
+        rows = [[o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on] for o in qs]
+        return attachment(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "recruitment/org_list.html", {"form": filters.form, "page": page})
 
 
 @login_required
@@ -115,21 +100,13 @@ def org_import_template(request):
         ],
         "党组织",
     )
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    resp["Content-Disposition"] = "attachment; filename*=UTF-8''org_import_template.xlsx"
-    return resp
+    return attachment(data, "org_import_template.xlsx", XLSX)
 
 
 @login_required
 def member_list(request):
-    form = MemberFilterForm(request.GET or None)
-    qs = visible_to(request.user, PartyMember).select_related("branch")
-    if form.is_valid():
-        q = form.cleaned_data["q"]
-        if q:
-            qs = qs.filter(Q(name__icontains=q) | Q(branch__name__icontains=q))
-        if form.cleaned_data["status"]:
-            qs = qs.filter(status=form.cleaned_data["status"])
+    filters = MemberFilter(request.GET or None, user=request.user)
+    qs = filters.qs
     if request.GET.get("export") == "xlsx":
         if qs.count() > MEMBER_EXPORT_MAX:
             messages.error(
@@ -148,19 +125,14 @@ def member_list(request):
                 "是" if m.under_probation_watch else "",
                 "在册" if m.is_active else "不在册",
             ]
-            for m in qs.order_by("branch__path", "name")
+            for m in qs
         ]
-        resp = HttpResponse(
-            write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        resp["Content-Disposition"] = "attachment; filename*=UTF-8''party_members.xlsx"
-        return resp
-    page = Paginator(qs.order_by("branch__path", "name"), 50).get_page(request.GET.get("page"))
+        return attachment(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"), "party_members.xlsx", XLSX)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "recruitment/member_list.html",
-        {"form": form, "page": page, "export_query": _without(request.GET, "page", "export")},
+        {"form": filters.form, "page": page, "export_query": _without(request.GET, "page", "export")},
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import io
+from recruitment.tabular import Sheet, write_workbook
 
 from .models import LedgerEntry, OpinionVerdict, Tier
 from .selectors import decisions_by_tier
@@ -68,35 +68,21 @@ def ledger_rows(entries: list[LedgerEntry]) -> list[list]:
     return rows
 
 
-def ledger_xlsx(*, entries: list[LedgerEntry], year: int) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+WIDTHS = [6, 10, 6, 10, 10, 24, 18, 12, 14, 30, 10, 12, 30, 10, 12, 40, 30, 10, 12, 14]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{year}年度预判分析台账"
-    ws.append([f"{year}年度拟接收预备党员预判分析台账"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(HEADER)
-    thin = Side(style="thin")
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for row in ledger_rows(entries):
-        ws.append(row)
-    for r in ws.iter_rows(min_row=2, max_row=ws.max_row):
-        for cell in r:
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            if cell.row > 2:
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if hasattr(cell.value, "year") and cell.row > 2:
-                cell.number_format = "yyyy-mm-dd"
-    widths = [6, 10, 6, 10, 10, 24, 18, 12, 14, 30, 10, 12, 30, 10, 12, 40, 30, 10, 12, 14]
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = w
-    ws.freeze_panes = "C3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+
+def ledger_xlsx(*, entries: list[LedgerEntry], year: int) -> bytes:
+    return write_workbook(
+        [
+            Sheet(
+                title=f"{year}年度预判分析台账",
+                caption=f"{year}年度拟接收预备党员预判分析台账",
+                merged_caption=True,
+                header=HEADER,
+                rows=ledger_rows(entries),
+                widths=WIDTHS,
+                boxed=True,
+                freeze="C3",
+            )
+        ]
+    )

@@ -19,29 +19,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-class LedgerFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label="年度", required=False, widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"})
-    )
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "全部状态"), ("in_review", "审查中"), ("passed", "三级审查通过"), ("failed", "未通过")],
-        widget=forms.Select(attrs=SELECT),
-    )
-    tier = forms.TypedChoiceField(
-        label="待审层级",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", "全部层级"), (1, "待支部初审"), (2, "待党委复审"), (3, "待组织部终审")],
-        widget=forms.Select(attrs=SELECT),
-    )
-    q = forms.CharField(
-        label="搜索", required=False, widget=forms.TextInput(attrs={**TEXT, "placeholder": "姓名或党支部"})
-    )
-
-
 class SubmitForm(forms.Form):
     year = forms.IntegerField(label="台账年度", widget=forms.NumberInput(attrs=TEXT))
     remarks = forms.CharField(label="报送说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))

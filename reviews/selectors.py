@@ -12,42 +12,30 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from applicants.models import Applicant, ApplicantPerson, ApplicantStatus, PersonRole, StepRecord
 from applicants.steps import STEPS, Kind, get_step
 from recruitment.dates import add_months
-from recruitment.models import Organization, Role
+from recruitment.models import Role
 from recruitment.scope import STAFF_ROLES, may_act_at
 
+from .filters import LedgerFilter
 from .models import DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision
 
 
 # --- the ledger ------------------------------------------------------------------------------------------
-def ledger_entries(
-    *,
-    user,
-    year: int | None = None,
-    status: str = "",
-    tier: int | None = None,
-    q: str = "",
-    org: Organization | None = None,
-) -> QuerySet:
-    qs = (
-        LedgerEntry.objects.visible_to(user)
-        .select_related("applicant__branch__parent", "submitted_by")
+def ledger_filter(*, user, data, today: dt.date) -> LedgerFilter:
+    """The ledger page's filters bound to its query string (``ledger_year``: the year shown)."""
+    return LedgerFilter(data, user=user, today=today)
+
+
+def ledger_entries(*, filters: LedgerFilter) -> QuerySet:
+    """The filtered entries (LedgerFilter: the user's subtree, one year, status, tier, text) with their
+    decisions and opinions, in branch order: three queries whatever the number of rows."""
+    return (
+        filters.qs.select_related("applicant__branch__parent", "submitted_by")
         .prefetch_related(
             Prefetch("decisions", queryset=ReviewDecision.objects.select_related("reviewer")),
             Prefetch("opinions", queryset=DepartmentOpinion.objects.select_related("department")),
         )
         .order_by("applicant__branch__path", "applicant__name")
     )
-    if year:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    if tier:
-        qs = qs.filter(tier=tier, status=EntryStatus.IN_REVIEW)
-    if q:
-        qs = qs.filter(Q(applicant__name__icontains=q) | Q(applicant__branch__name__icontains=q))
-    if org is not None:
-        qs = qs.filter(applicant__branch__path__startswith=org.path)
-    return qs
 
 
 def ledger_counts(*, user, year: int) -> dict[str, int]:

@@ -21,7 +21,8 @@ from applicants.rulebook import Context, RuleSet, evaluate
 from applicants.services import applicant_record_step
 from applicants.steps import STEPS
 from recruitment.errors import DomainError, Violation
-from recruitment.models import Organization, Role
+from recruitment.models import Organization
+from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
 
 from .models import (
     CadreRelativeApproval,
@@ -40,10 +41,8 @@ from .models import (
     Verdict,
 )
 
-BRANCH_ROLES = (Role.BRANCH_SECRETARY, Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-STAFF_ROLES = (Role.COMMITTEE_STAFF, Role.DEPARTMENT_STAFF)
-# Who may decide each tier: the branch (or staff above acting for it), the committee, the department.
-TIER_ROLES = {Tier.BRANCH: BRANCH_ROLES, Tier.COMMITTEE: STAFF_ROLES, Tier.DEPARTMENT: (Role.DEPARTMENT_STAFF,)}
+# The level that decides each tier: the branch (or staff above acting for it), the committee, the department.
+TIER_LEVEL = {Tier.BRANCH: Level.BRANCH, Tier.COMMITTEE: Level.COMMITTEE, Tier.DEPARTMENT: Level.DEPARTMENT}
 BULK_RECORD_STEPS = tuple(s.number for s in STEPS if s.bulk)  # 备案: many people with one date
 STAFF_STEPS = tuple(s.number for s in STEPS if s.by_staff)  # one form per candidate (审批 17/24 逐个表决)
 
@@ -76,7 +75,7 @@ def _check_date(day: dt.date, today: dt.date, label: str, field_name: str = "dat
 
 
 def may_decide(user, tier: int) -> bool:
-    return user.has_role(*TIER_ROLES[Tier(tier)])
+    return may_act_at(user, TIER_LEVEL[Tier(tier)])
 
 
 # --- the ledger --------------------------------------------------------------------------------------
@@ -96,7 +95,7 @@ def ledger_submit(
     *, applicant: Applicant, year: int, actor, remarks: str = "", today: dt.date | None = None
 ) -> LedgerEntry:
     """Put a 发展对象 on the year's 拟接收预备党员预判分析台账; tier 1 (branch initial review) waits."""
-    _require(actor, BRANCH_ROLES, "报送预判分析台账")
+    _require(actor, WRITE_ROLES, "报送预判分析台账")
     today = _today(today)
     a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
     _check_scope(actor, a)
@@ -171,7 +170,7 @@ def review_decide(
     decided in between, nothing is written and the message names who and when. A pass is judged by
     the rule engine at point ``review:<tier>``; a return goes back one tier; a fail closes the entry."""
     tier = Tier(int(tier))
-    _require(actor, TIER_ROLES[tier], f"作出{tier.label}决定")
+    _require(actor, TIER_LEVEL[tier].roles, f"作出{tier.label}决定")
     if verdict not in Verdict.values:
         raise DomainError.single("INPUT", "请选择审查结论：通过、不通过或退回补充材料", field="verdict")
     reason = (reason or "").strip()
@@ -322,7 +321,7 @@ def household_opinion_record(
     today: dt.date | None = None,
 ) -> HouseholdOpinion:
     """R17: opinion of the party organization at the candidate's 户籍所在地."""
-    _require(actor, BRANCH_ROLES, "记录户籍所在地党组织意见")
+    _require(actor, WRITE_ROLES, "记录户籍所在地党组织意见")
     today = _today(today)
     _check_date(given_on, today, "出具日期", "given_on")
     a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
@@ -366,7 +365,7 @@ def cadre_relative_approval_record(
     today: dt.date | None = None,
 ) -> CadreRelativeApproval:
     """R18: the county-level reply on a near relative of village cadres (组织部 records it)."""
-    _require(actor, (Role.DEPARTMENT_STAFF,), "记录县级批复")
+    _require(actor, DEPARTMENT_ROLES, "记录县级批复")
     today = _today(today)
     _check_date(decided_on, today, "批复日期", "decided_on")
     a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
@@ -406,7 +405,7 @@ def negative_list_check(
     today: dt.date | None = None,
 ) -> NegativeListCheck:
     """Record a comparison against the whole active list; every item ticked becomes a hit (R19)."""
-    _require(actor, BRANCH_ROLES, "记录负面清单比对")
+    _require(actor, WRITE_ROLES, "记录负面清单比对")
     today = _today(today)
     _check_date(checked_on, today, "比对日期", "checked_on")
     a = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)

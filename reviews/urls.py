@@ -14,6 +14,7 @@ urlpatterns = [
     path("applicants/<int:pk>/cadre/", views.cadre_approval, name="cadre_approval"),
     path("applicants/<int:pk>/negative/", views.negative_check, name="negative_check"),
     path("applicants/<int:pk>/joint/", views.joint_opinion, name="joint_opinion"),
+    path("applicants/<int:pk>/opinions/<slug:kind>/<int:opinion_id>/file/", views.opinion_file, name="opinion_file"),
     path("hits/<int:pk>/revoke/", views.hit_revoke, name="hit_revoke"),
     path("queue/", views.queue, name="queue"),
     path("queue/bulk/", views.queue_bulk, name="queue_bulk"),

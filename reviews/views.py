@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.forms import add_domain_errors, build_step_form
 from applicants.models import Applicant, ApplicantStatus
 from applicants.services import applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
-from recruitment.models import Role
-from recruitment.scope import get_visible_or_404, may_act_at, require_roles
+from recruitment.http import XLSX, attachment
+from recruitment.scope import (
+    DEPARTMENT_ROLES,
+    READ_ROLES,
+    STAFF_ROLES,
+    WRITE_ROLES,
+    get_visible_or_404,
+    may_act_at,
+    require_roles,
+)
 
 from . import selectors, services
 from .exports import ledger_xlsx
@@ -27,18 +37,22 @@ from .forms import (
     CadreApprovalForm,
     DecisionForm,
     HouseholdOpinionForm,
-    LedgerFilterForm,
     NegativeCheckForm,
     OpinionForm,
     QueueFilterForm,
     RevokeForm,
     SubmitForm,
 )
-from .models import EntryStatus, LedgerEntry, NegativeListHit, OpinionPurpose, Tier
+from .models import (
+    DepartmentOpinion,
+    EntryStatus,
+    HouseholdOpinion,
+    LedgerEntry,
+    NegativeListHit,
+    OpinionPurpose,
+    Tier,
+)
 from .registry import entry_panels
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-VIEW_ROLES = tuple(Role.values)
 
 
 def _error(request, exc: DomainError) -> None:
@@ -60,34 +74,25 @@ def _entry_or_404(request, pk: int) -> LedgerEntry:
 # --- ledger ------------------------------------------------------------------------------------------------
 @login_required
 def ledger(request):
-    require_roles(request.user, *VIEW_ROLES)
+    require_roles(request.user, *READ_ROLES)
     today = timezone.localdate()
-    form = LedgerFilterForm(request.GET or None)
-    year, filters = today.year, {}
-    if form.is_valid():
-        year = form.cleaned_data["year"] or today.year
-        filters = {
-            "status": form.cleaned_data["status"],
-            "tier": form.cleaned_data["tier"],
-            "q": form.cleaned_data["q"],
-        }
-    qs = selectors.ledger_entries(user=request.user, year=year, **filters)
+    filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
+    year = filters.ledger_year
+    qs = selectors.ledger_entries(filters=filters)
     if request.GET.get("export") == "xlsx":
-        resp = HttpResponse(ledger_xlsx(entries=list(qs), year=year), content_type=XLSX)
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''ledger_{year}.xlsx"
-        return resp
+        return attachment(ledger_xlsx(entries=list(qs), year=year), f"ledger_{year}.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [{"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page]
     return render(
         request,
         "reviews/ledger.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "rows": rows,
             "year": year,
             "counts": selectors.ledger_counts(user=request.user, year=year),
-            "can_submit": request.user.has_role(*services.BRANCH_ROLES),
+            "can_submit": request.user.has_role(*WRITE_ROLES),
         },
     )
 
@@ -95,7 +100,7 @@ def ledger(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_submit(request):
-    require_roles(request.user, *services.BRANCH_ROLES)
+    require_roles(request.user, *WRITE_ROLES)
     today = timezone.localdate()
     raw = str(request.POST.get("year") or request.GET.get("year") or "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year  # a bad ?year= is not an error page
@@ -147,7 +152,7 @@ def entry_detail(request, pk: int):
     }
     if entry.status == EntryStatus.IN_REVIEW and services.may_decide(user, entry.tier):
         context["decision_form"] = DecisionForm(initial={"version": entry.version, "tier": entry.tier})
-    if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*services.STAFF_ROLES):
+    if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*STAFF_ROLES):
         context["opinion_form"] = OpinionForm()
     context["panels"] = entry_panels(request, entry)  # e.g. quotas' effect of the final review on the shares
     return render(request, "reviews/entry_detail.html", context)
@@ -161,7 +166,7 @@ def entry_decide(request, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:entry_detail", pk=entry.pk)
-    require_roles(request.user, *services.TIER_ROLES[Tier(form.cleaned_data["tier"])])
+    require_roles(request.user, *services.TIER_LEVEL[Tier(form.cleaned_data["tier"])].roles)
     try:
         d = services.review_decide(
             entry=entry,
@@ -183,7 +188,7 @@ def entry_decide(request, pk: int):
 @require_POST
 def entry_opinion(request, pk: int):
     entry = _entry_or_404(request, pk)
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = OpinionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -218,13 +223,13 @@ def applicant_checks(request, pk: int):
             **summary,
             "chain": selectors.responsibility_chain(a),
             "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
-            "household_form": HouseholdOpinionForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
-            "negative_form": NegativeCheckForm() if active and user.has_role(*services.BRANCH_ROLES) else None,
+            "household_form": HouseholdOpinionForm() if active and user.has_role(*WRITE_ROLES) else None,
+            "negative_form": NegativeCheckForm() if active and user.has_role(*WRITE_ROLES) else None,
             "cadre_form": CadreApprovalForm()
-            if active and a.is_cadre_relative and user.has_role(Role.DEPARTMENT_STAFF)
+            if active and a.is_cadre_relative and user.has_role(*DEPARTMENT_ROLES)
             else None,
-            "joint_form": OpinionForm() if active and user.has_role(*services.STAFF_ROLES) else None,
-            "can_revoke": user.has_role(*services.STAFF_ROLES),
+            "joint_form": OpinionForm() if active and user.has_role(*STAFF_ROLES) else None,
+            "can_revoke": user.has_role(*STAFF_ROLES),
             "two_new": a.branch.sector in {"非公企业", "社会组织"},
         },
     )
@@ -252,7 +257,7 @@ def household_opinion(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.BRANCH_ROLES,
+        WRITE_ROLES,
         HouseholdOpinionForm,
         lambda a, d: services.household_opinion_record(applicant=a, actor=request.user, **d),
         "已记录户籍所在地党组织意见",
@@ -265,7 +270,7 @@ def cadre_approval(request, pk: int):
     return _post_check(
         request,
         pk,
-        (Role.DEPARTMENT_STAFF,),
+        DEPARTMENT_ROLES,
         CadreApprovalForm,
         lambda a, d: services.cadre_relative_approval_record(applicant=a, actor=request.user, **d),
         "已记录县级批复",
@@ -278,7 +283,7 @@ def negative_check(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.BRANCH_ROLES,
+        WRITE_ROLES,
         NegativeCheckForm,
         lambda a, d: services.negative_list_check(
             applicant=a,
@@ -298,7 +303,7 @@ def joint_opinion(request, pk: int):
     return _post_check(
         request,
         pk,
-        services.STAFF_ROLES,
+        STAFF_ROLES,
         OpinionForm,
         lambda a, d: services.opinion_record(applicant=a, purpose=OpinionPurpose.JOINT_REVIEW, actor=request.user, **d),
         "已记录联审意见",
@@ -309,7 +314,7 @@ def joint_opinion(request, pk: int):
 @require_POST
 def hit_revoke(request, pk: int):
     hit = get_visible_or_404(request.user, NegativeListHit.objects.all().select_related("applicant"), pk=pk)
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
@@ -323,10 +328,29 @@ def hit_revoke(request, pk: int):
     return redirect("reviews:applicant_checks", pk=hit.applicant_id)
 
 
+@login_required
+@require_GET
+def opinion_file(request, pk: int, kind: str, opinion_id: int):
+    """The uploaded file of a department's or the 户籍所在地 organization's opinion, to whoever may
+    see the applicant (outside the subtree → 404)."""
+    a = _applicant_or_404(request, pk)
+    model = {"department": DepartmentOpinion, "household": HouseholdOpinion}.get(kind)
+    if model is None:
+        raise Http404("没有这类意见")
+    opinion = get_object_or_404(model, pk=opinion_id, applicant=a)
+    if not opinion.file:
+        raise Http404("该意见没有上传文件")
+    try:
+        handle = opinion.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("文件已丢失，请重新上传") from exc
+    return attachment(handle, PurePath(opinion.file.name).name)
+
+
 # --- approval queues ----------------------------------------------------------------------------------------
 @login_required
 def queue(request):
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     today = timezone.localdate()
     form = QueueFilterForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
@@ -349,7 +373,7 @@ def queue(request):
 @login_required
 @require_POST
 def queue_bulk(request):
-    require_roles(request.user, *services.STAFF_ROLES)
+    require_roles(request.user, *STAFF_ROLES)
     form = BulkRecordForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)

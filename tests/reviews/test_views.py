@@ -341,3 +341,52 @@ def test_committee_queue_lists_the_talk_after_the_branch_meeting(world, make_can
     a.refresh_from_db()
     assert a.current_step == 16 and a.steps.get(step=16).responsible == "王组织员"
     assert 'id="step-16"' not in client_for(world.users.secretary).get(reverse("reviews:queue")).content.decode()
+
+
+def test_opinion_files_are_downloaded_through_the_page_in_scope_only(world, make_candidate, client_for):
+    from urllib.parse import quote
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.models import OpinionPurpose
+    from reviews.services import household_opinion_record, opinion_record
+
+    a = make_candidate(until=5)
+    joint = opinion_record(
+        department=ReviewDepartment.objects.first(),
+        verdict="agree",
+        opinion="",
+        given_on=ON,
+        actor=world.users.committee,
+        applicant=a,
+        purpose=OpinionPurpose.JOINT_REVIEW,
+        file=SimpleUploadedFile("纪委意见.pdf", b"%PDF-1.4 joint"),
+        today=TODAY,
+    )
+    household = household_opinion_record(
+        applicant=a,
+        organization_name="东王村党支部",
+        verdict="agree",
+        opinion="",
+        given_on=ON,
+        actor=world.users.secretary,
+        file=SimpleUploadedFile("户籍地意见.pdf", b"%PDF-1.4 household"),
+        today=TODAY,
+    )
+    joint_url = reverse("reviews:opinion_file", args=[a.pk, "department", joint.pk])
+    household_url = reverse("reviews:opinion_file", args=[a.pk, "household", household.pk])
+    page = client_for(world.users.committee).get(reverse("reviews:applicant_checks", args=[a.pk])).content.decode()
+    assert joint_url in page and household_url in page and "/media/" not in page
+    for who in ("secretary", "committee", "department", "inspector"):
+        response = client_for(getattr(world.users, who)).get(joint_url)
+        assert response.status_code == 200 and response.streaming, who
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 joint"
+        assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote('纪委意见.pdf')}"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(client_for(world.users.secretary).get(household_url).streaming_content) == b"%PDF-1.4 household"
+    for who in ("committee_b", "secretary_b"):
+        assert client_for(getattr(world.users, who)).get(joint_url).status_code == 404, who
+        assert client_for(getattr(world.users, who)).get(household_url).status_code == 404, who
+    client = client_for(world.users.department)
+    assert client.get(reverse("reviews:opinion_file", args=[a.pk, "other", joint.pk])).status_code == 404
+    assert client.get(reverse("reviews:opinion_file", args=[a.pk, "household", joint.pk + 999])).status_code == 404
