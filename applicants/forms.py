@@ -121,9 +121,8 @@ class ApplicantForm(forms.Form):
                 "hx-target": "#id-check-result",
                 "hx-sync": "this:replace",
                 "autocomplete": "off",
-                "class": "form-control",
+                "class": "form-control font-monospace text-uppercase",
                 "maxlength": "18",
-                "style": "text-transform: uppercase; font-family: monospace;",
             }
         )
         self.fields["gender"].widget.attrs.update({"class": "form-select"})

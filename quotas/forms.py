@@ -47,9 +47,7 @@ class AllocationForm(forms.Form):
                 min_value=0,
                 required=False,
                 initial=current.get(org.pk, 0),
-                widget=forms.NumberInput(
-                    attrs={"class": "form-control form-control-sm text-end", "style": "max-width: 7em"}
-                ),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end mw-7em"}),
             )
 
     def amounts(self) -> dict[int, int]:
@@ -85,19 +83,19 @@ class RatioRulesForm(forms.Form):
         label="入党申请人",
         min_value=0,
         initial=5,
-        widget=forms.NumberInput(attrs={"class": "form-control", "style": "max-width: 6em"}),
+        widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),
     )
     reserve_activists = forms.IntegerField(
         label="入党积极分子",
         min_value=0,
         initial=4,
-        widget=forms.NumberInput(attrs={"class": "form-control", "style": "max-width: 6em"}),
+        widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),
     )
     reserve_members = forms.IntegerField(
         label="发展党员",
         min_value=1,
         initial=1,
-        widget=forms.NumberInput(attrs={"class": "form-control", "style": "max-width: 6em"}),
+        widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),
     )
     notes = forms.CharField(
         label="说明（依据文件等）",
