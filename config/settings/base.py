@@ -119,6 +119,20 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = _env_or_fail(env.int, "CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+# --- Sessions: an idle session ends after DJANGO_SESSION_IDLE_MINUTES; every request renews it -------
+def session_idle_seconds(default_minutes: int) -> int:
+    minutes = _env_or_fail(env.int, "DJANGO_SESSION_IDLE_MINUTES", default=default_minutes)
+    if minutes < 1:
+        raise ImproperlyConfigured(f"环境变量 DJANGO_SESSION_IDLE_MINUTES 的值无效：{minutes}（应为正整数，单位分钟）")
+    return minutes * 60
+
+
+SESSION_COOKIE_AGE = session_idle_seconds(30)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_HTTPONLY = True
+
 AUTH_USER_MODEL = "recruitment.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,49 @@
+"""Findings of the outside probe of 2026-11-30 (issue 12) about logging in and sessions, one test each:
+every one failed before its fix."""
+
+import datetime as dt
+import secrets
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.recruitment.test_settings import run_manage
+
+
+# --- 14-day sessions with no idle timeout ------------------------------------------------------------
+def test_a_session_ends_after_thirty_idle_minutes_and_each_request_renews_it(world, client_for, time_machine):
+    client = client_for(world.users.secretary)
+    home = reverse("home")
+    start = timezone.now()
+    for minutes in (20, 40, 60):  # active every 20 minutes: still logged in an hour later
+        time_machine.move_to(start + dt.timedelta(minutes=minutes))
+        assert client.get(home).status_code == 200
+    time_machine.move_to(start + dt.timedelta(minutes=60 + 31))
+    response = client.get(home)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def session_settings(module: str, **env) -> list[str]:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, s.SESSION_EXPIRE_AT_BROWSER_CLOSE)"
+    )
+    if module == "config.settings.production":
+        env = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "x.gov.cn", **env}
+    result = run_manage("shell", "-c", code, DJANGO_SETTINGS_MODULE=module, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-3:]
+
+
+def test_production_sessions_idle_out_after_thirty_minutes_and_end_with_the_browser():
+    assert session_settings("config.settings.production") == ["1800", "True", "True"]
+    assert session_settings("config.settings.production", DJANGO_SESSION_IDLE_MINUTES="15") == ["900", "True", "True"]
+
+
+def test_local_sessions_last_a_working_day():
+    assert session_settings("config.settings.local") == ["43200", "True", "False"]
+
+
+def test_a_bad_idle_timeout_stops_the_start():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="config.settings.local", DJANGO_SESSION_IDLE_MINUTES="0")
+    assert result.returncode != 0 and "DJANGO_SESSION_IDLE_MINUTES" in result.stderr
