@@ -16,7 +16,7 @@ from faker import Faker
 from recruitment.idcard import make_id_number
 from recruitment.models import MemberStatus, Organization, OrgLevel, PartyMember, Role, Sector, User
 
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Demo@2026dj"  # passes the password validators (10 characters or more)
 ROOT_CODE = "HC"
 
 # (code suffix, name, level, [(branch kind, count)])

@@ -134,9 +134,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLO
 SESSION_COOKIE_HTTPONLY = True
 
 AUTH_USER_MODEL = "recruitment.User"
+# Messages come in Chinese from Django's zh-hans catalogue (LANGUAGE_CODE below).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "recruitment.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},  # Chinese message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

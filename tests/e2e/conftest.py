@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's sync 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Demo@2026dj"
 _shots: list[Path] = []
 
 
