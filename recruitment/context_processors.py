@@ -1,4 +1,5 @@
 from .models import Role
+from .scope import DEPARTMENT_ROLES
 
 # Navigation entries: dicts with url (name), label, icon, roles (None = everyone), order, and an
 # optional badge callable. Other apps append theirs in NAV_EXTRA through their AppConfig.ready()
@@ -11,7 +12,7 @@ NAV_GROUPS = [
     ("发展纪实", "person-lines-fill", {"applicants", "ledger"}),
     ("预审审批", "journal-check", {"reviews"}),
     ("计划与预警", "bar-chart-line", {"quotas", "jobs:stale_list", "jobs:jobs"}),
-    ("组织与党员", "diagram-3", {"recruitment"}),
+    ("组织与党员", "diagram-3", {"recruitment", "accounts"}),
 ]
 
 
@@ -31,6 +32,14 @@ def navigation(request):
         {"url": "home", "label": "首页", "icon": "house", "roles": None, "order": 0},
         {"url": "recruitment:org_list", "label": "组织", "icon": "diagram-3", "roles": None, "order": 70},
         {"url": "recruitment:member_list", "label": "党员名册", "icon": "people", "roles": None, "order": 71},
+        {"url": "accounts:list", "label": "账号管理", "icon": "person-gear", "roles": DEPARTMENT_ROLES, "order": 72},
+        {
+            "url": "accounts:lockouts",
+            "label": "登录锁定",
+            "icon": "shield-lock",
+            "roles": DEPARTMENT_ROLES,
+            "order": 73,
+        },
     ]
     items += NAV_EXTRA
     visible = [i for i in items if i["roles"] is None or user.is_superuser or user.role in i["roles"]]

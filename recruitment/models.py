@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -199,6 +200,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    # Set when staff give the user a temporary password: every page sends them to the password
+    # change page until they choose their own (recruitment.middleware).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -218,6 +222,33 @@ class User(AbstractUser):
         if self.is_superuser:
             return True
         return bool(org and self.organization_id and org.path.startswith(self.organization.path))
+
+
+class AccountAction(models.TextChoices):
+    UNLOCK = "unlock", _("解除登录锁定")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+
+
+class AccountEvent(models.Model):
+    """Who unlocked a login or reset a password, for whom, when: written once, never edited."""
+
+    action = models.CharField(_("事项"), max_length=20, choices=AccountAction.choices)
+    actor = models.ForeignKey(User, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="account_actions")
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="account_events"
+    )
+    username = models.CharField(_("用户名"), max_length=150)  # kept if the account goes
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("失败次数"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("账号操作记录")
+        verbose_name_plural = _("账号操作记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.username}"
 
 
 class MemberStatus(models.TextChoices):

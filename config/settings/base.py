@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every value that differs per deployment comes from the
 environment through one ``environ.Env``; malformed values raise at start-up (ImproperlyConfigured)."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "csp",
+    "axes",
     "recruitment",
     "applicants",
     "reviews",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "recruitment.middleware.PasswordChangeRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +145,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username from one IP
+# address, that pair is refused — the right password included — for AXES_COOLOFF_TIME after the last
+# attempt, or until department staff unlock it (组织与党员 → 登录锁定). The lockout page is Chinese.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env_or_fail(env.int, "DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_or_fail(env.int, "DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= dt.timedelta(0):
+    raise ImproperlyConfigured("环境变量 DJANGO_LOGIN_FAILURE_LIMIT 与 DJANGO_LOGIN_COOLOFF_MINUTES 应为正整数")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears that pair's earlier failures
+AXES_LOCKOUT_CALLABLE = "recruitment.accounts.lockout_response"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试或联系组织部工作人员解锁。"
+AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系组织部工作人员解锁。"
+# Behind reverse proxies the client's address is the X-Forwarded-For entry that the outermost of
+# DJANGO_PROXY_COUNT proxies appended (entries left of it come from the client and are not trusted).
+PROXY_COUNT = _env_or_fail(env.int, "DJANGO_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "recruitment.accounts.client_ip"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

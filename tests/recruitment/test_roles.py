@@ -61,6 +61,8 @@ PAGES = {
     "jobs:stale_list": (403, 200, 200, 200),
     "jobs:jobs": (403, 403, 200, 403),
     "recruitment:org_import": (403, 403, 200, 403),
+    "accounts:list": (403, 403, 200, 403),
+    "accounts:lockouts": (403, 403, 200, 403),
 }
 
 
@@ -79,6 +81,7 @@ MENU = {
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs"),
+        *("accounts:list", "accounts:lockouts"),
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
 }

@@ -10,6 +10,37 @@ from django.utils import timezone
 from tests.recruitment.test_settings import run_manage
 
 
+# --- no login throttling: 30 wrong passwords, then the right one worked at once ----------------------
+def test_thirty_wrong_passwords_then_the_right_one_is_refused_until_the_cool_off_ends(world, client, time_machine):
+    login, home = reverse("login"), reverse("home")
+    user = world.users.secretary
+    answers = [client.post(login, {"username": user.username, "password": f"wrong{i}"}) for i in range(30)]
+    assert [r.status_code for r in answers[:4]] == [200] * 4  # the form again, with its error
+    assert {r.status_code for r in answers[4:]} == {429}  # the fifth failure locks the pair
+    right = client.post(login, {"username": user.username, "password": "pw"})
+    assert right.status_code == 429 and "登录已暂时锁定" in right.content.decode()
+    assert client.get(home).status_code == 302  # not logged in
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=29))
+    assert client.post(login, {"username": user.username, "password": "pw"}).status_code == 429
+    time_machine.move_to(timezone.now() + dt.timedelta(minutes=31))  # 30 minutes after the last attempt
+    assert client.post(login, {"username": user.username, "password": "pw"}).url == home
+    assert client.get(home).status_code == 200
+
+
+# --- users could not change their own password --------------------------------------------------------
+def test_a_user_changes_their_own_password_from_the_user_menu(world, client_for):
+    user = world.users.secretary
+    client = client_for(user)
+    url = reverse("password_change")
+    assert f'href="{url}"' in client.get(reverse("home")).content.decode()  # the user menu
+    assert "修改密码" in client.get(url).content.decode()
+    response = client.post(url, {"old_password": "pw", "new_password1": "Zhibu@2026x", "new_password2": "Zhibu@2026x"})
+    assert response.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password("Zhibu@2026x")
+    assert client.get(reverse("home")).status_code == 200  # still logged in on this browser
+
+
 # --- 14-day sessions with no idle timeout ------------------------------------------------------------
 def test_a_session_ends_after_thirty_idle_minutes_and_each_request_renews_it(world, client_for, time_machine):
     client = client_for(world.users.secretary)

@@ -138,6 +138,9 @@ def pages(world, make_candidate):
         reverse("jobs:jobs"),
         reverse("jobs:inbox"),
         reverse("ledger:import"),
+        reverse("password_change"),
+        reverse("accounts:list"),
+        reverse("accounts:lockouts"),
     ]
 
 
@@ -152,8 +155,16 @@ def test_every_page_carries_the_strict_policy_and_no_inline_script_or_style(worl
         assert not inline_in(response.content.decode()), (url, inline_in(response.content.decode()))
 
 
-def test_the_login_page_and_error_pages_carry_the_policy(world, client, client_for):
-    assert_strict(client.get(reverse("login")).headers.get("Content-Security-Policy"))
+def test_the_login_lockout_and_error_pages_carry_the_policy(world, client, client_for):
+    for url in (reverse("login"), reverse("password_reset")):
+        response = client.get(url)
+        assert_strict(response.headers.get("Content-Security-Policy"))
+        assert not inline_in(response.content.decode())
+    for i in range(5):
+        locked = client.post(reverse("login"), {"username": "sec_a1", "password": f"wrong{i}"})
+    assert locked.status_code == 429
+    assert_strict(locked.headers.get("Content-Security-Policy"))
+    assert not inline_in(locked.content.decode())
     forbidden = client_for(world.users.secretary).get(reverse("recruitment:org_import"))
     assert forbidden.status_code == 403
     assert_strict(forbidden.headers.get("Content-Security-Policy"))
