@@ -3,6 +3,7 @@ department staff, the accounts of their subtree (temporary passwords) and curren
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -71,9 +72,14 @@ class PasswordResetDone(auth_views.PasswordResetDoneView):
 
 
 class ResetSetPasswordForm(SetPasswordForm):
+    """The email link proves the person: a temporary password and the account's lockouts end too."""
+
     def save(self, commit=True):
         self.user.must_change_password = False
-        return super().save(commit=commit)
+        user = super().save(commit=commit)
+        if commit:
+            AccessAttempt.objects.filter(username=user.get_username()).delete()
+        return user
 
 
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):

@@ -247,6 +247,7 @@ def test_a_user_with_an_email_resets_their_password_by_a_link(world, client):
     world.users.secretary.email = "zhibu@example.gov.cn"
     world.users.secretary.must_change_password = True
     world.users.secretary.save()
+    fail(Client(), "sec_a1", ip="127.0.0.1")  # locked out on this computer
     assert reverse("password_reset") in client.get(LOGIN).content.decode()
     response = client.post(reverse("password_reset"), {"email": "zhibu@example.gov.cn"})
     assert response.url == reverse("password_reset_done")
@@ -260,6 +261,7 @@ def test_a_user_with_an_email_resets_their_password_by_a_link(world, client):
     world.users.secretary.refresh_from_db()
     assert world.users.secretary.check_password("Zhibu@2026x") and not world.users.secretary.must_change_password
     assert "链接已失效" in client.get(link, follow=True).content.decode()  # once only
+    assert logs_in("sec_a1", "Zhibu@2026x", ip="127.0.0.1")  # the lockout ended with the reset
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(world, client):
