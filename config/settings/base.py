@@ -141,6 +141,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files are never served by a public location: downloads go through views that check login
+# and scope (recruitment.http.stored_attachment). "nginx" hands the file to the proxy with
+# X-Accel-Redirect to PROTECTED_MEDIA_URL (an `internal;` location), "apache" with X-Sendfile (an
+# absolute path); empty streams it through the application (README: Uploaded files).
+PROTECTED_MEDIA_REDIRECT = env.str("DJANGO_PROTECTED_MEDIA_REDIRECT", default="").strip().lower()
+if PROTECTED_MEDIA_REDIRECT not in {"", "nginx", "apache"}:
+    raise ImproperlyConfigured(
+        f"环境变量 DJANGO_PROTECTED_MEDIA_REDIRECT 的值无效：{PROTECTED_MEDIA_REDIRECT!r}（应为 nginx、apache 或留空）"
+    )
+PROTECTED_MEDIA_URL = "/protected-media/"
+# The header the reverse proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), for the
+# access log; empty: REMOTE_ADDR.
+REAL_IP_HEADER = env.str("DJANGO_REAL_IP_HEADER", default="").strip()
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {
