@@ -14,6 +14,7 @@ from django.utils import timezone
 from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, PartyMember
 from recruitment.scope import visible_to
+from recruitment.uploads import MATERIAL_UPLOAD
 
 from . import steps as S
 from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
@@ -325,7 +326,11 @@ class MaterialForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"list": "material-kinds", "placeholder": "如：入党申请书"}),
     )
-    file = forms.FileField(label="文件", help_text="PDF、图片、Word、Excel 或 OFD，单个不超过 20 MB")
+    file = forms.FileField(
+        label="文件",
+        help_text=f"扫描件：{MATERIAL_UPLOAD.help_text}",
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),  # a hint; the service decides
+    )
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from recruitment.dates import age_on
 from recruitment.models import Organization, PartyMember, ScopedQuerySet, Sector
+from recruitment.uploads import random_storage_name
 
 from .steps import LAST_STEP, get_step, stage_of, status_label
 
@@ -295,7 +296,10 @@ class Transfer(models.Model):
 
 
 def material_upload_to(instance: Material, filename: str) -> str:
-    return f"archive/{instance.applicant_id}/{instance.step:02d}/{filename}"
+    """A random name (``archive/3f/3f9c….pdf``), derived from neither ids nor the uploader's file name.
+    Files stored before this (``archive/<applicant id>/<step>/<original name>``) keep their paths: no
+    data migration renames them; ``Material.file.name`` points at wherever each one is."""
+    return random_storage_name("archive", filename)
 
 
 class Material(models.Model):

@@ -5,6 +5,7 @@ the rule book, saves with ``update_fields`` and appends an attributed ``Event``.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,7 +16,8 @@ from django.utils import timezone
 from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
 from recruitment.models import Organization, PartyMember
-from recruitment.scope import may_act_at
+from recruitment.scope import Level, may_act_at
+from recruitment.uploads import MATERIAL_UPLOAD, check_upload
 
 from . import steps as S
 from .effects import apply_step, save_change
@@ -493,23 +495,30 @@ def applicant_transfer(
     return a
 
 
+def _material_kind(kind: str) -> str:
+    """The material's name as typed, without control characters (it names files in the archive zip)."""
+    text = "".join(ch for ch in str(kind or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return text.strip()[:100] or "其他材料"
+
+
 @transaction.atomic
 def material_upload(*, applicant: Applicant, step: int, kind: str, file, actor) -> Material:
+    """Put a scanned material in the archive. The file must be what its name says (PDF, JPEG, PNG or
+    OFD, judged by its content: ``recruitment.uploads.check_upload``) and at most 20 MB; it is stored
+    under a random name and downloaded under the uploader's name."""
     a = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _check_scope(actor, a)
+    if actor is not None and not may_act_at(actor, Level.BRANCH):
+        raise PermissionDenied("您的角色无权上传档案材料")
     get_step(step)
-    if file.size > 20 * 1024 * 1024:
-        raise DomainError.single("INPUT", "单个文件不能超过 20 MB", field="file")
-    allowed = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx", ".ofd")
-    if not file.name.lower().endswith(allowed):
-        raise DomainError.single("INPUT", f"只支持以下格式：{' '.join(allowed)}", field="file")
+    checked = check_upload(file, MATERIAL_UPLOAD)
     m = Material.objects.create(
         applicant=a,
         step=step,
-        kind=kind.strip() or "其他材料",
+        kind=_material_kind(kind),
         file=file,
-        original_name=file.name[:255],
-        size=file.size,
+        original_name=checked.original_name,
+        size=checked.size,
         uploaded_by=actor,
     )
     _log(a, Event.Kind.MATERIAL, f"上传第{step}步材料“{m.kind}”：{m.original_name}", actor, step)

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_GET
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
-from recruitment.http import XLSX, ZIP, attachment
+from recruitment.http import XLSX, ZIP, attachment, stored_attachment
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
 from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
 from recruitment.tabular import write_xlsx
+from recruitment.uploads import safe_filename
 
 from . import selectors
 from .forms import (
@@ -571,11 +572,7 @@ def material_upload_view(request, pk: int):
 def material_download(request, pk: int, material_id: int):
     applicant = _applicant_or_404(request, pk)
     material = get_object_or_404(Material, pk=material_id, applicant=applicant)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件已丢失，请重新上传") from exc
-    return attachment(handle, material.original_name)
+    return stored_attachment(material.file, material.original_name)
 
 
 ARCHIVE_INDEX_HEADER = [
@@ -593,6 +590,21 @@ ARCHIVE_INDEX_HEADER = [
 
 def _step_folder(step) -> str:
     return f"{step.number:02d}_{step.name}"
+
+
+def zip_entry_name(folder: str, kind: str, original_name: str, used: set[str]) -> str:
+    """``folder/kind_name`` made of harmless components only (no directories, ``..``, backslashes or
+    control characters from the uploader's name or the material's name; Chinese kept), unique in ``used``."""
+    name = f"{folder}/{safe_filename(kind, '材料')}_{safe_filename(original_name)}"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "/" in ext:
+        stem, dot, ext = name, "", ""
+    k = 2
+    while name.lower() in used:
+        name = f"{stem}({k}){dot}{ext}"
+        k += 1
+    used.add(name.lower())
+    return name
 
 
 @login_required
@@ -616,13 +628,7 @@ def archive_zip(request, pk: int):
             names = []
             for slot in entry.slots:
                 for m in slot.files:
-                    name = f"{_step_folder(entry.step)}/{slot.kind}_{m.original_name}"
-                    stem, dot, ext = name.rpartition(".")
-                    k = 2
-                    while name in used:
-                        name = f"{stem}({k}){dot}{ext}" if dot else f"{name}({k})"
-                        k += 1
-                    used.add(name)
+                    name = zip_entry_name(_step_folder(entry.step), slot.kind, m.original_name, used)
                     try:
                         with m.file.open("rb") as fh:
                             zf.writestr(name, fh.read())

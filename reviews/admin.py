@@ -27,7 +27,8 @@ class NegativeListItemAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Decisions, opinions and checks are written by the services only and never edited."""
+    """Decisions, opinions and checks are written by the services only and never edited. An opinion's
+    file is not shown here: it downloads through the scope-checked page."""
 
     def has_add_permission(self, request):
         return False
@@ -59,14 +60,16 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(DepartmentOpinion)
 class DepartmentOpinionAdmin(ReadOnlyAdmin):
-    list_display = ("applicant", "purpose", "department", "verdict", "given_on", "recorded_by")
+    list_display = ("applicant", "purpose", "department", "verdict", "given_on", "original_name", "recorded_by")
+    exclude = ("file",)
     list_filter = ("purpose", "department", "verdict")
     search_fields = ("applicant__name",)
 
 
 @admin.register(HouseholdOpinion)
 class HouseholdOpinionAdmin(ReadOnlyAdmin):
-    list_display = ("applicant", "organization_name", "verdict", "given_on", "recorded_by")
+    list_display = ("applicant", "organization_name", "verdict", "given_on", "original_name", "recorded_by")
+    exclude = ("file",)
 
 
 @admin.register(CadreRelativeApproval)
