@@ -1,6 +1,7 @@
 """Settings shared by every environment. Every value that differs per deployment comes from the
 environment through one ``environ.Env``; malformed values raise at start-up (ImproperlyConfigured)."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -154,6 +155,10 @@ PROTECTED_MEDIA_URL = "/protected-media/"
 # The header the reverse proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), for the
 # access log; empty: REMOTE_ADDR.
 REAL_IP_HEADER = env.str("DJANGO_REAL_IP_HEADER", default="").strip()
+# The ledger upload waits here between preview and confirm; files older than a day are removed.
+LEDGER_UPLOAD_DIR = Path(
+    env("DJANGO_LEDGER_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "dyfz-ledger-uploads"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {
