@@ -342,5 +342,18 @@ class MaterialForm(forms.Form):
         return data
 
 
+class MaterialWithdrawForm(forms.Form):
+    """Withdraw a material put up by mistake, or (with a file) replace it; the reason is kept."""
+
+    reason = forms.CharField(
+        label="撤回原因", max_length=500, widget=forms.TextInput(attrs={"placeholder": "如：上传错误、扫描不清"})
+    )
+    file = forms.FileField(
+        label="替换为新文件（可不选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),
+    )
+
+
 def today_initial() -> dict[str, dt.date]:
     return {"date": timezone.localdate()}

@@ -302,8 +302,19 @@ def material_upload_to(instance: Material, filename: str) -> str:
     return random_storage_name("archive", filename)
 
 
+class MaterialQuerySet(ScopedQuerySet):
+    scope_field = "applicant__branch"
+
+    def current(self):
+        """Not withdrawn (nor replaced): the files that count in the archive."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Material(models.Model):
-    """A scanned material in the applicant's archive (一人一档)."""
+    """A scanned material in the applicant's archive (一人一档). Evidence: never deleted. A file put up
+    by mistake is withdrawn, or replaced by a new one, with a reason (``applicants.services.material_withdraw``
+    / ``material_replace``); it stays listed, struck through, and stays on disk until the retention job
+    (README: Retention) removes it."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="materials")
     step = models.PositiveSmallIntegerField(_("步骤"))
@@ -313,9 +324,33 @@ class Material(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdraw_reason = models.TextField(_("撤回原因"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("替换为"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("档案材料")
+        verbose_name_plural = _("档案材料")
         ordering = ["applicant_id", "step", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} · 第{self.step}步 · {self.kind}：{self.original_name}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class Event(models.Model):
@@ -333,6 +368,7 @@ class Event(models.Model):
         TERMINAL = "terminal", "终止"
         REVIEW = "review", "预审"
         EDIT = "edit", "修改信息"
+        WITHDRAW = "withdraw", "撤回材料"
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -523,3 +523,62 @@ def material_upload(*, applicant: Applicant, step: int, kind: str, file, actor) 
     )
     _log(a, Event.Kind.MATERIAL, f"上传第{step}步材料“{m.kind}”：{m.original_name}", actor, step)
     return m
+
+
+def _lock_material(material: Material, actor, reason: str) -> tuple[Material, Applicant, str]:
+    a = Applicant.objects.select_for_update().get(pk=material.applicant_id)
+    _check_scope(actor, a)
+    if actor is not None and not may_act_at(actor, Level.BRANCH):
+        raise PermissionDenied("您的角色无权撤回档案材料")
+    m = Material.objects.select_for_update().get(pk=material.pk)
+    if m.withdrawn_at is not None:
+        by = f"由{m.withdrawn_by}" if m.withdrawn_by else ""
+        raise DomainError.single(
+            "STATE", f"“{m.original_name}”已于{timezone.localtime(m.withdrawn_at):%Y-%m-%d %H:%M}{by}撤回"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.single("INPUT", "请填写撤回原因（如：上传错误、扫描不清）", field="reason")
+    if len(reason) > 500:
+        raise DomainError.single("INPUT", "撤回原因不能超过 500 个字符", field="reason")
+    return m, a, reason
+
+
+def _withdraw(m: Material, a: Applicant, reason: str, actor, replaced_by: Material | None = None) -> Material:
+    m.withdrawn_at, m.withdrawn_by, m.withdraw_reason, m.replaced_by = timezone.now(), actor, reason, replaced_by
+    m.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason", "replaced_by"])
+    what = f"第{m.step}步材料“{m.kind}”：{m.original_name}"
+    if replaced_by is not None:
+        message = f"替换{what}，新文件：{replaced_by.original_name}。原因：{reason}"
+    else:
+        message = f"撤回{what}。原因：{reason}"
+    _log(a, Event.Kind.WITHDRAW, message, actor, m.step)
+    return m
+
+
+@transaction.atomic
+def material_withdraw(*, material: Material, reason: str, actor) -> Material:
+    """Withdraw a material put up by mistake, with a reason. Nothing is deleted: the row and the file
+    stay (struck through in the archive, no longer counted as present) until the retention job
+    (README: Retention) removes the file."""
+    m, a, reason = _lock_material(material, actor, reason)
+    return _withdraw(m, a, reason, actor)
+
+
+@transaction.atomic
+def material_replace(*, material: Material, file, reason: str, actor) -> Material:
+    """Replace a material with a new file (same step and material name): the new one is checked and
+    stored like any upload, the old one is withdrawn pointing at it. Returns the new material."""
+    m, a, reason = _lock_material(material, actor, reason)
+    checked = check_upload(file, MATERIAL_UPLOAD)
+    new = Material.objects.create(
+        applicant=a,
+        step=m.step,
+        kind=m.kind,
+        file=file,
+        original_name=checked.original_name,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    _withdraw(m, a, reason, actor, replaced_by=new)
+    return new

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/archive/upload/", views.material_upload_view, name="material_upload"),
     path("<int:pk>/archive/files/<int:material_id>/", views.material_download, name="material_download"),
+    path("<int:pk>/archive/files/<int:material_id>/withdraw/", views.material_withdraw_view, name="material_withdraw"),
     path("<int:pk>/archive.zip", views.archive_zip, name="archive_zip"),
 ]

@@ -20,7 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
@@ -36,6 +36,7 @@ from .forms import (
     ApplicantForm,
     AssessmentForm,
     MaterialForm,
+    MaterialWithdrawForm,
     TerminateForm,
     TrainingForm,
     TransferForm,
@@ -54,7 +55,9 @@ from .services import (
     applicant_terminate,
     applicant_transfer,
     applicant_update,
+    material_replace,
     material_upload,
+    material_withdraw,
 )
 from .steps import ARCHIVE, STAGES, STEPS, get_step
 
@@ -540,6 +543,7 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         "archive": archive,
         "form": form if can_write else None,
         "can_write": can_write,
+        "withdraw_form": MaterialWithdrawForm(auto_id=False) if can_write else None,
         "material_kinds": sorted({k for s in STEPS for k in s.materials}),
     }
 
@@ -567,11 +571,43 @@ def material_upload_view(request, pk: int):
     return render(request, "applicants/archive.html", _archive_context(request, applicant, form))
 
 
+def _material_or_404(applicant: Applicant, material_id: int) -> Material:
+    return get_object_or_404(Material.objects.select_related("applicant"), pk=material_id, applicant=applicant)
+
+
+@login_required
+@require_POST
+def material_withdraw_view(request, pk: int, material_id: int):
+    """Withdraw a material (a reason) or, with a file, replace it. Nothing is deleted."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    material = _material_or_404(applicant, material_id)
+    form = MaterialWithdrawForm(request.POST, request.FILES)
+    if form.is_valid():
+        reason, file = form.cleaned_data["reason"], form.cleaned_data["file"]
+        try:
+            if file:
+                new = material_replace(material=material, file=file, reason=reason, actor=request.user)
+            else:
+                material_withdraw(material=material, reason=reason, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, f"未能撤回“{material.original_name}”：{domain_error_text(exc)}")
+        else:
+            if file:
+                messages.success(request, f"已用“{new.original_name}”替换“{material.original_name}”")
+            else:
+                messages.success(request, f"已撤回“{material.original_name}”（文件保留备查）")
+    else:
+        text = "；".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"未能撤回“{material.original_name}”：{text}")
+    return redirect("applicants:archive", pk=applicant.pk)
+
+
 @login_required
 @require_GET
 def material_download(request, pk: int, material_id: int):
     applicant = _applicant_or_404(request, pk)
-    material = get_object_or_404(Material, pk=material_id, applicant=applicant)
+    material = _material_or_404(applicant, material_id)
     return stored_attachment(material.file, material.original_name)
 
 
@@ -610,7 +646,8 @@ def zip_entry_name(folder: str, kind: str, original_name: str, used: set[str]) -
 @login_required
 @require_GET
 def archive_zip(request, pk: int):
-    """The whole archive as one zip: a folder per step and an index (xlsx + txt)."""
+    """The whole archive as one zip: a folder per step and an index (xlsx + txt). Withdrawn files are
+    named in the index, not packed."""
     applicant = _applicant_or_404(request, pk)
     arch = selectors.applicant_archive(applicant=applicant)
     buffer = io.BytesIO()
@@ -625,9 +662,12 @@ def archive_zip(request, pk: int):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         used: set[str] = set()
         for entry in arch.steps:
-            names = []
+            names, withdrawn = [], []
             for slot in entry.slots:
                 for m in slot.files:
+                    if m.is_withdrawn:
+                        withdrawn.append(f"{slot.kind}_{safe_filename(m.original_name)}")
+                        continue
                     name = zip_entry_name(_step_folder(entry.step), slot.kind, m.original_name, used)
                     try:
                         with m.file.open("rb") as fh:
@@ -655,6 +695,7 @@ def archive_zip(request, pk: int):
                 + (f"{rec.date:%Y-%m-%d} {rec.actor or ''}" if rec else "未办理")
                 + (f"；文件 {len(names)} 个" if names else "")
                 + (f"；缺少：{'、'.join(missing)}" if missing else "")
+                + (f"；已撤回：{'、'.join(withdrawn)}" if withdrawn else "")
             )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
