@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Applicant, Assessment, Event, Material, StepRecord, Training
+from .models import AccessLog, Applicant, Assessment, Event, Material, StepRecord, Training
 
 
 class NoDeleteMixin:
@@ -116,3 +116,10 @@ class AssessmentAdmin(NoDeleteMixin, admin.ModelAdmin):
 class TrainingAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("applicant", "name", "start", "end", "days", "hours")
     raw_id_fields = ("applicant", "actor")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "user", "kind", "applicant", "what", "ip")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "applicant__name", "what")

@@ -3,7 +3,10 @@
 private directory (``LEDGER_UPLOAD_DIR``) under a random token kept in the user's session; confirm
 re-judges it (the state may have changed since the preview) and deletes it, cancel deletes it, a
 preview with nothing to import deletes it at once, and every new upload first removes the files left
-behind (older than ``UPLOAD_MAX_AGE``: a preview abandoned, a session that expired)."""
+behind (older than ``UPLOAD_MAX_AGE``: a preview abandoned, a session that expired).
+
+The 台账 export carries full 公民身份号码 — re-import keys on them — so it is for the roles that import
+(``ledger.may_import``), and every export is a line of the access log."""
 
 from __future__ import annotations
 
@@ -19,15 +22,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from recruitment.http import CSV, XLSX, attachment
+from recruitment.http import CSV, XLSX, attachment, client_ip
 from recruitment.models import Organization
 from recruitment.scope import WRITE_ROLES, get_visible_or_404, role_required, visible_to
 from recruitment.tabular import TableError, read_table
 
 from .ledger import LEDGER_HEADER, ledger_export, ledger_import
-from .models import Applicant
+from .models import AccessKind, Applicant
+from .services import access_record
 
 SESSION_KEY = "ledger_uploads"
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -190,8 +194,12 @@ def ledger_cancel(request):
 
 
 @login_required
+@role_required(*WRITE_ROLES)
+@require_GET
 def ledger_download(request):
-    """Export the visible applicants (optionally one organization's subtree) as .xlsx or .csv."""
+    """Export the visible applicants (optionally one organization's subtree) as .xlsx or .csv — the
+    import's own format, full 公民身份号码 included (re-import keys on them). For the roles that import
+    (not the read-only inspector); each export is logged (访问记录) with its scope and row count."""
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     qs = visible_to(request.user, Applicant)
     code = request.GET.get("org")
@@ -199,9 +207,15 @@ def ledger_download(request):
         org = get_visible_or_404(request.user, Organization, code=code)
         qs = qs.filter(branch__path__startswith=org.path)
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return attachment(
-        ledger_export(queryset=qs, fmt=fmt), f"ledger-{code or 'all'}-{stamp}.{fmt}", CSV if fmt == "csv" else XLSX
+    filename = f"ledger-{code or 'all'}-{stamp}.{fmt}"
+    data = ledger_export(queryset=qs, fmt=fmt)
+    access_record(
+        actor=request.user,
+        kind=AccessKind.EXPORT,
+        what=f"台账导出（含完整公民身份号码）：{filename}，{qs.count()} 人，范围 {code or '全部'}",
+        ip=client_ip(request),
     )
+    return attachment(data, filename, CSV if fmt == "csv" else XLSX)
 
 
 @login_required

@@ -381,3 +381,62 @@ class Event(models.Model):
     class Meta:
         ordering = ["applicant_id", "at", "id"]
         indexes = [models.Index(fields=["applicant", "at"], name="event_applicant_at")]
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", "查看人员信息"
+    DOWNLOAD = "download", "下载文件"
+    EXPORT = "export", "导出"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """Entries about people in the user's subtree, and exports (no one person) by users of it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        org = getattr(user, "organization", None)
+        if org is None:
+            return self.none()
+        return self.filter(
+            models.Q(applicant__branch__path__startswith=org.path)
+            | models.Q(applicant__isnull=True, user__organization__path__startswith=org.path)
+        )
+
+
+class AccessLog(models.Model):
+    """Who saw or took a person's data, when, from where: a person's page (where the full 公民身份号码
+    is shown), a file of their archive or an opinion file, their archive zip, and every export that
+    carries full ID numbers (the 台账, which re-import keys on). Append-only, written by
+    ``applicants.services.access_record``; department staff read it at 访问记录."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # None: the command line
+    kind = models.CharField(_("类别"), max_length=10, choices=AccessKind.choices)
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="access_log"
+    )  # None: an export of many people
+    what = models.CharField(_("内容"), max_length=300)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["applicant", "at"], name="accesslog_applicant_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or '命令行'} {self.get_kind_display()} {self.what}"

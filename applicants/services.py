@@ -22,6 +22,8 @@ from recruitment.uploads import MATERIAL_UPLOAD, check_upload
 from . import steps as S
 from .effects import apply_step, save_change
 from .models import (
+    AccessKind,
+    AccessLog,
     Applicant,
     ApplicantStatus,
     Assessment,
@@ -582,3 +584,19 @@ def material_replace(*, material: Material, file, reason: str, actor) -> Materia
     )
     _withdraw(m, a, reason, actor, replaced_by=new)
     return new
+
+
+# --- the access log ---------------------------------------------------------------------------------------
+def access_record(
+    *, actor, kind: str, what: str, applicant: Applicant | None = None, ip: str | None = None
+) -> AccessLog:
+    """One line of the access log (append-only; no lock: nothing is read back)."""
+    if kind not in AccessKind.values:
+        raise ValueError(f"unknown access kind: {kind}")
+    return AccessLog.objects.create(
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        applicant=applicant,
+        what=(what or "")[:300],
+        ip=ip,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.applicant_create_view, name="create"),
     path("id-check/", views.id_check, name="id_check"),
     path("todo/", views.todo, name="todo"),
+    path("access-log/", views.access_log, name="access_log"),
     path("<int:pk>/", views.applicant_detail, name="detail"),
     path("<int:pk>/edit/", views.applicant_update_view, name="update"),
     path("<int:pk>/steps/<int:step>/", views.record_step, name="record_step"),

@@ -24,14 +24,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
-from recruitment.http import XLSX, ZIP, attachment, stored_attachment
-from recruitment.idcard import IdNumberError, parse_id_number
+from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
+from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
+from recruitment.scope import DEPARTMENT_ROLES, WRITE_ROLES, get_visible_or_404, require_roles, role_required
 from recruitment.tabular import write_xlsx
 from recruitment.uploads import safe_filename
 
 from . import selectors
+from .filters import AccessLogFilter
 from .forms import (
     ApplicantForm,
     AssessmentForm,
@@ -45,8 +46,9 @@ from .forms import (
     domain_error_text,
     today_initial,
 )
-from .models import Applicant, Material
+from .models import AccessKind, Applicant, Material
 from .services import (
+    access_record,
     actor_may_record,
     applicant_add_assessment,
     applicant_add_training,
@@ -75,6 +77,11 @@ def _applicant_or_404(request, pk: int) -> Applicant:
     return get_visible_or_404(
         request.user, Applicant.objects.select_related("branch", "household_org", "created_by"), pk=pk
     )
+
+
+def log_access(request, kind: str, what: str, applicant: Applicant | None = None) -> None:
+    """One line of the access log for this request: the user, the client's address, what was seen."""
+    access_record(actor=request.user, kind=kind, what=what, applicant=applicant, ip=client_ip(request))
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ def _export_row(a: Applicant, today) -> list:
         a.gender,
         a.birth_date,
         age_on(a.birth_date, today),
-        a.id_number,
+        mask_id_number(a.id_number),  # a list: the full number is on the person's page (and in the 台账 export)
         a.ethnicity,
         a.education,
         a.occupation,
@@ -314,6 +321,7 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
 @require_GET
 def applicant_detail(request, pk: int):
     applicant = _applicant_or_404(request, pk)
+    log_access(request, AccessKind.VIEW, "人员页面（含完整公民身份号码）", applicant)
     return render(request, "applicants/detail.html", _detail_context(request, applicant))
 
 
@@ -608,7 +616,14 @@ def material_withdraw_view(request, pk: int, material_id: int):
 def material_download(request, pk: int, material_id: int):
     applicant = _applicant_or_404(request, pk)
     material = _material_or_404(applicant, material_id)
-    return stored_attachment(material.file, material.original_name)
+    response = stored_attachment(material.file, material.original_name)
+    log_access(
+        request,
+        AccessKind.DOWNLOAD,
+        f"档案材料：第{material.step}步“{material.kind}”（{material.original_name}）",
+        applicant,
+    )
+    return response
 
 
 ARCHIVE_INDEX_HEADER = [
@@ -699,4 +714,22 @@ def archive_zip(request, pk: int):
             )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
+    log_access(request, AccessKind.EXPORT, f"一人一档 zip（{arch.file_count} 个文件，含完整公民身份号码）", applicant)
     return attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", ZIP)
+
+
+# --- the access log (department staff) -------------------------------------------------------------------------
+@login_required
+@role_required(*DEPARTMENT_ROLES)
+@require_GET
+def access_log(request):
+    """Who viewed or took a person's data: filterable by user, person and date, 50 a page."""
+    filterset = AccessLogFilter(request.GET or None, user=request.user)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applicants/access_log.html",
+        {"form": filterset.form, "page": page, "query": query.urlencode()},
+    )

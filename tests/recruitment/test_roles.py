@@ -61,6 +61,8 @@ PAGES = {
     "jobs:stale_list": (403, 200, 200, 200),
     "jobs:jobs": (403, 403, 200, 403),
     "recruitment:org_import": (403, 403, 200, 403),
+    "applicants:access_log": (403, 403, 200, 403),
+    "ledger:export": (200, 200, 200, 403),  # full ID numbers: the roles that import
 }
 
 
@@ -78,7 +80,7 @@ MENU = {
     },
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
-        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs"),
+        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs", "applicants:access_log"),
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
 }

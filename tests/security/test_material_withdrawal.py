@@ -137,6 +137,7 @@ EVIDENCE = [
     "applicants.Material",
     "applicants.Assessment",
     "applicants.Training",
+    "applicants.AccessLog",
     "reviews.LedgerEntry",
     "reviews.DepartmentOpinion",
     "reviews.HouseholdOpinion",
