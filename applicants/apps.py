@@ -10,10 +10,11 @@ class ApplicantsConfig(AppConfig):
 
         ensure_checks_loaded()  # every app's gates.py registers its checks in the one engine
         from recruitment.registry import add_home_widget, add_nav
-        from recruitment.scope import READ_ROLES, WRITE_ROLES
+        from recruitment.scope import DEPARTMENT_ROLES, READ_ROLES, WRITE_ROLES
 
         add_nav("applicants:list", "发展对象", "person-lines-fill", READ_ROLES, order=20)
         add_nav("applicants:todo", "待办提醒", "bell", READ_ROLES, order=21)
         add_nav("ledger:import", "台账导入", "file-earmark-arrow-up", WRITE_ROLES, order=40)
+        add_nav("applicants:access_log", "访问记录", "eye", DEPARTMENT_ROLES, order=45)
         add_home_widget("applicants/widgets/todo.html", READ_ROLES, order=10)
         add_home_widget("applicants/widgets/pipeline.html", READ_ROLES, order=11)

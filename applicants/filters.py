@@ -13,7 +13,7 @@ from recruitment.filters import ScopedFilterSet
 from recruitment.models import Organization
 from recruitment.scope import visible_to
 
-from .models import Applicant, ApplicantStatus
+from .models import AccessKind, AccessLog, Applicant, ApplicantStatus
 from .steps import STAGES, STEPS
 
 SELECT = forms.Select(attrs={"class": "form-select"})
@@ -79,3 +79,44 @@ class ApplicantFilter(ScopedFilterSet):
         if "branch" in self.form.errors:  # an organization outside the subtree (or unknown): nobody
             return queryset.none()
         return super().filter_queryset(queryset, skip=skip)
+
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class AccessLogFilter(ScopedFilterSet):
+    """The access log page: by user (login name or name), person (name or ID number), kind and dates."""
+
+    user = filters.CharFilter(
+        label="用户",
+        method="by_user",
+        widget=forms.TextInput(attrs={"placeholder": "用户名或姓名", "class": "form-control"}),
+    )
+    person = filters.CharFilter(
+        label="人员",
+        method="by_person",
+        widget=forms.TextInput(attrs={"placeholder": "姓名或公民身份号码", "class": "form-control"}),
+    )
+    kind = filters.ChoiceFilter(label="类别", choices=AccessKind.choices, empty_label="全部类别", widget=SELECT)
+    date_from = filters.DateFilter(label="起始日期", field_name="at", lookup_expr="date__gte", widget=DATE)
+    date_to = filters.DateFilter(label="截止日期", field_name="at", lookup_expr="date__lte", widget=DATE)
+
+    class Meta:
+        model = AccessLog
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, user, **kwargs):
+        queryset = AccessLog.objects.select_related("user", "applicant__branch").order_by("-at", "-id")
+        super().__init__(data, queryset, user=user, **kwargs)
+
+    def by_user(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(user__username__icontains=text) | Q(user__display_name__icontains=text))
+
+    def by_person(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(applicant__name__icontains=text) | Q(applicant__id_number__icontains=text.upper()))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, PartyMember
 from recruitment.scope import visible_to
+from recruitment.uploads import MATERIAL_UPLOAD
 
 from . import steps as S
 from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
@@ -324,7 +325,11 @@ class MaterialForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"list": "material-kinds", "placeholder": "如：入党申请书"}),
     )
-    file = forms.FileField(label="文件", help_text="PDF、图片、Word、Excel 或 OFD，单个不超过 20 MB")
+    file = forms.FileField(
+        label="文件",
+        help_text=f"扫描件：{MATERIAL_UPLOAD.help_text}",
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),  # a hint; the service decides
+    )
 
     def clean(self):
         data = super().clean()
@@ -334,6 +339,19 @@ class MaterialForm(forms.Form):
             where = "、".join(f"第{n}步" for n in owners)
             self.add_error("step", f"“{kind}”是{where}的材料，请选择{where}，以免归错档")
         return data
+
+
+class MaterialWithdrawForm(forms.Form):
+    """Withdraw a material put up by mistake, or (with a file) replace it; the reason is kept."""
+
+    reason = forms.CharField(
+        label="撤回原因", max_length=500, widget=forms.TextInput(attrs={"placeholder": "如：上传错误、扫描不清"})
+    )
+    file = forms.FileField(
+        label="替换为新文件（可不选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),
+    )
 
 
 def today_initial() -> dict[str, dt.date]:

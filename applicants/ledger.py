@@ -41,7 +41,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from recruitment.errors import Violation
-from recruitment.idcard import IdNumberError, parse_id_number
+from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.models import Organization, PartyMember
 from recruitment.scope import Level, may_act_at
 from recruitment.tabular import Table, parse_date, parse_decimal, parse_int, write_csv, write_xlsx
@@ -270,7 +270,9 @@ def _judge_row(
             )
         if id_number in seen:
             result.error(
-                "INPUT", "公民身份号码", f"与第 {seen[id_number]} 行是同一人（{id_number}），同一文件中只能出现一次"
+                "INPUT",
+                "公民身份号码",
+                f"与第 {seen[id_number]} 行是同一人（{mask_id_number(id_number)}），同一文件中只能出现一次",
             )
         else:
             seen[id_number] = rownum

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from recruitment.dates import age_on
 from recruitment.models import Organization, PartyMember, ScopedQuerySet, Sector
+from recruitment.uploads import random_storage_name
 
 from .steps import LAST_STEP, get_step, stage_of, status_label
 
@@ -295,11 +296,25 @@ class Transfer(models.Model):
 
 
 def material_upload_to(instance: Material, filename: str) -> str:
-    return f"archive/{instance.applicant_id}/{instance.step:02d}/{filename}"
+    """A random name (``archive/3f/3f9c….pdf``), derived from neither ids nor the uploader's file name.
+    Files stored before this (``archive/<applicant id>/<step>/<original name>``) keep their paths: no
+    data migration renames them; ``Material.file.name`` points at wherever each one is."""
+    return random_storage_name("archive", filename)
+
+
+class MaterialQuerySet(ScopedQuerySet):
+    scope_field = "applicant__branch"
+
+    def current(self):
+        """Not withdrawn (nor replaced): the files that count in the archive."""
+        return self.filter(withdrawn_at__isnull=True)
 
 
 class Material(models.Model):
-    """A scanned material in the applicant's archive (一人一档)."""
+    """A scanned material in the applicant's archive (一人一档). Evidence: never deleted. A file put up
+    by mistake is withdrawn, or replaced by a new one, with a reason (``applicants.services.material_withdraw``
+    / ``material_replace``); it stays listed, struck through, and stays on disk until the retention job
+    (README: Retention) removes it."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="materials")
     step = models.PositiveSmallIntegerField(_("步骤"))
@@ -309,9 +324,33 @@ class Material(models.Model):
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdraw_reason = models.TextField(_("撤回原因"), blank=True)
+    replaced_by = models.ForeignKey(
+        "self", verbose_name=_("替换为"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("档案材料")
+        verbose_name_plural = _("档案材料")
         ordering = ["applicant_id", "step", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} · 第{self.step}步 · {self.kind}：{self.original_name}"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class Event(models.Model):
@@ -329,6 +368,7 @@ class Event(models.Model):
         TERMINAL = "terminal", "终止"
         REVIEW = "review", "预审"
         EDIT = "edit", "修改信息"
+        WITHDRAW = "withdraw", "撤回材料"
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -341,3 +381,62 @@ class Event(models.Model):
     class Meta:
         ordering = ["applicant_id", "at", "id"]
         indexes = [models.Index(fields=["applicant", "at"], name="event_applicant_at")]
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", "查看人员信息"
+    DOWNLOAD = "download", "下载文件"
+    EXPORT = "export", "导出"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> models.QuerySet:
+        """Entries about people in the user's subtree, and exports (no one person) by users of it."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        org = getattr(user, "organization", None)
+        if org is None:
+            return self.none()
+        return self.filter(
+            models.Q(applicant__branch__path__startswith=org.path)
+            | models.Q(applicant__isnull=True, user__organization__path__startswith=org.path)
+        )
+
+
+class AccessLog(models.Model):
+    """Who saw or took a person's data, when, from where: a person's page (where the full 公民身份号码
+    is shown), a file of their archive or an opinion file, their archive zip, and every export that
+    carries full ID numbers (the 台账, which re-import keys on). Append-only, written by
+    ``applicants.services.access_record``; department staff read it at 访问记录."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # None: the command line
+    kind = models.CharField(_("类别"), max_length=10, choices=AccessKind.choices)
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("人员"), null=True, blank=True, on_delete=models.PROTECT, related_name="access_log"
+    )  # None: an export of many people
+    what = models.CharField(_("内容"), max_length=300)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("访问记录")
+        verbose_name_plural = _("个人信息访问记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["applicant", "at"], name="accesslog_applicant_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or '命令行'} {self.get_kind_display()} {self.what}"

@@ -486,11 +486,16 @@ def applicant_events(*, applicant: Applicant) -> QuerySet:
 class ArchiveSlot:
     kind: str
     expected: bool
-    files: list[Material]
+    files: list[Material]  # withdrawn ones included (shown struck through)
+
+    @property
+    def current(self) -> list[Material]:
+        return [f for f in self.files if not f.is_withdrawn]
 
     @property
     def present(self) -> bool:
-        return bool(self.files)
+        """A withdrawn (or replaced) file does not count."""
+        return bool(self.current)
 
 
 @dataclass
@@ -527,18 +532,22 @@ class Archive:
 
     @property
     def file_count(self) -> int:
-        return sum(len(slot.files) for s in self.steps for slot in s.slots)
+        return sum(len(slot.current) for s in self.steps for slot in s.slots)
+
+    @property
+    def withdrawn_count(self) -> int:
+        return sum(len(slot.files) - len(slot.current) for s in self.steps for slot in s.slots)
 
 
 def applicant_archive(*, applicant: Applicant) -> Archive:
     """Per step: the expected materials (``Step.materials``) with the files uploaded for each, plus
-    any other files uploaded for that step. Two queries."""
+    any other files uploaded for that step; withdrawn files are listed but do not count. Two queries."""
     records = {r.step: r for r in applicant.steps.select_related("actor")}
     by_step: dict[int, list[Material]] = {}
     for m in (
         Material.objects.filter(applicant=applicant)
-        .select_related("uploaded_by")
-        .order_by("step", "kind", "uploaded_at")
+        .select_related("uploaded_by", "withdrawn_by", "replaced_by")
+        .order_by("step", "kind", "uploaded_at", "id")
     ):
         by_step.setdefault(m.step, []).append(m)
     steps = []

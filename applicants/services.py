@@ -5,6 +5,7 @@ the rule book, saves with ``update_fields`` and appends an attributed ``Event``.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,11 +16,14 @@ from django.utils import timezone
 from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
 from recruitment.models import Organization, PartyMember
-from recruitment.scope import may_act_at
+from recruitment.scope import Level, may_act_at
+from recruitment.uploads import MATERIAL_UPLOAD, check_upload
 
 from . import steps as S
 from .effects import apply_step, save_change
 from .models import (
+    AccessKind,
+    AccessLog,
     Applicant,
     ApplicantStatus,
     Assessment,
@@ -493,24 +497,106 @@ def applicant_transfer(
     return a
 
 
+def _material_kind(kind: str) -> str:
+    """The material's name as typed, without control characters (it names files in the archive zip)."""
+    text = "".join(ch for ch in str(kind or "") if unicodedata.category(ch) not in {"Cc", "Cf"})
+    return text.strip()[:100] or "其他材料"
+
+
 @transaction.atomic
 def material_upload(*, applicant: Applicant, step: int, kind: str, file, actor) -> Material:
+    """Put a scanned material in the archive. The file must be what its name says (PDF, JPEG, PNG or
+    OFD, judged by its content: ``recruitment.uploads.check_upload``) and at most 20 MB; it is stored
+    under a random name and downloaded under the uploader's name."""
     a = Applicant.objects.select_for_update().get(pk=applicant.pk)
     _check_scope(actor, a)
+    if actor is not None and not may_act_at(actor, Level.BRANCH):
+        raise PermissionDenied("您的角色无权上传档案材料")
     get_step(step)
-    if file.size > 20 * 1024 * 1024:
-        raise DomainError.single("INPUT", "单个文件不能超过 20 MB", field="file")
-    allowed = (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".doc", ".docx", ".xls", ".xlsx", ".ofd")
-    if not file.name.lower().endswith(allowed):
-        raise DomainError.single("INPUT", f"只支持以下格式：{' '.join(allowed)}", field="file")
+    checked = check_upload(file, MATERIAL_UPLOAD)
     m = Material.objects.create(
         applicant=a,
         step=step,
-        kind=kind.strip() or "其他材料",
+        kind=_material_kind(kind),
         file=file,
-        original_name=file.name[:255],
-        size=file.size,
+        original_name=checked.original_name,
+        size=checked.size,
         uploaded_by=actor,
     )
     _log(a, Event.Kind.MATERIAL, f"上传第{step}步材料“{m.kind}”：{m.original_name}", actor, step)
     return m
+
+
+def _lock_material(material: Material, actor, reason: str) -> tuple[Material, Applicant, str]:
+    a = Applicant.objects.select_for_update().get(pk=material.applicant_id)
+    _check_scope(actor, a)
+    if actor is not None and not may_act_at(actor, Level.BRANCH):
+        raise PermissionDenied("您的角色无权撤回档案材料")
+    m = Material.objects.select_for_update().get(pk=material.pk)
+    if m.withdrawn_at is not None:
+        by = f"由{m.withdrawn_by}" if m.withdrawn_by else ""
+        raise DomainError.single(
+            "STATE", f"“{m.original_name}”已于{timezone.localtime(m.withdrawn_at):%Y-%m-%d %H:%M}{by}撤回"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.single("INPUT", "请填写撤回原因（如：上传错误、扫描不清）", field="reason")
+    if len(reason) > 500:
+        raise DomainError.single("INPUT", "撤回原因不能超过 500 个字符", field="reason")
+    return m, a, reason
+
+
+def _withdraw(m: Material, a: Applicant, reason: str, actor, replaced_by: Material | None = None) -> Material:
+    m.withdrawn_at, m.withdrawn_by, m.withdraw_reason, m.replaced_by = timezone.now(), actor, reason, replaced_by
+    m.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason", "replaced_by"])
+    what = f"第{m.step}步材料“{m.kind}”：{m.original_name}"
+    if replaced_by is not None:
+        message = f"替换{what}，新文件：{replaced_by.original_name}。原因：{reason}"
+    else:
+        message = f"撤回{what}。原因：{reason}"
+    _log(a, Event.Kind.WITHDRAW, message, actor, m.step)
+    return m
+
+
+@transaction.atomic
+def material_withdraw(*, material: Material, reason: str, actor) -> Material:
+    """Withdraw a material put up by mistake, with a reason. Nothing is deleted: the row and the file
+    stay (struck through in the archive, no longer counted as present) until the retention job
+    (README: Retention) removes the file."""
+    m, a, reason = _lock_material(material, actor, reason)
+    return _withdraw(m, a, reason, actor)
+
+
+@transaction.atomic
+def material_replace(*, material: Material, file, reason: str, actor) -> Material:
+    """Replace a material with a new file (same step and material name): the new one is checked and
+    stored like any upload, the old one is withdrawn pointing at it. Returns the new material."""
+    m, a, reason = _lock_material(material, actor, reason)
+    checked = check_upload(file, MATERIAL_UPLOAD)
+    new = Material.objects.create(
+        applicant=a,
+        step=m.step,
+        kind=m.kind,
+        file=file,
+        original_name=checked.original_name,
+        size=checked.size,
+        uploaded_by=actor,
+    )
+    _withdraw(m, a, reason, actor, replaced_by=new)
+    return new
+
+
+# --- the access log ---------------------------------------------------------------------------------------
+def access_record(
+    *, actor, kind: str, what: str, applicant: Applicant | None = None, ip: str | None = None
+) -> AccessLog:
+    """One line of the access log (append-only; no lock: nothing is read back)."""
+    if kind not in AccessKind.values:
+        raise ValueError(f"unknown access kind: {kind}")
+    return AccessLog.objects.create(
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        applicant=applicant,
+        what=(what or "")[:300],
+        ip=ip,
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.applicant_create_view, name="create"),
     path("id-check/", views.id_check, name="id_check"),
     path("todo/", views.todo, name="todo"),
+    path("access-log/", views.access_log, name="access_log"),
     path("<int:pk>/", views.applicant_detail, name="detail"),
     path("<int:pk>/edit/", views.applicant_update_view, name="update"),
     path("<int:pk>/steps/<int:step>/", views.record_step, name="record_step"),
@@ -18,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/archive/upload/", views.material_upload_view, name="material_upload"),
     path("<int:pk>/archive/files/<int:material_id>/", views.material_download, name="material_download"),
+    path("<int:pk>/archive/files/<int:material_id>/withdraw/", views.material_withdraw_view, name="material_withdraw"),
     path("<int:pk>/archive.zip", views.archive_zip, name="archive_zip"),
 ]

@@ -20,21 +20,24 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
-from recruitment.http import XLSX, ZIP, attachment
-from recruitment.idcard import IdNumberError, parse_id_number
+from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
+from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
+from recruitment.scope import DEPARTMENT_ROLES, WRITE_ROLES, get_visible_or_404, require_roles, role_required
 from recruitment.tabular import write_xlsx
+from recruitment.uploads import safe_filename
 
 from . import selectors
+from .filters import AccessLogFilter
 from .forms import (
     ApplicantForm,
     AssessmentForm,
     MaterialForm,
+    MaterialWithdrawForm,
     TerminateForm,
     TrainingForm,
     TransferForm,
@@ -43,8 +46,9 @@ from .forms import (
     domain_error_text,
     today_initial,
 )
-from .models import Applicant, Material
+from .models import AccessKind, Applicant, Material
 from .services import (
+    access_record,
     actor_may_record,
     applicant_add_assessment,
     applicant_add_training,
@@ -53,7 +57,9 @@ from .services import (
     applicant_terminate,
     applicant_transfer,
     applicant_update,
+    material_replace,
     material_upload,
+    material_withdraw,
 )
 from .steps import ARCHIVE, STAGES, STEPS, get_step
 
@@ -71,6 +77,11 @@ def _applicant_or_404(request, pk: int) -> Applicant:
     return get_visible_or_404(
         request.user, Applicant.objects.select_related("branch", "household_org", "created_by"), pk=pk
     )
+
+
+def log_access(request, kind: str, what: str, applicant: Applicant | None = None) -> None:
+    """One line of the access log for this request: the user, the client's address, what was seen."""
+    access_record(actor=request.user, kind=kind, what=what, applicant=applicant, ip=client_ip(request))
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -178,7 +189,7 @@ def _export_row(a: Applicant, today) -> list:
         a.gender,
         a.birth_date,
         age_on(a.birth_date, today),
-        a.id_number,
+        mask_id_number(a.id_number),  # a list: the full number is on the person's page (and in the 台账 export)
         a.ethnicity,
         a.education,
         a.occupation,
@@ -310,6 +321,7 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
 @require_GET
 def applicant_detail(request, pk: int):
     applicant = _applicant_or_404(request, pk)
+    log_access(request, AccessKind.VIEW, "人员页面（含完整公民身份号码）", applicant)
     return render(request, "applicants/detail.html", _detail_context(request, applicant))
 
 
@@ -539,6 +551,7 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         "archive": archive,
         "form": form if can_write else None,
         "can_write": can_write,
+        "withdraw_form": MaterialWithdrawForm(auto_id=False) if can_write else None,
         "material_kinds": sorted({k for s in STEPS for k in s.materials}),
     }
 
@@ -566,16 +579,51 @@ def material_upload_view(request, pk: int):
     return render(request, "applicants/archive.html", _archive_context(request, applicant, form))
 
 
+def _material_or_404(applicant: Applicant, material_id: int) -> Material:
+    return get_object_or_404(Material.objects.select_related("applicant"), pk=material_id, applicant=applicant)
+
+
+@login_required
+@require_POST
+def material_withdraw_view(request, pk: int, material_id: int):
+    """Withdraw a material (a reason) or, with a file, replace it. Nothing is deleted."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    material = _material_or_404(applicant, material_id)
+    form = MaterialWithdrawForm(request.POST, request.FILES)
+    if form.is_valid():
+        reason, file = form.cleaned_data["reason"], form.cleaned_data["file"]
+        try:
+            if file:
+                new = material_replace(material=material, file=file, reason=reason, actor=request.user)
+            else:
+                material_withdraw(material=material, reason=reason, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, f"未能撤回“{material.original_name}”：{domain_error_text(exc)}")
+        else:
+            if file:
+                messages.success(request, f"已用“{new.original_name}”替换“{material.original_name}”")
+            else:
+                messages.success(request, f"已撤回“{material.original_name}”（文件保留备查）")
+    else:
+        text = "；".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"未能撤回“{material.original_name}”：{text}")
+    return redirect("applicants:archive", pk=applicant.pk)
+
+
 @login_required
 @require_GET
 def material_download(request, pk: int, material_id: int):
     applicant = _applicant_or_404(request, pk)
-    material = get_object_or_404(Material, pk=material_id, applicant=applicant)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件已丢失，请重新上传") from exc
-    return attachment(handle, material.original_name)
+    material = _material_or_404(applicant, material_id)
+    response = stored_attachment(material.file, material.original_name)
+    log_access(
+        request,
+        AccessKind.DOWNLOAD,
+        f"档案材料：第{material.step}步“{material.kind}”（{material.original_name}）",
+        applicant,
+    )
+    return response
 
 
 ARCHIVE_INDEX_HEADER = [
@@ -595,10 +643,26 @@ def _step_folder(step) -> str:
     return f"{step.number:02d}_{step.name}"
 
 
+def zip_entry_name(folder: str, kind: str, original_name: str, used: set[str]) -> str:
+    """``folder/kind_name`` made of harmless components only (no directories, ``..``, backslashes or
+    control characters from the uploader's name or the material's name; Chinese kept), unique in ``used``."""
+    name = f"{folder}/{safe_filename(kind, '材料')}_{safe_filename(original_name)}"
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "/" in ext:
+        stem, dot, ext = name, "", ""
+    k = 2
+    while name.lower() in used:
+        name = f"{stem}({k}){dot}{ext}"
+        k += 1
+    used.add(name.lower())
+    return name
+
+
 @login_required
 @require_GET
 def archive_zip(request, pk: int):
-    """The whole archive as one zip: a folder per step and an index (xlsx + txt)."""
+    """The whole archive as one zip: a folder per step and an index (xlsx + txt). Withdrawn files are
+    named in the index, not packed."""
     applicant = _applicant_or_404(request, pk)
     arch = selectors.applicant_archive(applicant=applicant)
     buffer = io.BytesIO()
@@ -613,16 +677,13 @@ def archive_zip(request, pk: int):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         used: set[str] = set()
         for entry in arch.steps:
-            names = []
+            names, withdrawn = [], []
             for slot in entry.slots:
                 for m in slot.files:
-                    name = f"{_step_folder(entry.step)}/{slot.kind}_{m.original_name}"
-                    stem, dot, ext = name.rpartition(".")
-                    k = 2
-                    while name in used:
-                        name = f"{stem}({k}){dot}{ext}" if dot else f"{name}({k})"
-                        k += 1
-                    used.add(name)
+                    if m.is_withdrawn:
+                        withdrawn.append(f"{slot.kind}_{safe_filename(m.original_name)}")
+                        continue
+                    name = zip_entry_name(_step_folder(entry.step), slot.kind, m.original_name, used)
                     try:
                         with m.file.open("rb") as fh:
                             zf.writestr(name, fh.read())
@@ -649,7 +710,26 @@ def archive_zip(request, pk: int):
                 + (f"{rec.date:%Y-%m-%d} {rec.actor or ''}" if rec else "未办理")
                 + (f"；文件 {len(names)} 个" if names else "")
                 + (f"；缺少：{'、'.join(missing)}" if missing else "")
+                + (f"；已撤回：{'、'.join(withdrawn)}" if withdrawn else "")
             )
         zf.writestr("index.xlsx", write_xlsx(ARCHIVE_INDEX_HEADER, rows, "档案目录"))
         zf.writestr("index.txt", "\r\n".join(lines) + "\r\n")
+    log_access(request, AccessKind.EXPORT, f"一人一档 zip（{arch.file_count} 个文件，含完整公民身份号码）", applicant)
     return attachment(buffer.getvalue(), f"{applicant.name}_一人一档.zip", ZIP)
+
+
+# --- the access log (department staff) -------------------------------------------------------------------------
+@login_required
+@role_required(*DEPARTMENT_ROLES)
+@require_GET
+def access_log(request):
+    """Who viewed or took a person's data: filterable by user, person and date, 50 a page."""
+    filterset = AccessLogFilter(request.GET or None, user=request.user)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "applicants/access_log.html",
+        {"form": filterset.form, "page": page, "query": query.urlencode()},
+    )

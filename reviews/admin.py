@@ -13,21 +13,29 @@ from .models import (
 )
 
 
+class NoDeleteMixin:
+    """Referenced by opinions and hits (evidence): retired with ``is_active``, never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ReviewDepartment)
-class ReviewDepartmentAdmin(admin.ModelAdmin):
+class ReviewDepartmentAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("name", "order", "in_joint_review", "is_active")
     list_editable = ("order", "in_joint_review", "is_active")
 
 
 @admin.register(NegativeListItem)
-class NegativeListItemAdmin(admin.ModelAdmin):
+class NegativeListItemAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("number", "article", "title", "is_active")
     list_filter = ("is_active",)
     search_fields = ("article", "title", "description")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Decisions, opinions and checks are written by the services only and never edited."""
+    """Decisions, opinions and checks are written by the services only and never edited. An opinion's
+    file is not shown here: it downloads through the scope-checked, logged page."""
 
     def has_add_permission(self, request):
         return False
@@ -39,7 +47,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(NoDeleteMixin, admin.TabularInline):
     model = ReviewDecision
     extra = 0
     can_delete = False
@@ -59,14 +67,16 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(DepartmentOpinion)
 class DepartmentOpinionAdmin(ReadOnlyAdmin):
-    list_display = ("applicant", "purpose", "department", "verdict", "given_on", "recorded_by")
+    list_display = ("applicant", "purpose", "department", "verdict", "given_on", "original_name", "recorded_by")
+    exclude = ("file",)
     list_filter = ("purpose", "department", "verdict")
     search_fields = ("applicant__name",)
 
 
 @admin.register(HouseholdOpinion)
 class HouseholdOpinionAdmin(ReadOnlyAdmin):
-    list_display = ("applicant", "organization_name", "verdict", "given_on", "recorded_by")
+    list_display = ("applicant", "organization_name", "verdict", "given_on", "original_name", "recorded_by")
+    exclude = ("file",)
 
 
 @admin.register(CadreRelativeApproval)

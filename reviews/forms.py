@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from applicants.steps import STEPS
+from recruitment.uploads import OPINION_UPLOAD
 
 from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
 
@@ -13,6 +14,9 @@ from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 TEXT = {"class": "form-control form-control-sm"}
 SELECT = {"class": "form-select form-select-sm"}
+# A hint for the file picker; the service judges the content (recruitment.uploads).
+FILE = {**TEXT, "accept": OPINION_UPLOAD.accept}
+FILE_HELP = OPINION_UPLOAD.help_text
 
 
 def _today() -> dt.date:
@@ -39,7 +43,9 @@ class OpinionForm(forms.Form):
     verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
     given_on = forms.DateField(label="出具日期", initial=_today, widget=DATE)
     opinion = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
-    file = forms.FileField(label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=TEXT))
+    file = forms.FileField(
+        label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=FILE), help_text=FILE_HELP
+    )
 
 
 class HouseholdOpinionForm(forms.Form):
@@ -47,7 +53,9 @@ class HouseholdOpinionForm(forms.Form):
     verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
     given_on = forms.DateField(label="出具日期", initial=_today, widget=DATE)
     opinion = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
-    file = forms.FileField(label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=TEXT))
+    file = forms.FileField(
+        label="意见文件", required=False, widget=forms.ClearableFileInput(attrs=FILE), help_text=FILE_HELP
+    )
 
 
 class CadreApprovalForm(forms.Form):

@@ -4,12 +4,15 @@ Base contract shared with quotas (expected intake = entries of the year that hav
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant
 from recruitment.models import ScopedQuerySet
+from recruitment.uploads import random_storage_name
 
 
 class Tier(models.IntegerChoices):
@@ -128,7 +131,10 @@ class OpinionPurpose(models.TextChoices):
 
 
 def opinion_upload_to(instance, filename: str) -> str:
-    return f"reviews/{instance.applicant_id}/{filename}"
+    """A random name (``reviews/a7/a7c2….pdf``): neither the applicant's id nor the uploader's file name.
+    Files stored before this (``reviews/<applicant id>/<original name>``) keep their paths (no data
+    migration renames them); their download name falls back to the stored name."""
+    return random_storage_name("reviews", filename)
 
 
 class DepartmentOpinionQuerySet(ScopedQuerySet):
@@ -146,6 +152,7 @@ class DepartmentOpinion(models.Model):
     opinion = models.TextField(_("意见内容"), blank=True)
     given_on = models.DateField(_("出具日期"))
     file = models.FileField(_("意见文件"), upload_to=opinion_upload_to, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -159,6 +166,15 @@ class DepartmentOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department}：{self.get_verdict_display()}"
+
+    @property
+    def download_name(self) -> str:
+        return opinion_download_name(self)
+
+
+def opinion_download_name(opinion) -> str:
+    """The name the uploader gave the file; for a file stored before names were kept, the stored one."""
+    return opinion.original_name or PurePosixPath(opinion.file.name or "").name or "意见文件"
 
 
 class HouseholdOpinion(models.Model):
@@ -178,6 +194,7 @@ class HouseholdOpinion(models.Model):
     opinion = models.TextField(_("意见内容"), blank=True)
     given_on = models.DateField(_("出具日期"))
     file = models.FileField(_("意见文件"), upload_to=opinion_upload_to, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -185,6 +202,10 @@ class HouseholdOpinion(models.Model):
         verbose_name = _("户籍所在地党组织意见")
         verbose_name_plural = _("户籍所在地党组织意见")
         ordering = ["applicant_id", "given_on", "id"]
+
+    @property
+    def download_name(self) -> str:
+        return opinion_download_name(self)
 
 
 class CadreRelativeApproval(models.Model):

@@ -23,6 +23,7 @@ from applicants.steps import STEPS
 from recruitment.errors import DomainError, Violation
 from recruitment.models import Organization
 from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
+from recruitment.uploads import OPINION_UPLOAD, check_upload
 
 from .models import (
     CadreRelativeApproval,
@@ -258,7 +259,8 @@ def opinion_record(
     today: dt.date | None = None,
 ) -> DepartmentOpinion:
     """A 执纪执法 department's opinion: for the committee re-review of a ledger entry (tier 2), or
-    for the joint review before training (R20, no entry)."""
+    for the joint review before training (R20, no entry). A file, if any, must be a PDF, JPEG, PNG or
+    OFD by its content, at most 10 MB (``recruitment.uploads.check_upload``)."""
     _require(actor, STAFF_ROLES, "记录部门意见")
     today = _today(today)
     _check_date(given_on, today, "出具日期", "given_on")
@@ -287,6 +289,7 @@ def opinion_record(
         raise DomainError.single("STATE", "联审对象应为入党积极分子或发展对象（集中培训前）")
     if verdict == OpinionVerdict.DISAGREE and not (opinion or "").strip():
         raise DomainError.single("INPUT", "不同意的意见须写明具体问题", field="opinion")
+    checked = check_upload(file, OPINION_UPLOAD) if file else None
     o = DepartmentOpinion.objects.create(
         applicant=a,
         entry=entry,
@@ -296,6 +299,7 @@ def opinion_record(
         opinion=(opinion or "").strip(),
         given_on=given_on,
         file=file or "",
+        original_name=checked.original_name if checked else "",
         recorded_by=actor,
     )
     _log(
@@ -333,6 +337,7 @@ def household_opinion_record(
         raise DomainError.single("INPUT", "请选择意见", field="verdict")
     if verdict == OpinionVerdict.DISAGREE and not (opinion or "").strip():
         raise DomainError.single("INPUT", "不同意的意见须写明原因", field="opinion")
+    checked = check_upload(file, OPINION_UPLOAD) if file else None
     h = HouseholdOpinion.objects.create(
         applicant=a,
         organization=organization,
@@ -341,6 +346,7 @@ def household_opinion_record(
         opinion=(opinion or "").strip(),
         given_on=given_on,
         file=file or "",
+        original_name=checked.original_name if checked else "",
         recorded_by=actor,
     )
     _log(

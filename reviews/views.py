@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants.forms import add_domain_errors, build_step_form
-from applicants.models import Applicant, ApplicantStatus
-from applicants.services import applicant_record_step
+from applicants.models import AccessKind, Applicant, ApplicantStatus
+from applicants.services import access_record, applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
-from recruitment.http import XLSX, attachment
+from recruitment.http import XLSX, attachment, client_ip, stored_attachment
 from recruitment.scope import (
     DEPARTMENT_ROLES,
     READ_ROLES,
@@ -332,7 +330,8 @@ def hit_revoke(request, pk: int):
 @require_GET
 def opinion_file(request, pk: int, kind: str, opinion_id: int):
     """The uploaded file of a department's or the 户籍所在地 organization's opinion, to whoever may
-    see the applicant (outside the subtree → 404)."""
+    see the applicant (outside the subtree → 404), as an attachment under the uploader's file name;
+    each download is in the access log."""
     a = _applicant_or_404(request, pk)
     model = {"department": DepartmentOpinion, "household": HouseholdOpinion}.get(kind)
     if model is None:
@@ -340,11 +339,16 @@ def opinion_file(request, pk: int, kind: str, opinion_id: int):
     opinion = get_object_or_404(model, pk=opinion_id, applicant=a)
     if not opinion.file:
         raise Http404("该意见没有上传文件")
-    try:
-        handle = opinion.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("文件已丢失，请重新上传") from exc
-    return attachment(handle, PurePath(opinion.file.name).name)
+    response = stored_attachment(opinion.file, opinion.download_name)
+    source = opinion.department.name if kind == "department" else opinion.organization_name
+    access_record(
+        actor=request.user,
+        kind=AccessKind.DOWNLOAD,
+        what=f"意见文件：{source}（{opinion.download_name}）",
+        applicant=a,
+        ip=client_ip(request),
+    )
+    return response
 
 
 # --- approval queues ----------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 environment through one ``environ.Env``; malformed values raise at start-up (ImproperlyConfigured)."""
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import environ
@@ -158,6 +159,7 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= dt.timedelta(0):
     raise ImproperlyConfigured("环境变量 DJANGO_LOGIN_FAILURE_LIMIT 与 DJANGO_LOGIN_COOLOFF_MINUTES 应为正整数")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # a successful login clears that pair's earlier failures
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 AXES_LOCKOUT_CALLABLE = "recruitment.accounts.lockout_response"
 AXES_COOLOFF_MESSAGE = "登录失败次数过多，账号已暂时锁定，请稍后再试或联系组织部工作人员解锁。"
 AXES_PERMALOCK_MESSAGE = "登录失败次数过多，账号已锁定，请联系组织部工作人员解锁。"
@@ -183,6 +185,23 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing 
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded files are never served by a public location: downloads go through views that check login
+# and scope (recruitment.http.stored_attachment). "nginx" hands the file to the proxy with
+# X-Accel-Redirect to PROTECTED_MEDIA_URL (an `internal;` location), "apache" with X-Sendfile (an
+# absolute path); empty streams it through the application (README: Uploaded files).
+PROTECTED_MEDIA_REDIRECT = env.str("DJANGO_PROTECTED_MEDIA_REDIRECT", default="").strip().lower()
+if PROTECTED_MEDIA_REDIRECT not in {"", "nginx", "apache"}:
+    raise ImproperlyConfigured(
+        f"环境变量 DJANGO_PROTECTED_MEDIA_REDIRECT 的值无效：{PROTECTED_MEDIA_REDIRECT!r}（应为 nginx、apache 或留空）"
+    )
+PROTECTED_MEDIA_URL = "/protected-media/"
+# The header the reverse proxy overwrites with the client's address (e.g. HTTP_X_REAL_IP), for the
+# access log; empty: REMOTE_ADDR.
+REAL_IP_HEADER = env.str("DJANGO_REAL_IP_HEADER", default="").strip()
+# The ledger upload waits here between preview and confirm; files older than a day are removed.
+LEDGER_UPLOAD_DIR = Path(
+    env("DJANGO_LEDGER_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "dyfz-ledger-uploads"))
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {

@@ -93,9 +93,10 @@ def test_download_returns_the_file_with_its_original_name(world, client_for):
 def test_zip_has_a_folder_per_step_and_an_index(world, client_for):
     a = new_applicant(world, applied=D(2022, 1, 10))
     run_steps(world, a, until=3)
-    material_upload(applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", b"one"), actor=world.users.secretary)
-    material_upload(applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", b"two"), actor=world.users.secretary)
-    material_upload(applicant=a, step=2, kind="谈话记录", file=pdf("谈话.pdf", b"talk"), actor=world.users.secretary)
+    one, two, talk = b"%PDF-1.4 one", b"%PDF-1.4 two", b"%PDF-1.4 talk"  # real PDFs: the content is checked
+    material_upload(applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", one), actor=world.users.secretary)
+    material_upload(applicant=a, step=1, kind="入党申请书", file=pdf("申请书.pdf", two), actor=world.users.secretary)
+    material_upload(applicant=a, step=2, kind="谈话记录", file=pdf("谈话.pdf", talk), actor=world.users.secretary)
     response = client_for(world.users.secretary).get(reverse("applicants:archive_zip", args=[a.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     zf = zipfile.ZipFile(io.BytesIO(response.content))
@@ -110,7 +111,7 @@ def test_zip_has_a_folder_per_step_and_an_index(world, client_for):
     assert {
         zf.read("01_递交入党申请书/入党申请书_申请书.pdf"),
         zf.read("01_递交入党申请书/入党申请书_申请书(2).pdf"),
-    } == {b"one", b"two"}
+    } == {one, two}
     rows = list(load_workbook(io.BytesIO(zf.read("index.xlsx"))).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("步骤", "步骤名称", "办理日期") and len(rows) == 26
     step3 = rows[3]

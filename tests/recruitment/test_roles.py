@@ -63,6 +63,8 @@ PAGES = {
     "recruitment:org_import": (403, 403, 200, 403),
     "accounts:list": (403, 403, 200, 403),
     "accounts:lockouts": (403, 403, 200, 403),
+    "applicants:access_log": (403, 403, 200, 403),
+    "ledger:export": (200, 200, 200, 403),  # full ID numbers: the roles that import
 }
 
 
@@ -80,7 +82,7 @@ MENU = {
     },
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
-        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs"),
+        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs", "applicants:access_log"),
         *("accounts:list", "accounts:lockouts"),
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
