@@ -35,6 +35,7 @@ PRE_REVIEW = 13  # 上级党委预审
 BRANCH_MEETING = 15  # 支部大会讨论接收
 COMMITTEE_TALK = 16  # 上级党委派人谈话
 APPROVAL = 17  # 上级党委审批（接收）
+OATH = 20  # 入党宣誓
 PROBATION_EDUCATION = 21  # 继续教育考察
 CONVERSION_REQUEST = 22  # 提出转正申请
 CONVERSION_MEETING = 23  # 支部大会讨论转正
@@ -189,11 +190,11 @@ MEETING_VOTES = (
     Field("no_votes", "反对（票）", Kind.INT, example=0),
     Field("abstentions", "弃权（票）", Kind.INT, example=1),
 )
-COMMITTEE_VOTES = (
-    Field("expected", "应到委员", Kind.INT, max_value=999),
-    Field("attending", "实到委员", Kind.INT, max_value=999, at_most="expected"),
-    Field("yes", "同意票", Kind.INT, max_value=999, at_most="attending"),
-)
+COMMITTEE_VOTES = (  # R21: a collective decision of the committee's meeting, the numbers recorded with it
+    Field("expected", "应到会委员（人）", Kind.INT, max_value=999, checked_by="R21", example=7),
+    Field("attending", "实到会委员（人）", Kind.INT, max_value=999, at_most="expected", checked_by="R21", example=6),
+    Field("yes", "同意（票）", Kind.INT, max_value=999, at_most="attending", checked_by="R21", example=6),
+)  # fmt: skip
 SPECIAL_REASON = Field(
     "special_reason",
     "超过3个月审批的特殊原因",
@@ -231,10 +232,10 @@ STEPS: tuple[Step, ...] = (
                help="一至两名正式党员（R4）；按住 Ctrl 多选"),),
         effects=("assign_members",),
     ),
-    Step(ACTIVIST_EDUCATION, 2, "培养教育考察", B, ("培养考察登记表", "思想汇报")),
+    Step(ACTIVIST_EDUCATION, 2, "培养教育考察", B, ("入党积极分子培养考察登记表", "思想汇报")),
     Step(
         CANDIDATE, 3, "确定发展对象", B, ("支部委员会会议记录", "听取意见记录", "公示材料"),
-        sets="candidate_on", becomes="发展对象", ledger_column="确定发展对象日期",
+        sets="candidate_on", effects=("carry_consent",), becomes="发展对象", ledger_column="确定发展对象日期",
     ),
     Step(CANDIDATE_FILING, 3, "报上级党委备案", C, ("备案报告",), queue_label="备案", bulk=True, chain_kind="备案"),
     Step(
@@ -269,7 +270,9 @@ STEPS: tuple[Step, ...] = (
         BRANCH_MEETING, 4, "支部大会讨论", B, ("支部大会记录", "支部大会决议"),
         (*MEETING_VOTES,
          Field("leaving_unit_soon", "发展对象三个月内将离开工作、学习单位", Kind.BOOL,
-               help="一般不办理接收手续（R10，提示）")),
+               help="一般不办理接收手续（R10，提示）"),
+         Field("late_reason", "预审合格后超过一个月才召开的原因", Kind.LONGTEXT,
+               help="细则（2026）第十九条：预审合格后一个月内提交党支部党员大会讨论（R27）")),
         sets="branch_meeting_on", effects=("start_probation",), ledger_column="支部大会日期",
     ),
     Step(
@@ -289,8 +292,10 @@ STEPS: tuple[Step, ...] = (
     Step(18, 4, "再上一级党委组织部门备案", D, ("备案材料",), queue_label="备案", bulk=True, chain_kind="备案"),
     Step(19, 5, "编入党支部和党小组", B, (), (Field("group", "编入党小组", required=True, max_length=100,
                                                   example="第一党小组"),)),
-    Step(20, 5, "入党宣誓", B, ("宣誓记录",)),
-    Step(PROBATION_EDUCATION, 5, "继续教育考察", B, ("预备党员考察登记表", "思想汇报")),
+    Step(OATH, 5, "入党宣誓", B, ("宣誓记录",),
+         (Field("late_reason", "批准后超过一个月宣誓的原因", Kind.LONGTEXT,
+                help="细则（2026）第二十九条：一般在批准后一个月内宣誓；参加县级以上党委在七一、国庆等组织的集中宣誓的，写明（R28）"),)),
+    Step(PROBATION_EDUCATION, 5, "继续教育考察", B, ("预备党员教育考察登记表", "思想汇报")),
     Step(CONVERSION_REQUEST, 5, "提出转正申请", B, ("转正申请书",)),
     Step(
         CONVERSION_MEETING, 5, "支部大会讨论", B, ("支部大会记录", "转正决议"),

@@ -15,8 +15,11 @@ urlpatterns = [
     path("<int:pk>/trainings/", views.add_training, name="add_training"),
     path("<int:pk>/terminate/", views.terminate, name="terminate"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/consent/", views.consent, name="consent"),
+    path("<int:pk>/publicity/", views.publicity, name="publicity"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/archive/upload/", views.material_upload_view, name="material_upload"),
+    path("<int:pk>/archive/exempt/", views.archive_exempt_view, name="archive_exempt"),
     path("<int:pk>/archive/files/<int:material_id>/", views.material_download, name="material_download"),
     path("<int:pk>/archive.zip", views.archive_zip, name="archive_zip"),
 ]

@@ -27,14 +27,16 @@ from recruitment.errors import DomainError
 from recruitment.http import XLSX, ZIP, attachment
 from recruitment.idcard import IdNumberError, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import WRITE_ROLES, get_visible_or_404, require_roles
+from recruitment.scope import WRITE_ROLES, Level, get_visible_or_404, may_act_at, require_roles
 from recruitment.tabular import write_xlsx
 
 from . import selectors
 from .forms import (
     ApplicantForm,
     AssessmentForm,
+    ConsentForm,
     MaterialForm,
+    PublicityForm,
     TerminateForm,
     TrainingForm,
     TransferForm,
@@ -53,7 +55,10 @@ from .services import (
     applicant_terminate,
     applicant_transfer,
     applicant_update,
+    archive_exempt,
+    consent_record,
     material_upload,
+    publicity_record,
 )
 from .steps import ARCHIVE, STAGES, STEPS, get_step
 
@@ -280,6 +285,9 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         forms.setdefault("training_form", TrainingForm(initial={"start": today, "end": today}))
         forms.setdefault("terminate_form", TerminateForm(initial=today_initial(), applicant=applicant))
         forms.setdefault("transfer_form", TransferForm(initial=today_initial(), user=user, applicant=applicant))
+        forms.setdefault("publicity_form", PublicityForm(initial={"start": today, "end": today}))
+        if may_act_at(user, Level.COMMITTEE):
+            forms.setdefault("consent_form", ConsentForm(initial=today_initial()))
     people = selectors.applicant_people(applicant=applicant)
     return {
         "applicant": applicant,
@@ -297,6 +305,8 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         "assessments": list(applicant.assessments.select_related("actor").order_by("-date")),
         "trainings": list(applicant.trainings.order_by("-start")),
         "probation_changes": list(applicant.probation_changes.order_by("-created_at")),
+        "consents": list(applicant.consents.select_related("actor").order_by("-date", "-id")),
+        "publicities": list(applicant.publicities.select_related("actor").order_by("-end", "-id")),
         "transfers": list(
             applicant.transfers.select_related("from_branch", "to_branch", "actor").order_by("-date", "-pk")
         ),
@@ -483,6 +493,43 @@ def transfer(request, pk: int):
     )
 
 
+@login_required
+@post_else_person_page
+def consent(request, pk: int):
+    return _other_act(
+        request,
+        pk,
+        ConsentForm,
+        "consent",
+        lambda a, d: consent_record(
+            applicant=a, date=d["date"], verdict=d["verdict"], reason=d["reason"], stop=d["stop"], actor=request.user
+        ),
+        "已登记上级党委意见",
+    )
+
+
+@login_required
+@post_else_person_page
+def publicity(request, pk: int):
+    return _other_act(
+        request,
+        pk,
+        PublicityForm,
+        "publicity",
+        lambda a, d: publicity_record(
+            applicant=a,
+            stage=d["stage"],
+            start=d["start"],
+            end=d["end"],
+            places=d["places"],
+            outcome=d["outcome"],
+            notes=d["notes"],
+            actor=request.user,
+        ),  # fmt: skip
+        "已登记公示",
+    )
+
+
 # --- to-do --------------------------------------------------------------------------------------------------
 TODO_HEADER = ["类别", "姓名", "所在党支部", "步骤", "规则", "到期日期", "剩余天数（负数为超期）", "说明"]
 
@@ -534,9 +581,12 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         form = MaterialForm(
             initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step), "kind": kind}
         )
+    requirements, rule = selectors.archive_requirements(applicant=applicant, today=timezone.localdate())
     return {
         "applicant": applicant,
         "archive": archive,
+        "requirements": requirements,
+        "requirements_rule": rule,
         "form": form if can_write else None,
         "can_write": can_write,
         "material_kinds": sorted({k for s in STEPS for k in s.materials}),
@@ -564,6 +614,26 @@ def material_upload_view(request, pk: int):
             messages.success(request, f"已上传第{m.step}步材料“{m.kind}”：{m.original_name}")
             return redirect("applicants:archive", pk=applicant.pk)
     return render(request, "applicants/archive.html", _archive_context(request, applicant, form))
+
+
+@login_required
+@post_else_person_page
+def archive_exempt_view(request, pk: int):
+    """R23: record why a required material cannot be supplied."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    try:
+        archive_exempt(
+            applicant=applicant,
+            kind=request.POST.get("kind", "")[:100],
+            reason=request.POST.get("reason", "")[:2000],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, f"未能记录：{domain_error_text(exc)}")
+    else:
+        messages.success(request, f"已记录“{request.POST.get('kind', '')[:100]}”的免交理由")
+    return redirect("applicants:archive", pk=applicant.pk)
 
 
 @login_required

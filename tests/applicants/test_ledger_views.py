@@ -35,7 +35,7 @@ def test_preview_shows_each_row_with_its_errors_and_writes_nothing(world, client
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "不在您的管辖范围内" in html and "table-danger" in html and "table-success" in html
-    assert "R2 细则第七条" in html and "确认导入 2 行有效数据" in html
+    assert "R2 细则（2014）第七条" in html and "确认导入 2 行有效数据" in html
     assert not Applicant.objects.exists() and not Event.objects.exists()
 
 

@@ -138,7 +138,7 @@ def test_timeline_shows_why_the_next_step_is_blocked_today(world):
     t = applicant_timeline(applicant=a, today=TODAY)
     assert t.next.step.number == 7 and t.next.state == "blocked" and t.next.css == "blocked"
     [v] = t.next.blocked_by
-    assert v.rule == "R6" and "还差 37 天" in str(v) and str(v).startswith("R6 细则第十三条")
+    assert v.rule == "R6" and "还差 37 天" in str(v) and str(v).startswith("R6 细则（2014）第十三条")
 
 
 def test_missing_input_does_not_count_as_blocked(world):

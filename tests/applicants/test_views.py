@@ -170,7 +170,7 @@ def test_add_applicant_under_18_is_refused_with_r1(world, client_for):
     response = client.post(
         reverse("applicants:create"), form_data(id_number=make_id_number(birth, "女"), branch=world.a1.pk)
     )
-    assert response.status_code == 200 and "R1 细则第五条" in body(response)
+    assert response.status_code == 200 and "R1 细则（2014）第五条" in body(response)
     assert not Applicant.objects.exists()
 
 
@@ -263,7 +263,7 @@ def test_late_talk_is_saved_with_the_r2_warning_shown(world, client_for):
     a = new_applicant(world, applied=today() - dt.timedelta(days=70))
     response = post_step(client_for(world.users.secretary), a, 2, talker="李书记")
     assert response.status_code == 302
-    assert any(m.startswith("提示 R2 细则第七条") for m in texts(response))
+    assert any(m.startswith("提示 R2 细则（2014）第七条") for m in texts(response))
     assert StepRecord.objects.get(applicant=a, step=2).warnings[0]["rule"] == "R2"
 
 
@@ -278,7 +278,7 @@ def test_refusal_shows_the_rule_message_and_writes_nothing(world, client_for):
     response = post_step(client_for(world.users.secretary), a, 7)
     assert response.status_code == 200
     page = body(response)
-    assert "R6 细则第十三条" in page and (missing is None or f"还差 {missing} 天" in page)
+    assert "R6 细则（2014）第十三条" in page and (missing is None or f"还差 {missing} 天" in page)
     assert "未能登记" in page
     a.refresh_from_db()
     assert (
@@ -294,7 +294,11 @@ def test_probationary_member_as_contact_is_refused_with_r4(world, client_for):
     page = body(client.get(reverse("applicants:detail", args=[a.pk])))
     assert "预备丁（预备党员）" in page and "察看戊（正式党员，留党察看）" in page  # visible, marked
     response = post_step(client, a, 5, contacts=[world.members.probationary.pk])
-    assert response.status_code == 200 and "R4 细则第九条" in body(response) and "预备丁是预备党员" in body(response)
+    assert (
+        response.status_code == 200
+        and "R4 细则（2014）第九条" in body(response)
+        and "预备丁是预备党员" in body(response)
+    )
     assert not StepRecord.objects.filter(applicant=a, step=5).exists()
 
 
@@ -303,7 +307,7 @@ def test_member_under_probation_watch_as_introducer_is_refused_with_r7(world, cl
     response = post_step(
         client_for(world.users.secretary), a, 9, introducers=[world.members.full1.pk, world.members.watched.pk]
     )
-    assert response.status_code == 200 and "R7 细则第十四条" in body(response) and "察看戊" in body(response)
+    assert response.status_code == 200 and "R7 细则（2014）第十四条" in body(response) and "察看戊" in body(response)
 
 
 def test_members_outside_the_committee_are_not_offered(world, client_for):
