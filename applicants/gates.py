@@ -158,10 +158,28 @@ def r7_introducers(ctx: Context, p: dict):
                 f"入党介绍人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}",
                 field="introducers",
             )
-        if m.under_probation_watch:
+        watched = m.under_probation_watch or any(
+            x.kind == "留党察看" and x.in_force_on(ctx.date) for x in _penalties(m)
+        )
+        if watched:
             yield Violation(
                 "R7", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{m.name}", field="introducers"
             )
+
+
+def _penalties(member) -> list:
+    return list(member.penalties.all()) if getattr(member, "pk", None) else []
+
+
+@register("R7B", points=[S.INTRODUCERS])
+def r7b_introducer_penalty(ctx: Context, p: dict):
+    """细则（2026）第十四条: within the 影响期 of 警告, 严重警告 or 撤销党内职务 a member 不宜 introduce."""
+    for m in ctx.data.get("introducers") or []:
+        for x in _penalties(m):
+            if x.kind in ("警告", "严重警告", "撤销党内职务") and x.in_force_on(ctx.date):
+                until = f"，影响期至 {x.influence_until:%Y-%m-%d}" if x.influence_until else ""
+                yield Violation("R7B", f"{m.name}受{x.kind}处分（{x.decided_on:%Y-%m-%d}{until}），在影响期内不宜作入党介绍人",
+                                kind="warn", field="introducers")  # fmt: skip
 
 
 # --- R8 political review -----------------------------------------------------------------------------

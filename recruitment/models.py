@@ -269,6 +269,38 @@ class PartyMember(models.Model):
     Q_ELIGIBLE = Q(status=MemberStatus.FULL, under_probation_watch=False, is_active=True)
 
 
+class PenaltyKind(models.TextChoices):
+    WARNING = "警告", _("警告")
+    SERIOUS_WARNING = "严重警告", _("严重警告")
+    REMOVAL_FROM_POST = "撤销党内职务", _("撤销党内职务")
+    PROBATION_WATCH = "留党察看", _("留党察看")
+
+
+class MemberPenalty(models.Model):
+    """A disciplinary penalty of a member with its 影响期 (R7: 留党察看 bars introducing until rights are
+    restored; R7B, 2026: within the 影响期 of 警告 / 严重警告 / 撤销党内职务 a member 不宜 introduce)."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="penalties")
+    kind = models.CharField(_("处分类别"), max_length=10, choices=PenaltyKind.choices)
+    decided_on = models.DateField(_("处分日期"))
+    influence_until = models.DateField(_("影响期至"), null=True, blank=True,
+                                       help_text=_("留党察看：恢复党员权利之日；其他处分：影响期届满之日"))  # fmt: skip
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("党纪处分")
+        verbose_name_plural = _("党纪处分")
+        ordering = ["member_id", "decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.kind}（{self.decided_on:%Y-%m-%d}）"
+
+    def in_force_on(self, day) -> bool:
+        return self.decided_on <= day and (self.influence_until is None or day <= self.influence_until)
+
+
 class RuleKind(models.TextChoices):
     HARD = "hard", _("刚性（拒绝）")
     WARN = "warn", _("提示（允许并标记）")

@@ -170,3 +170,32 @@ def test_the_oath_comes_within_a_month_of_approval_or_at_a_joint_ceremony(world,
     a = advance(world, new_applicant(world, applied=D(2024, 1, 10)), until=19, dates=dates)
     record = attempt(world, a, 20, oath, {"late_reason": reason})
     assert ("R28" in [w["rule"] for w in record.warnings]) == warned
+
+
+# --- R7 / R7B: penalties of introducers ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "kind, until, on, expected",
+    [
+        ("留党察看", D(2027, 1, 1), D(2026, 6, 1), "R7"),  # rights not restored: refused
+        ("留党察看", D(2026, 5, 31), D(2026, 6, 1), None),  # restored the day before
+        ("严重警告", D(2026, 6, 1), D(2026, 6, 1), "R7B"),  # last day of the 影响期: warned (2026)
+        ("严重警告", D(2026, 5, 31), D(2026, 6, 1), None),
+        ("警告", D(2026, 6, 1), D(2026, 5, 10), None),  # before 2026-05-11 the 2014 text says nothing
+    ],
+)
+def test_an_introducers_penalty_bars_or_warns_by_its_kind_and_influence_period(world, kind, until, on, expected):
+    from recruitment.models import MemberPenalty
+
+    m = world.members
+    MemberPenalty.objects.create(member=m.full3, kind=kind, decided_on=D(2025, 6, 1), influence_until=until)
+    a = advance(
+        world, new_applicant(world, applied=D(2024, 1, 10)), until=8, dates={7: D(2026, 5, 1), 8: D(2026, 5, 5)}
+    )
+    data = {"introducers": [m.full1.pk, m.full3.pk]}
+    if expected == "R7":
+        with pytest.raises(DomainError) as exc:
+            attempt(world, a, 9, on, data)
+        assert exc.value.rules == ["R7"]
+        return
+    record = attempt(world, a, 9, on, data)
+    assert [w["rule"] for w in record.warnings if w["rule"].startswith("R7")] == ([expected] if expected else [])
