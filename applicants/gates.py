@@ -268,13 +268,21 @@ def r11_votes(ctx: Context, p: dict):
             f"至少需 {expected // 2 + 1} 人",
             field="attending_voters",
         )
-    if yes * 2 <= expected:
-        yield Violation(
-            "R11",
-            f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，赞成 {yes} 票，"
-            f"至少需 {expected // 2 + 1} 票",
-            field="yes_votes",
-        )
+    written_yes, written_no = int(d.get("written_yes") or 0), int(d.get("written_no") or 0)
+    if written_yes + written_no > expected - attending:
+        yield Violation("R11", f"会前书面意见 {written_yes + written_no} 份，多于未到会的有表决权党员 "
+                               f"{expected - attending} 人", field="written_yes")  # fmt: skip
+    votes_for = yes + written_yes  # written opinions handed in before the meeting count among the votes
+    if votes_for * 2 <= expected:
+        counted = f"赞成 {yes} 票" + (f"、会前书面意见赞成 {written_yes} 份" if written_yes else "")
+        yield Violation("R11", f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，{counted}，"
+                               f"至少需 {expected // 2 + 1} 票", field="yes_votes")  # fmt: skip
+    if int(d.get("excluded") or 0) and not (d.get("excluded_reason") or "").strip():
+        yield Violation("R11", "有党员不计入应到会人数的，须写明是谁、属于哪一类情形（经上级党委同意、党员大会表决）",
+                        field="excluded_reason")  # fmt: skip
+    method = d.get("vote_method") or "无记名投票"
+    if p.get("secret_ballot") and method != "无记名投票":
+        yield Violation("R11", f"须采取无记名投票方式表决，不能{method}", field="vote_method")
 
 
 # --- R12 approval within 3 (at most 6) months -------------------------------------------------------

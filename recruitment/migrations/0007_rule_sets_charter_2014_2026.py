@@ -71,6 +71,8 @@ RULES = {
     "R7B": ("受警告、严重警告、撤销党内职务处分在影响期内的党员不宜作入党介绍人", "warn", {}, None, None,
             "细则（2026）第十四条"),
 }  # fmt: skip
+# Parameters that differ before 2014: the 党章 allowed a show of hands (无记名投票 from the 2014 细则).
+CHARTER_PARAMS = {"R11": {"secret_ballot": False}}
 
 
 def forwards(apps, schema_editor):
@@ -88,7 +90,13 @@ def forwards(apps, schema_editor):
                 code=code,
                 effective_from=start,
                 jurisdiction=None,
-                defaults={"title": title, "kind": kind, "params": params, "article": article, "version": version},
+                defaults={
+                    "title": title,
+                    "kind": kind,
+                    "params": CHARTER_PARAMS.get(code, params) if version == "charter" else params,
+                    "article": article,
+                    "version": version,
+                },
             )
 
 

@@ -390,7 +390,7 @@ def test_xlsx_with_date_cells_and_slashed_dates(world, tmp_path):
     ws = wb.active
     ws.append(LEDGER_HEADER)
     r = full()
-    values = [r[h] for h in LEDGER_HEADER]
+    values = [r.get(h, "") for h in LEDGER_HEADER]
     values[LEDGER_HEADER.index("出生日期")] = dt.datetime(1995, 3, 10)
     values[LEDGER_HEADER.index("申请入党日期")] = dt.datetime(2022, 1, 10)
     values[LEDGER_HEADER.index("谈话日期")] = "2022/02/01"

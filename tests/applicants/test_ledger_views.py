@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applicants.ledger import LEDGER_HEADER
+from applicants.ledger import LEDGER_HEADER, REQUIRED_HEADER
 from applicants.models import Applicant, Event
 from recruitment.idcard import make_id_number
 from recruitment.tabular import read_table
@@ -64,7 +64,7 @@ def test_a_token_from_another_session_is_refused(world, client_for, tmp_path):
 
 def test_a_wrong_header_is_shown_as_a_form_error(world, client_for, tmp_path):
     client = client_for(world.users.committee)
-    path = write(tmp_path, [row()], header=LEDGER_HEADER[:-2])
+    path = write(tmp_path, [row()], header=REQUIRED_HEADER[:-2])
     resp = client.post(reverse("ledger:import"), {"file": SimpleUploadedFile("x.csv", path.read_bytes())})
     assert resp.status_code == 200 and "表头缺少列" in resp.content.decode()
 

@@ -116,3 +116,44 @@ def test_conversion_approval_is_judged_from_the_conversion_meeting(world):
     assert exc.value.rules == ["R12"] and "支部大会 2024-07-10" in str(exc.value)
     record = attempt(world, a, 24, D(2024, 10, 10))
     assert record.warnings == []
+
+
+# --- R11 as corrected: written opinions, exclusions, the method ------------------------------------------
+@pytest.mark.parametrize("written_yes, refused", [(1, True), (2, False)])
+def test_written_opinions_before_the_meeting_count_among_the_votes(world, written_yes, refused):
+    """10 expected, 6 present, 4 yes: with 1 written yes that is 5 of 10 (exactly half, refused), with 2 it is 6."""
+    a = at_step(world, 14)
+    data = votes(10, 6, 4, no_votes=2, written_yes=written_yes)
+    if refused:
+        with pytest.raises(DomainError) as exc:
+            attempt(world, a, 15, a.last_step_on, data)
+        assert exc.value.rules == ["R11"] and "会前书面意见赞成 1 份" in str(exc.value)
+    else:
+        record = attempt(world, a, 15, a.last_step_on, data)
+        assert record.data["written_yes"] == 2
+
+
+def test_written_opinions_cannot_outnumber_the_absent_members(world):
+    a = at_step(world, 14)
+    with pytest.raises(DomainError, match="多于未到会的有表决权党员 2 人"):
+        attempt(world, a, 15, a.last_step_on, votes(10, 8, 6, written_yes=3))
+
+
+def test_members_left_out_of_the_expected_count_need_who_and_why(world):
+    a = at_step(world, 14)
+    with pytest.raises(DomainError, match="须写明是谁"):
+        attempt(world, a, 15, a.last_step_on, votes(9, 6, 6, excluded=1))
+    record = attempt(world, a, 15, a.last_step_on, votes(9, 6, 6, excluded=1, excluded_reason="李某，出国一年以上"))
+    assert record.data["excluded"] == 1
+
+
+@pytest.mark.parametrize("meeting, refused", [(D(2013, 7, 1), False), (D(2023, 7, 1), True)])
+def test_a_show_of_hands_was_allowed_before_2014_only(world, meeting, refused):
+    a = advance(world, new_applicant(world, birth=D(1980, 1, 1), applied=D(2011, 1, 10)), until=14,
+                dates={14: meeting - dt.timedelta(days=5)})  # fmt: skip
+    data = votes(10, 8, 8, vote_method="举手表决")
+    if refused:
+        with pytest.raises(DomainError, match="无记名投票"):
+            attempt(world, a, 15, meeting, data)
+    else:
+        attempt(world, a, 15, meeting, data)
