@@ -19,8 +19,8 @@ from typing import Any
 from recruitment.dates import add_months, add_years, age_on
 from recruitment.models import MemberStatus, PartyMember
 
-from .models import Applicant, ApplicantPerson, ApplicantStatus, ProbationChange, Training
-from .steps import Kind, Path, Step
+from .models import Applicant, ApplicantPerson, ApplicantStatus, ProbationChange, StepRecord, Training
+from .steps import CANDIDATE_FILING, Kind, Path, Step, get_step
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Change:
     people: list[tuple[PartyMember, str]] = field(default_factory=list)  # (member, role) for the step record
     training: Training | None = None
     probation_change: ProbationChange | None = None
+    extra_records: list[StepRecord] = field(default_factory=list)  # steps completed by this one (2026: step 8)
     ended: str = ""  # the status label when the path ended here (不予发展 / 取消预备党员资格)
 
     def touch(self, *names: str) -> None:
@@ -148,13 +149,39 @@ def promote(a: Applicant, step: Step, date: dt.date, data: dict, change: Change)
     _member_update(a, change, status=MemberStatus.FULL, full_member_since=a.probation_end)
 
 
+def carry_consent(a: Applicant, step: Step, date: dt.date, data: dict, change: Change) -> None:
+    """2026 (R26): the committee's consent came before the 公示 and the listing; it completes step 8
+    (上级党委同意) with its own date and the person who decided, so the person goes on with step 9.
+    ``data["consent"]`` is set by the caller when the 2026 set is in force for the listing."""
+    consent = data.get("consent")
+    if consent is None:
+        return
+    filing = get_step(CANDIDATE_FILING)
+    actor = getattr(consent, "actor", None)
+    change.extra_records.append(
+        StepRecord(
+            applicant=a,
+            step=filing.number,
+            date=consent.date,
+            actor=actor,
+            acting_org=getattr(actor, "organization", None),
+            responsible=str(actor) if actor else "",
+            outcome="同意",
+            notes="细则（2026）：上级党委同意后公示，再确定为发展对象",
+            data={"label": "上级党委同意", "verdict": "同意", "consent_on": consent.date.isoformat()},
+        )
+    )
+    a.current_step = filing.number  # last_step_on stays the listing date, the latest of the two
+    change.touch("current_step")
+
+
 def complete(a: Applicant, step: Step, date: dt.date, data: dict, change: Change) -> None:
     a.status = ApplicantStatus.MEMBER
     change.touch("status")
 
 
 EFFECTS: dict[str, Callable[[Applicant, Step, dt.date, dict, Change], None]] = {
-    f.__name__: f for f in (assign_members, record_training, start_probation, admit, promote, complete)
+    f.__name__: f for f in (assign_members, record_training, start_probation, admit, promote, carry_consent, complete)
 }
 
 
@@ -177,3 +204,5 @@ def save_change(a: Applicant, change: Change, *, record=None, actor=None) -> Non
         change.training.save()
     if change.probation_change is not None:
         change.probation_change.save()
+    for extra in change.extra_records:
+        extra.save()

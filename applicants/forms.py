@@ -17,7 +17,16 @@ from recruitment.scope import visible_to
 from recruitment.uploads import MATERIAL_UPLOAD
 
 from . import steps as S
-from .models import Applicant, ApplicantStatus, Assessment, Education, Gender, Occupation
+from .models import (
+    Applicant,
+    ApplicantStatus,
+    Assessment,
+    CommitteeConsent,
+    Education,
+    Gender,
+    Occupation,
+    Publicity,
+)
 from .steps import STEPS, Kind, get_step
 from .steps import Field as StepField
 
@@ -90,6 +99,11 @@ class ApplicantForm(forms.Form):
     is_cadre_relative = forms.BooleanField(
         label="村组干部近亲属", required=False, help_text="村组干部近亲属须报县级审批（R18）"
     )
+    is_mobile = forms.BooleanField(
+        label="流动人员",
+        required=False,
+        help_text="工作、居住地与户籍所在地不同：公示须在流出地和流入地同时进行（R25）",
+    )
     applied_on = _date_field(
         "递交入党申请书日期", required=False, help_text="填写后即登记第1步（年满18周岁，R1）；暂未递交可留空"
     )
@@ -144,7 +158,7 @@ class ApplicantForm(forms.Form):
                 Column("phone", css_class="col-md-3"),
             ),
             Row(Column("branch", css_class="col-md-6"), Column("household_org", css_class="col-md-6")),
-            Row(Column("household_registration", css_class="col-md-12")),
+            Row(Column("household_registration", css_class="col-md-8"), Column("is_mobile", css_class="col-md-4")),
             Row(
                 Column("frontline", css_class="col-md-3"),
                 Column("is_league_member", css_class="col-md-3"),
@@ -278,6 +292,37 @@ class TerminateForm(forms.Form):
         super().__init__(*args, **kwargs)
         if S.APPROVAL <= applicant.current_step < S.CONVERSION:
             self.fields["outcome"].initial = ApplicantStatus.CANCELLED
+
+
+class ConsentForm(forms.Form):
+    """R26: the upper committee's consent before the 公示 and the listing as 发展对象 (细则2026第十三条)."""
+
+    prefix = "consent"
+    date = _date_field("同意日期")
+    verdict = forms.ChoiceField(label="意见", choices=CommitteeConsent.Verdict.choices, widget=forms.RadioSelect,
+                                initial=CommitteeConsent.Verdict.AGREE)  # fmt: skip
+    reason = forms.CharField(label="理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="不同意的，须写明理由")  # fmt: skip
+    stop = forms.BooleanField(label="不同意且不予发展", required=False,
+                              help_text="不勾选：退回继续作为入党积极分子培养")  # fmt: skip
+
+
+class PublicityForm(forms.Form):
+    """R25: a 公示 of at least five working days (流动人员 in both places)."""
+
+    prefix = "publicity"
+    stage = forms.ChoiceField(label="公示环节", choices=Publicity.Stage.choices, initial=Publicity.Stage.CANDIDATE)
+    start = _date_field("公示开始日期")
+    end = _date_field("公示结束日期")
+    places = forms.CharField(
+        label="公示地点", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一处；流动人员须在流出地和流入地同时公示",
+    )  # fmt: skip
+    outcome = forms.ChoiceField(label="公示结果", choices=Publicity.Outcome.choices)
+    notes = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_places(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["places"].splitlines() if line.strip()]
 
 
 class TransferForm(forms.Form):

@@ -43,7 +43,7 @@ def r1_age(ctx: Context, p: dict):
 
 
 # --- R2 talk within a month ------------------------------------------------------------------------
-@register("R2", points=[S.TALK])
+@register("R2", points=[S.TALK], trigger=lambda ctx: _step_date(ctx, S.APPLICATION))
 def r2_talk(ctx: Context, p: dict):
     applied = _step_date(ctx, S.APPLICATION)
     if not applied:
@@ -158,10 +158,28 @@ def r7_introducers(ctx: Context, p: dict):
                 f"入党介绍人须为正式党员：{m.name}是{m.status if m.is_active else '不在册人员'}",
                 field="introducers",
             )
-        if m.under_probation_watch:
+        watched = m.under_probation_watch or any(
+            x.kind == "留党察看" and x.in_force_on(ctx.date) for x in _penalties(m)
+        )
+        if watched:
             yield Violation(
                 "R7", f"受留党察看处分、尚未恢复党员权利的党员不能作入党介绍人：{m.name}", field="introducers"
             )
+
+
+def _penalties(member) -> list:
+    return list(member.penalties.all()) if getattr(member, "pk", None) else []
+
+
+@register("R7B", points=[S.INTRODUCERS])
+def r7b_introducer_penalty(ctx: Context, p: dict):
+    """细则（2026）第十四条: within the 影响期 of 警告, 严重警告 or 撤销党内职务 a member 不宜 introduce."""
+    for m in ctx.data.get("introducers") or []:
+        for x in _penalties(m):
+            if x.kind in ("警告", "严重警告", "撤销党内职务") and x.in_force_on(ctx.date):
+                until = f"，影响期至 {x.influence_until:%Y-%m-%d}" if x.influence_until else ""
+                yield Violation("R7B", f"{m.name}受{x.kind}处分（{x.decided_on:%Y-%m-%d}{until}），在影响期内不宜作入党介绍人",
+                                kind="warn", field="introducers")  # fmt: skip
 
 
 # --- R8 political review -----------------------------------------------------------------------------
@@ -250,17 +268,25 @@ def r11_votes(ctx: Context, p: dict):
             f"至少需 {expected // 2 + 1} 人",
             field="attending_voters",
         )
-    if yes * 2 <= expected:
-        yield Violation(
-            "R11",
-            f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，赞成 {yes} 票，"
-            f"至少需 {expected // 2 + 1} 票",
-            field="yes_votes",
-        )
+    written_yes, written_no = int(d.get("written_yes") or 0), int(d.get("written_no") or 0)
+    if written_yes + written_no > expected - attending:
+        yield Violation("R11", f"会前书面意见 {written_yes + written_no} 份，多于未到会的有表决权党员 "
+                               f"{expected - attending} 人", field="written_yes")  # fmt: skip
+    votes_for = yes + written_yes  # written opinions handed in before the meeting count among the votes
+    if votes_for * 2 <= expected:
+        counted = f"赞成 {yes} 票" + (f"、会前书面意见赞成 {written_yes} 份" if written_yes else "")
+        yield Violation("R11", f"赞成人数须超过应到会有表决权的正式党员的半数：应到 {expected} 人，{counted}，"
+                               f"至少需 {expected // 2 + 1} 票", field="yes_votes")  # fmt: skip
+    if int(d.get("excluded") or 0) and not (d.get("excluded_reason") or "").strip():
+        yield Violation("R11", "有党员不计入应到会人数的，须写明是谁、属于哪一类情形（经上级党委同意、党员大会表决）",
+                        field="excluded_reason")  # fmt: skip
+    method = d.get("vote_method") or "无记名投票"
+    if p.get("secret_ballot") and method != "无记名投票":
+        yield Violation("R11", f"须采取无记名投票方式表决，不能{method}", field="vote_method")
 
 
 # --- R12 approval within 3 (at most 6) months -------------------------------------------------------
-@register("R12", points=[S.APPROVAL, S.CONVERSION])
+@register("R12", points=[S.APPROVAL, S.CONVERSION], trigger=lambda ctx: _step_date(ctx, ctx.step.approves))
 def r12_approval_time(ctx: Context, p: dict):
     meeting = _step_date(ctx, ctx.step.approves)
     if not meeting:
@@ -274,14 +300,12 @@ def r12_approval_time(ctx: Context, p: dict):
             field="上级党委审批日期",
         )
     elif ctx.date > add_months(meeting, normal):
-        reason = (ctx.data.get("special_reason") or "").strip()
-        yield Violation(
-            "R12",
-            f"应在支部大会后{normal}个月内审批（期限 {add_months(meeting, normal):%Y-%m-%d}），已超期 "
-            f"{(ctx.date - add_months(meeting, normal)).days} 天；"
-            + (f"特殊原因：{reason}" if reason else "须记录特殊原因"),
-            kind="warn",
-        )
+        late = f"应在支部大会后{normal}个月内审批（期限 {add_months(meeting, normal):%Y-%m-%d}），已超期 " \
+            f"{(ctx.date - add_months(meeting, normal)).days} 天"  # fmt: skip
+        if ctx.point == S.CONVERSION:  # the text allows no extension for conversion (2014 art. 34, 2026 art. 33)
+            yield Violation("R12", f"{late}；细则对转正审批未规定延长，请尽快审批", kind="warn")
+        elif not (ctx.data.get("special_reason") or "").strip():
+            yield Violation("R12", f"{late}；因特殊情况延长审批的，须记录特殊原因", kind="warn", field="special_reason")
 
 
 # --- R13 probation ------------------------------------------------------------------------------------
@@ -317,3 +341,184 @@ def r14_conversion_date(ctx: Context, p: dict):
             f"预备期 {end:%Y-%m-%d} 期满后方可讨论转正，还差 {(end - ctx.date).days} 天",
             field="转正支部大会日期",
         )
+
+
+# --- R21 the committee's collective decision -------------------------------------------------------------
+def _committee_votes(ctx: Context) -> tuple[int | None, int | None, int | None]:
+    d = ctx.data
+    return d.get("expected"), d.get("attending"), d.get("yes")
+
+
+@register("R21", points=[S.APPROVAL, S.CONVERSION])
+def r21_committee_vote(ctx: Context, p: dict):
+    """党委审批 is a collective decision of a 党委会议: more than half of the members present, approval by
+    yes votes of more than half of the members expected; the numbers are recorded with the decision."""
+    expected, attending, yes = _committee_votes(ctx)
+    if expected is None or attending is None or (yes is None and ctx.step.outcome_for(ctx.data) is None):
+        if ctx.facts.get("from_ledger"):  # the 台账 row has no committee vote columns
+            if ctx.rule is not None and ctx.rule.version == "2026":
+                yield Violation("R21", "台账未填写党委会表决人数（党委应到会委员数、实到会委员数、同意票数），未能核对集体讨论表决",
+                                kind="warn")  # fmt: skip
+            return
+        yield Violation(
+            "R21", "党委审批须集体讨论、逐个表决：请填写党委会应到会委员数、实到会委员数和同意票数", field="expected"
+        )
+        return
+    if expected <= 0:
+        yield Violation("R21", "应到会委员数须大于 0", field="expected")
+        return
+    if attending * 2 <= expected:
+        yield Violation("R21", f"党委会到会委员须超过应到会委员的半数：应到 {expected} 人，实到 {attending} 人，"
+                               f"至少需 {expected // 2 + 1} 人", field="attending")  # fmt: skip
+    if ctx.step.outcome_for(ctx.data) is None and (yes or 0) * 2 <= expected:
+        yield Violation("R21", f"批准须经超过应到会委员半数的同意：应到 {expected} 人，同意 {yes or 0} 票，"
+                               f"至少需 {expected // 2 + 1} 票", field="yes")  # fmt: skip
+
+
+# --- R22 probation steps keep their place in the year ---------------------------------------------------
+@register("R22", points=[S.PROBATION_EDUCATION, S.CONVERSION_REQUEST])
+def r22_probation_steps(ctx: Context, p: dict):
+    a = ctx.applicant
+    if ctx.point == S.PROBATION_EDUCATION:
+        since = _step_date(ctx, S.APPROVAL)
+        dates = ctx.facts.get("assessment_dates")
+        if dates is None:
+            dates = list(a.assessments.values_list("date", flat=True)) if a.pk else []
+        if since and not any(since <= d <= ctx.date for d in dates):
+            yield Violation(
+                "R22", "继续教育考察应有对预备党员的考察记录（每半年至少一次），批准以来尚无考察记录", kind="warn"
+            )
+        return
+    end = ctx.facts.get("probation_end", getattr(a, "probation_end", None))
+    if end is None:
+        return
+    months = int(p.get("request_months_before_end", 1))
+    earliest = add_months(end, -months)
+    if ctx.date < earliest:
+        yield Violation("R22", f"转正申请在预备期满时提出（预备期至 {end:%Y-%m-%d}，{earliest:%Y-%m-%d}起可提出），"
+                               f"还差 {(earliest - ctx.date).days} 天", field="date")  # fmt: skip
+
+
+# --- R23 the archive is complete before it is filed -------------------------------------------------------
+@register("R23", points=[S.ARCHIVE])
+def r23_archive_complete(ctx: Context, p: dict):
+    a = ctx.applicant
+    if not a.pk:
+        return
+    from .models import ArchiveExemption, Material
+
+    required = list(p.get("required") or [])
+    present = set(Material.objects.filter(applicant=a, withdrawn_at__isnull=True).values_list("kind", flat=True))
+    exempt = set(ArchiveExemption.objects.filter(applicant=a).values_list("kind", flat=True))
+    missing = [k for k in required if k not in present and k not in exempt]
+    if missing:
+        yield Violation("R23", f"档案材料不齐，缺：{'、'.join(missing)}；请在“档案”中上传，或逐项记录免交理由后再归档")
+
+
+# --- R24 identity changes re-judge the recorded steps ---------------------------------------------------
+def identity_change_violations(a, *, birth_date: dt.date, ruleset) -> list[Violation]:
+    """R1 re-judged with a new birth date against the recorded application (R24): the violations the
+    change would cause. Used by the edit page and the ledger re-import."""
+    from .rulebook import evaluate
+
+    if not a.applied_on:
+        return []
+    old = a.birth_date
+    a.birth_date = birth_date
+    try:
+        judged = evaluate(Context(applicant=a, point=S.APPLICATION, date=a.applied_on), ruleset, only=("R1",))
+    finally:
+        a.birth_date = old
+    return [
+        Violation(
+            "R24", f"修改后的出生日期使已登记的第{S.APPLICATION}步不再符合规定（{v}），不能保存", field="birth_date"
+        )
+        for v in judged.errors
+    ]
+
+
+# --- R25, R26 (细则2026第十三条): consent, then a 公示 of at least five working days ----------------------
+def latest_consent(ctx: Context):
+    """The committee's latest consent decision on or before the act's date (facts: the ledger's column)."""
+    if "consent" in ctx.facts:
+        return ctx.facts["consent"]
+    a = ctx.applicant
+    if not a.pk:
+        return None
+    return a.consents.filter(date__lte=ctx.date).order_by("-date", "-id").select_related("actor").first()
+
+
+def _latest_publicity(ctx: Context, stage: str):
+    if "publicity" in ctx.facts:
+        return ctx.facts["publicity"]
+    a = ctx.applicant
+    if not a.pk:
+        return None
+    return a.publicities.filter(stage=stage, end__lte=ctx.date).order_by("-end", "-id").first()
+
+
+@register("R26", points=[S.CANDIDATE])
+def r26_consent_before_listing(ctx: Context, p: dict):
+    consent = latest_consent(ctx)
+    if consent is None:
+        if ctx.facts.get("from_ledger"):
+            yield Violation("R26", "台账未填写上级党委同意日期，未能核对确定发展对象前的上级党委同意", kind="warn")
+            return
+        yield Violation(
+            "R26", "拟列为发展对象须经党支部委员会会议研究并报上级党委同意，尚无上级党委同意记录", field="consent"
+        )
+    elif consent.verdict != "同意":
+        yield Violation("R26", f"上级党委于{consent.date:%Y-%m-%d}不同意列为发展对象"
+                               f"{('：' + consent.reason) if getattr(consent, 'reason', '') else ''}", field="consent")  # fmt: skip
+
+
+@register("R25", points=[S.CANDIDATE])
+def r25_publicity(ctx: Context, p: dict):
+    from recruitment.calendar import working_days
+
+    publicity = _latest_publicity(ctx, "candidate")
+    if publicity is None:
+        if ctx.facts.get("from_ledger"):
+            yield Violation("R25", "台账未填写发展对象公示起止日期，未能核对公示期", kind="warn")
+            return
+        yield Violation("R25", "确定发展对象前须在工作、学习单位或者居住地公示，尚无公示记录", field="publicity")
+        return
+    need = int(p.get("working_days", 5))
+    days = working_days(publicity.start, publicity.end)
+    if days.count < need:
+        yield Violation("R25", f"公示期不少于{need}个工作日：{publicity.start:%Y-%m-%d}至{publicity.end:%Y-%m-%d}"
+                               f"只有 {days.count} 个工作日{days.note()}", field="publicity")  # fmt: skip
+    elif days.provisional:
+        yield Violation("R25", f"公示期 {days.count} 个工作日{days.note()}", kind="warn")
+    consent = latest_consent(ctx)
+    if consent is not None and publicity.start < consent.date:
+        yield Violation("R25", f"公示应在上级党委同意（{consent.date:%Y-%m-%d}）之后进行，"
+                               f"公示自 {publicity.start:%Y-%m-%d} 开始", field="publicity")  # fmt: skip
+    if getattr(ctx.applicant, "is_mobile", False) and len(getattr(publicity, "places", None) or []) < 2:
+        yield Violation("R25", "流动人员须在流出地和流入地同时公示，请登记两处公示地点", field="publicity")
+    if getattr(publicity, "outcome", "") == "有反映，影响发展":
+        yield Violation(
+            "R25", f"公示结果影响发展，不能列为发展对象：{getattr(publicity, 'notes', '')}", field="publicity"
+        )
+
+
+# --- R27, R28 (2026): the branch meeting within a month of 预审, the oath within a month of approval ----
+def _late_after(ctx: Context, p: dict, since_step: int, rule: str, what: str, since_label: str):
+    since = _step_date(ctx, since_step)
+    if not since:
+        return
+    months = int(p.get("months", 1))
+    due = add_months(since, months)
+    if ctx.date > due and not (ctx.data.get("late_reason") or "").strip():
+        yield Violation(rule, f"{what}一般应在{since_label}（{since:%Y-%m-%d}）后{months}个月内（{due:%Y-%m-%d}前），"
+                              f"已晚 {(ctx.date - due).days} 天；请记录原因", kind="warn", field="late_reason")  # fmt: skip
+
+
+@register("R27", points=[S.BRANCH_MEETING], trigger=lambda ctx: _step_date(ctx, S.PRE_REVIEW))
+def r27_meeting_after_pre_review(ctx: Context, p: dict):
+    yield from _late_after(ctx, p, S.PRE_REVIEW, "R27", "党支部党员大会讨论", "上级党委预审合格")
+
+
+@register("R28", points=[S.OATH], trigger=lambda ctx: _step_date(ctx, S.APPROVAL))
+def r28_oath_after_approval(ctx: Context, p: dict):
+    yield from _late_after(ctx, p, S.APPROVAL, "R28", "入党宣誓", "上级党委批准")

@@ -29,7 +29,7 @@ from recruitment.models import Organization
 from recruitment.scope import WRITE_ROLES, get_visible_or_404, role_required, visible_to
 from recruitment.tabular import TableError, read_table
 
-from .ledger import LEDGER_HEADER, ledger_export, ledger_import
+from .ledger import LEDGER_HEADER, REQUIRED_HEADER, ledger_export, ledger_import
 from .models import AccessKind, Applicant
 from .services import access_record
 
@@ -131,7 +131,7 @@ def ledger_upload(request):
         token = _store(request, uploaded)
         path, name = upload_dir() / token, uploaded.name
         try:
-            table = read_table(path, filename=name, expected_header=LEDGER_HEADER)
+            table = read_table(path, filename=name, expected_header=REQUIRED_HEADER)
         except TableError as exc:
             _forget(request, token)
             form.add_error("file", str(exc))
@@ -156,7 +156,7 @@ def ledger_confirm(request):
         return redirect("ledger:import")
     path, name = pending
     try:
-        table = read_table(path, filename=name, expected_header=LEDGER_HEADER)
+        table = read_table(path, filename=name, expected_header=REQUIRED_HEADER)
     except TableError as exc:
         _forget(request, token)
         messages.error(request, str(exc))

@@ -77,6 +77,13 @@ class Applicant(models.Model):
     occupation = models.CharField(_("职业/工作岗位"), max_length=20, choices=Occupation.choices)
     frontline = models.BooleanField(_("生产工作一线"), default=False)
     household_registration = models.CharField(_("户籍所在地"), max_length=200, blank=True)
+    is_mobile = models.BooleanField(
+        _("流动人员"),
+        default=False,
+        help_text=_(
+            "工作、居住地与户籍所在地不同：政审须征求户籍所在地和居住地党组织意见（R17），公示须在流出地和流入地同时进行（R25）"
+        ),
+    )
     household_org = models.ForeignKey(
         Organization,
         verbose_name=_("户籍所在地党组织"),
@@ -351,6 +358,73 @@ class Material(models.Model):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class ArchiveExemption(models.Model):
+    """R23: a material the archive requires but that cannot be supplied, recorded with a reason before
+    the archive is filed (step 25). Attributed; never edited."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="archive_exemptions")
+    kind = models.CharField(_("材料名称"), max_length=100)
+    reason = models.TextField(_("免交理由"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("档案材料免交记录")
+        verbose_name_plural = _("档案材料免交记录")
+        constraints = [models.UniqueConstraint(fields=["applicant", "kind"], name="one_exemption_per_material")]
+
+
+class CommitteeConsent(models.Model):
+    """R26 (细则2026第十三条): the upper committee's consent before a 发展对象 is listed — given (同意)
+    before the 公示, or refused (不同意: the person stays an activist, or development stops)."""
+
+    class Verdict(models.TextChoices):
+        AGREE = "同意", "同意"
+        DISAGREE = "不同意", "不同意"
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="consents")
+    date = models.DateField(_("同意日期"))
+    verdict = models.CharField(_("意见"), max_length=10, choices=Verdict.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("上级党委同意")
+        verbose_name_plural = _("上级党委同意")
+        ordering = ["applicant_id", "date", "id"]
+
+
+class Publicity(models.Model):
+    """A 公示 (R25): where and when the person's listing was made public, and its result."""
+
+    class Stage(models.TextChoices):
+        ACTIVIST = "activist", "确定入党积极分子前"
+        CANDIDATE = "candidate", "确定发展对象前"
+        ADMISSION = "admission", "接收预备党员前"
+        CONVERSION = "conversion", "预备党员转正前"
+
+    class Outcome(models.TextChoices):
+        CLEAR = "无异议", "无异议"
+        NOT_AFFECTING = "有反映，经核实不影响发展", "有反映，经核实不影响发展"
+        AFFECTING = "有反映，影响发展", "有反映，影响发展"
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="publicities")
+    stage = models.CharField(_("公示环节"), max_length=20, choices=Stage.choices)
+    start = models.DateField(_("公示开始日期"))
+    end = models.DateField(_("公示结束日期"))
+    places = models.JSONField(_("公示地点"), default=list)  # one per place; 流动人员: 流出地 and 流入地
+    outcome = models.CharField(_("公示结果"), max_length=30, choices=Outcome.choices)
+    notes = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示")
+        verbose_name_plural = _("公示")
+        ordering = ["applicant_id", "start", "id"]
 
 
 class Event(models.Model):

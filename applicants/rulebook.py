@@ -46,6 +46,8 @@ class Context:
     actor: Any = None
     # Ledger import and tests may supply facts instead of database rows:
     facts: dict = field(default_factory=dict)
+    ruleset: Any = None  # the RuleSet being evaluated (a check may read another rule's parameters)
+    rule: Any = None  # the RuleDefinition row in force for the check being run (its version, article)
 
     @property
     def step(self) -> Step | None:
@@ -60,18 +62,21 @@ class Registered:
     code: str
     points: frozenset
     check: Check
+    # For a deadline, the rule set in force on the triggering date applies (the application for R2,
+    # the meeting for R12); for a condition on an act, the one in force on the act's date.
+    trigger: Callable[[Context], dt.date | None] | None = None
 
 
 REGISTRY: dict[str, Registered] = {}
 _ORDER: list[Registered] | None = None  # REGISTRY sorted by rule number; reset by register()
 
 
-def register(code: str, points: Iterable[int | str]):
+def register(code: str, points: Iterable[int | str], trigger: Callable[[Context], dt.date | None] | None = None):
     """Decorator: the check for rule ``code`` at these points (step numbers or action names)."""
 
     def deco(fn: Check) -> Check:
         global _ORDER
-        REGISTRY[code] = Registered(code=code, points=frozenset(points), check=fn)
+        REGISTRY[code] = Registered(code=code, points=frozenset(points), check=fn, trigger=trigger)
         _ORDER = None
         return fn
 
@@ -79,46 +84,80 @@ def register(code: str, points: Iterable[int | str]):
 
 
 class RuleSet:
-    """The definitions in force, loaded once (one query) and reused for many evaluations."""
+    """The definitions in force, loaded once (one query) and reused for many evaluations.
+
+    For a rule code and a date, the row in force is the newest one started on or before the date (and
+    not ended). A row with a jurisdiction (an organization department) applies inside its subtree and
+    wins there over the national row; the most specific jurisdiction wins."""
 
     def __init__(self, definitions: list):
         self.definitions = definitions
+        self._by_code: dict[str, list] = {}
+        for d in sorted(definitions, key=lambda d: d.effective_from, reverse=True):
+            self._by_code.setdefault(d.code, []).append(d)
+        self.earliest = min((d.effective_from for d in definitions), default=None)
 
     @classmethod
     def load(cls) -> RuleSet:
         from recruitment.models import RuleDefinition
 
-        return cls(list(RuleDefinition.objects.filter(enabled=True).order_by("code", "-effective_from")))
+        rows = RuleDefinition.objects.filter(enabled=True).select_related("jurisdiction")
+        return cls(list(rows.order_by("code", "-effective_from")))
 
-    def in_force(self, code: str, on: dt.date):
-        for d in self.definitions:  # ordered newest first per code
-            if d.code == code and d.effective_from <= on and (d.effective_to is None or on <= d.effective_to):
-                return d
-        return None
+    def in_force(self, code: str, on: dt.date, org_path: str = ""):
+        best, best_depth = None, -1
+        for d in self._by_code.get(code, ()):  # newest first
+            if d.effective_from > on or (d.effective_to is not None and on > d.effective_to):
+                continue
+            if d.jurisdiction_id is None:
+                depth = 0
+            elif org_path and org_path.startswith(d.jurisdiction.path):
+                depth = len(d.jurisdiction.path)
+            else:
+                continue
+            if depth > best_depth:
+                best, best_depth = d, depth
+        return best
 
-    def params(self, code: str, on: dt.date) -> dict | None:
-        d = self.in_force(code, on)
+    def params(self, code: str, on: dt.date, org_path: str = "") -> dict | None:
+        d = self.in_force(code, on, org_path)
         return None if d is None else dict(d.params or {})
+
+
+def _org_path(ctx: Context) -> str:
+    a = ctx.applicant
+    return a.branch.path if getattr(a, "branch_id", None) else ""
 
 
 def evaluate(ctx: Context, ruleset: RuleSet | None = None, only: Iterable[str] | None = None) -> Verdict:
     ruleset = ruleset or RuleSet.load()
+    ctx.ruleset = ruleset
     verdict = Verdict()
     wanted = set(only) if only else None
+    org_path = _org_path(ctx)
+    if ruleset.earliest and ctx.date < ruleset.earliest and isinstance(ctx.point, int):
+        verdict.warnings.append(
+            Violation(
+                "RULESET",
+                f"{ctx.date:%Y-%m-%d}早于本系统收录的任何规则版本（最早 {ruleset.earliest:%Y-%m-%d}），该日期未按规则检查",
+                kind="warn",
+            )
+        )
     for reg in _ordered_checks():
         if ctx.point not in reg.points or (wanted and reg.code not in wanted):
             continue
-        definition = ruleset.in_force(reg.code, ctx.date)
+        on = (reg.trigger(ctx) if reg.trigger else None) or ctx.date
+        definition = ruleset.in_force(reg.code, on, org_path)
         if definition is None:
             continue
+        ctx.rule = definition
         for item in reg.check(ctx, dict(definition.params or {})) or ():
-            v = (
-                item
-                if isinstance(item, Violation)
-                else Violation(rule=reg.code, message=str(item), kind=definition.kind)
-            )
+            v = item if isinstance(item, Violation) else Violation(rule=reg.code, message=str(item))
             v.rule = v.rule or reg.code
             v.article = v.article or definition.article
+            # A check may soften a hard rule (a recorded exception); a rule kept as a warning (in the
+            # text, or switched so by a county) never refuses.
+            v.kind = "warn" if v.kind == "warn" or definition.kind == "warn" else "hard"
             (verdict.errors if v.kind == "hard" else verdict.warnings).append(v)
     return verdict
 

@@ -558,3 +558,26 @@ def applicant_archive(*, applicant: Applicant) -> Archive:
         slots += [ArchiveSlot(kind=k, expected=False, files=[f for f in files if f.kind == k]) for k in extra_kinds]
         steps.append(ArchiveStep(step=step, record=records.get(step.number), slots=slots))
     return Archive(steps=steps)
+
+
+@dataclass
+class ArchiveRequirement:
+    kind: str
+    present: bool
+    exemption: Any = None  # ArchiveExemption
+
+
+def archive_requirements(*, applicant: Applicant, today: dt.date) -> tuple[list[ArchiveRequirement], Any]:
+    """R23: the materials the archive must hold before filing (the rule in force today), each present,
+    exempted (with its reason) or missing; and the rule row (version, article). Three queries."""
+    from .models import ArchiveExemption
+
+    rule = RuleSet.load().in_force("R23", today, applicant.branch.path)
+    if rule is None:
+        return [], None
+    present = set(
+        Material.objects.filter(applicant=applicant, withdrawn_at__isnull=True).values_list("kind", flat=True)
+    )
+    exempt = {e.kind: e for e in ArchiveExemption.objects.filter(applicant=applicant).select_related("actor")}
+    rows = [ArchiveRequirement(k, k in present, exempt.get(k)) for k in (rule.params or {}).get("required", [])]
+    return rows, rule

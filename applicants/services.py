@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from recruitment.dates import age_on
 from recruitment.errors import DomainError, Violation
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
 from recruitment.models import Organization, PartyMember
@@ -21,14 +22,18 @@ from recruitment.uploads import MATERIAL_UPLOAD, check_upload
 
 from . import steps as S
 from .effects import apply_step, save_change
+from .gates import identity_change_violations
 from .models import (
     AccessKind,
     AccessLog,
     Applicant,
     ApplicantStatus,
+    ArchiveExemption,
     Assessment,
+    CommitteeConsent,
     Event,
     Material,
+    Publicity,
     StepRecord,
     Training,
 )
@@ -50,6 +55,7 @@ APPLICANT_FIELDS = [
     "branch",
     "is_league_member",
     "is_cadre_relative",
+    "is_mobile",
 ]
 
 
@@ -146,9 +152,15 @@ def applicant_update(*, applicant: Applicant, actor, **fields: Any) -> Applicant
         fields.update(id_number=idn, birth_date=birth, gender=gender)
         if Applicant.objects.filter(id_number=idn).exclude(pk=applicant.pk).exists():
             raise DomainError.single("INPUT", f"公民身份号码 {idn} 已被他人使用", field="公民身份号码")
+        if birth != applicant.birth_date:  # R24: the recorded steps are judged again with the new birth date
+            problems = identity_change_violations(applicant, birth_date=birth, ruleset=RuleSet.load())
+            if problems:
+                raise DomainError(problems)
+            if applicant.admitted_on:  # the age snapshot at approval the quotas count
+                fields["admitted_age"] = age_on(birth, applicant.admitted_on)
     if "branch" in fields and fields["branch"] != applicant.branch:
         raise DomainError.single("INPUT", "变更所在党支部请使用“转接”", field="branch")
-    changed = [k for k, v in fields.items() if k in APPLICANT_FIELDS and getattr(applicant, k) != v]
+    changed = [k for k, v in fields.items() if k in (*APPLICANT_FIELDS, "admitted_age") and getattr(applicant, k) != v]
     for k in changed:
         setattr(applicant, k, fields[k])
     if changed:
@@ -326,6 +338,9 @@ def applicant_record_step(
         if locked.status != ApplicantStatus.ACTIVE:
             raise DomainError.single("STATE", f"{locked.name}的状态为“{locked.get_status_display()}”，不能继续办理")
         rules_data, stored = clean_step_data(locked, step_obj, data or {})
+        ruleset = ruleset or RuleSet.load()
+        if "carry_consent" in step_obj.effects and ruleset.in_force("R26", date, locked.branch.path):
+            rules_data["consent"] = locked.consents.filter(date__lte=date).order_by("-date", "-id").first()
         verdict = evaluate(
             Context(applicant=locked, point=step, date=date, data=rules_data, today=_today(today), actor=actor), ruleset
         )
@@ -600,3 +615,88 @@ def access_record(
         what=(what or "")[:300],
         ip=ip,
     )
+
+
+@transaction.atomic
+def archive_exempt(*, applicant: Applicant, kind: str, reason: str, actor) -> ArchiveExemption:
+    """R23: record why a material the archive requires cannot be supplied (one record per material)."""
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    kind, reason = (kind or "").strip(), (reason or "").strip()
+    if not kind:
+        raise DomainError.single("INPUT", "请选择材料", field="kind")
+    if not reason:
+        raise DomainError.single("INPUT", "请填写免交理由", field="reason")
+    if ArchiveExemption.objects.filter(applicant=a, kind=kind).exists():
+        raise DomainError.single("STATE", f"“{kind}”已记录免交理由")
+    item = ArchiveExemption.objects.create(applicant=a, kind=kind[:100], reason=reason, actor=actor)
+    _log(a, Event.Kind.MATERIAL, f"档案材料“{kind}”免交：{reason}", actor)
+    return item
+
+
+# --- 2026: the committee's consent and the 公示 before a 发展对象 is listed (R25, R26) -----------------
+@transaction.atomic
+def consent_record(*, applicant: Applicant, date: dt.date, verdict: str, reason: str = "", stop: bool = False,
+                   actor, today: dt.date | None = None) -> CommitteeConsent:  # fmt: skip
+    """The upper committee agrees (同意) that an activist may be listed as a 发展对象 after the 公示, or
+    refuses (不同意): the person stays an activist, or — ``stop`` — is not developed."""
+    if not may_act_at(actor, S.get_step(S.CANDIDATE_FILING).actor):
+        raise PermissionDenied("上级党委同意由上级党委办理，您的角色无权登记")
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    if not a.is_active or not S.within(S.AS_ACTIVIST, a.current_step):
+        raise DomainError.single("STATE", "只有尚未确定为发展对象的入党积极分子需要上级党委同意")
+    if verdict not in CommitteeConsent.Verdict.values:
+        raise DomainError.single("INPUT", "请选择意见：同意或不同意", field="verdict")
+    reason = (reason or "").strip()
+    if verdict == CommitteeConsent.Verdict.DISAGREE and not reason:
+        raise DomainError.single("INPUT", "不同意的，须写明理由", field="reason")
+    if date > _today(today) or (a.activist_on and date < a.activist_on):
+        raise DomainError.single("INPUT", "同意日期应在确定为入党积极分子之后、今天之前", field="date")
+    item = CommitteeConsent.objects.create(applicant=a, date=date, verdict=verdict, reason=reason, actor=actor)
+    _log(
+        a,
+        Event.Kind.REVIEW,
+        f"上级党委{verdict}列为发展对象（{date:%Y-%m-%d}）{('：' + reason) if reason else ''}",
+        actor,
+    )
+    if verdict == CommitteeConsent.Verdict.DISAGREE and stop:
+        a.status, a.terminal_reason, a.terminal_on = ApplicantStatus.NOT_DEVELOPED, reason, date
+        a._history_user = actor
+        a.save(update_fields=["status", "terminal_reason", "terminal_on", "updated_at"])
+        _log(a, Event.Kind.TERMINAL, f"不予发展（上级党委不同意列为发展对象）：{reason}", actor)
+    return item
+
+
+@transaction.atomic
+def publicity_record(*, applicant: Applicant, stage: str, start: dt.date, end: dt.date, places: list[str],
+                     outcome: str, notes: str = "", actor, today: dt.date | None = None) -> Publicity:  # fmt: skip
+    """A 公示: dates, places (流动人员: 流出地 and 流入地), result. Its length in working days is judged
+    by R25 when the step it precedes is recorded."""
+    a = Applicant.objects.select_for_update().get(pk=applicant.pk)
+    _check_scope(actor, a)
+    if not a.is_active:
+        raise DomainError.single("STATE", f"状态为“{a.get_status_display()}”，不能登记公示")
+    errors = []
+    if stage not in Publicity.Stage.values:
+        errors.append(Violation("INPUT", "请选择公示环节", field="stage"))
+    if outcome not in Publicity.Outcome.values:
+        errors.append(Violation("INPUT", "请选择公示结果", field="outcome"))
+    places = [p.strip()[:100] for p in places or [] if p and p.strip()]
+    if not places:
+        errors.append(Violation("INPUT", "请填写公示地点", field="places"))
+    if end < start:
+        errors.append(Violation("INPUT", "公示结束日期不能早于开始日期", field="end"))
+    if end > _today(today):
+        errors.append(Violation("INPUT", "公示尚未结束，结束后再登记结果", field="end"))
+    if outcome == Publicity.Outcome.AFFECTING and not (notes or "").strip():
+        errors.append(Violation("INPUT", "公示结果影响发展的，须写明情况", field="notes"))
+    if errors:
+        raise DomainError(errors)
+    item = Publicity.objects.create(
+        applicant=a, stage=stage, start=start, end=end, places=places, outcome=outcome, notes=(notes or "").strip(),
+        actor=actor,
+    )  # fmt: skip
+    _log(a, Event.Kind.REVIEW, f"公示（{item.get_stage_display()}）{start:%Y-%m-%d}至{end:%Y-%m-%d}，"
+                               f"{'、'.join(places)}：{outcome}", actor)  # fmt: skip
+    return item

@@ -35,6 +35,7 @@ PRE_REVIEW = 13  # 上级党委预审
 BRANCH_MEETING = 15  # 支部大会讨论接收
 COMMITTEE_TALK = 16  # 上级党委派人谈话
 APPROVAL = 17  # 上级党委审批（接收）
+OATH = 20  # 入党宣誓
 PROBATION_EDUCATION = 21  # 继续教育考察
 CONVERSION_REQUEST = 22  # 提出转正申请
 CONVERSION_MEETING = 23  # 支部大会讨论转正
@@ -168,32 +169,41 @@ STAGES = (
 B, C, D = Actor.BRANCH, Actor.COMMITTEE, Actor.DEPARTMENT
 
 TALKER = Field("talker", "谈话人", required=True, max_length=100, example="李书记")
-MEETING_VOTES = (
-    Field(
-        "expected_voters",
-        "应到会有表决权的正式党员（人）",
-        Kind.INT,
-        checked_by="R11",
-        ledger_column="应到会有表决权人数",
-        example=30,
-    ),
-    Field(
-        "attending_voters",
-        "实到会有表决权的正式党员（人）",
-        Kind.INT,
-        checked_by="R11",
-        ledger_column="实到会有表决权人数",
-        example=27,
-    ),
-    Field("yes_votes", "赞成（票）", Kind.INT, checked_by="R11", ledger_column="赞成票数", example=26),
-    Field("no_votes", "反对（票）", Kind.INT, example=0),
-    Field("abstentions", "弃权（票）", Kind.INT, example=1),
-)
-COMMITTEE_VOTES = (
-    Field("expected", "应到委员", Kind.INT, max_value=999),
-    Field("attending", "实到委员", Kind.INT, max_value=999, at_most="expected"),
-    Field("yes", "同意票", Kind.INT, max_value=999, at_most="attending"),
-)
+
+
+def meeting_votes(prefix: str = "") -> tuple[Field, ...]:
+    """The branch meeting's vote (R11): who was expected and present with a vote (正式党员 only), the
+    ballots, the written opinions handed in before the meeting by absent members (they count among the
+    votes, not among those present), members left out of the expected count and why, and the method.
+    ``prefix`` names the 台账 columns of the conversion meeting (转正…); "" the admission meeting's."""
+    col = (lambda name: f"{prefix}{name}") if prefix else (lambda name: name)
+    return (
+        Field("expected_voters", "应到会有表决权的正式党员（人）", Kind.INT, checked_by="R11", max_value=9999,
+              ledger_column=col("应到会有表决权人数"), example=30),
+        Field("attending_voters", "实到会有表决权的正式党员（人）", Kind.INT, checked_by="R11", max_value=9999,
+              ledger_column=col("实到会有表决权人数"), example=27),
+        Field("yes_votes", "赞成（票）", Kind.INT, checked_by="R11", max_value=9999, ledger_column=col("赞成票数"),
+              example=26),
+        Field("no_votes", "反对（票）", Kind.INT, max_value=9999, example=0),
+        Field("abstentions", "弃权（票）", Kind.INT, max_value=9999, example=1),
+        Field("written_yes", "会前书面意见：赞成（份）", Kind.INT, max_value=9999,
+              ledger_column="" if prefix else "会前书面意见赞成数",
+              help="因故不能到会的有表决权党员在会前正式提出的书面意见，计入票数、不计入到会人数；会后提出的不计"),
+        Field("written_no", "会前书面意见：反对（份）", Kind.INT, max_value=9999,
+              ledger_column="" if prefix else "会前书面意见反对数"),
+        Field("excluded", "不计入应到会人数的党员（人）", Kind.INT, max_value=9999,
+              help="经上级党委同意、党员大会表决，可不计入应到会人数的五类党员；须写明是谁、属哪一类"),
+        Field("excluded_reason", "不计入应到会人数的党员及原因", Kind.LONGTEXT),
+        Field("vote_method", "表决方式", Kind.CHOICE, choices=("无记名投票", "举手表决"), default="无记名投票",
+              ledger_column="" if prefix else "表决方式", help="2014年细则起须采取无记名投票方式表决"),
+    )  # fmt: skip
+
+
+COMMITTEE_VOTES = (  # R21: a collective decision of the committee's meeting, the numbers recorded with it
+    Field("expected", "应到会委员（人）", Kind.INT, max_value=999, checked_by="R21", example=7),
+    Field("attending", "实到会委员（人）", Kind.INT, max_value=999, at_most="expected", checked_by="R21", example=6),
+    Field("yes", "同意（票）", Kind.INT, max_value=999, at_most="attending", checked_by="R21", example=6),
+)  # fmt: skip
 SPECIAL_REASON = Field(
     "special_reason",
     "超过3个月审批的特殊原因",
@@ -231,10 +241,10 @@ STEPS: tuple[Step, ...] = (
                help="一至两名正式党员（R4）；按住 Ctrl 多选"),),
         effects=("assign_members",),
     ),
-    Step(ACTIVIST_EDUCATION, 2, "培养教育考察", B, ("培养考察登记表", "思想汇报")),
+    Step(ACTIVIST_EDUCATION, 2, "培养教育考察", B, ("入党积极分子培养考察登记表", "思想汇报")),
     Step(
         CANDIDATE, 3, "确定发展对象", B, ("支部委员会会议记录", "听取意见记录", "公示材料"),
-        sets="candidate_on", becomes="发展对象", ledger_column="确定发展对象日期",
+        sets="candidate_on", effects=("carry_consent",), becomes="发展对象", ledger_column="确定发展对象日期",
     ),
     Step(CANDIDATE_FILING, 3, "报上级党委备案", C, ("备案报告",), queue_label="备案", bulk=True, chain_kind="备案"),
     Step(
@@ -263,13 +273,16 @@ STEPS: tuple[Step, ...] = (
         (Field("verdict", "预审结果", Kind.CHOICE, choices=("合格", "不合格"), default="合格",
                help="不合格的，不予发展"), refusal_reason("不合格")),
         verdict="verdict", outcomes={"不合格": NOT_DEVELOPED}, queue_label="预审", chain_kind="预审",
+        ledger_column="预审合格日期",
     ),
     Step(14, 4, "填写入党志愿书", B, ("入党志愿书",)),
     Step(
         BRANCH_MEETING, 4, "支部大会讨论", B, ("支部大会记录", "支部大会决议"),
-        (*MEETING_VOTES,
+        (*meeting_votes(),
          Field("leaving_unit_soon", "发展对象三个月内将离开工作、学习单位", Kind.BOOL,
-               help="一般不办理接收手续（R10，提示）")),
+               help="一般不办理接收手续（R10，提示）"),
+         Field("late_reason", "预审合格后超过一个月才召开的原因", Kind.LONGTEXT,
+               help="细则（2026）第十九条：预审合格后一个月内提交党支部党员大会讨论（R27）")),
         sets="branch_meeting_on", effects=("start_probation",), ledger_column="支部大会日期",
     ),
     Step(
@@ -282,19 +295,23 @@ STEPS: tuple[Step, ...] = (
         APPROVAL, 4, "上级党委审批", C, ("审批意见",),
         (Field("verdict", "审批结果", Kind.CHOICE, choices=("批准", "不批准"), default="批准",
                help="不批准的，不予发展"),
-         *COMMITTEE_VOTES, SPECIAL_REASON, refusal_reason("不批准")),
+         *(replace(f, ledger_column=c) for f, c in zip(COMMITTEE_VOTES, ("党委应到会委员数", "党委实到会委员数",
+                                                                           "党委同意票数"), strict=True)),
+         replace(SPECIAL_REASON, ledger_column="延期审批原因"), refusal_reason("不批准")),
         sets="admitted_on", effects=("admit",), approves=BRANCH_MEETING, verdict="verdict", outcomes={"不批准": NOT_DEVELOPED},
         becomes="预备党员", queue_label="审批", chain_kind="审批", ledger_column="上级党委审批日期",
     ),
     Step(18, 4, "再上一级党委组织部门备案", D, ("备案材料",), queue_label="备案", bulk=True, chain_kind="备案"),
     Step(19, 5, "编入党支部和党小组", B, (), (Field("group", "编入党小组", required=True, max_length=100,
                                                   example="第一党小组"),)),
-    Step(20, 5, "入党宣誓", B, ("宣誓记录",)),
-    Step(PROBATION_EDUCATION, 5, "继续教育考察", B, ("预备党员考察登记表", "思想汇报")),
+    Step(OATH, 5, "入党宣誓", B, ("宣誓记录",), ledger_column="入党宣誓日期", fields=
+         (Field("late_reason", "批准后超过一个月宣誓的原因", Kind.LONGTEXT,
+                help="细则（2026）第二十九条：一般在批准后一个月内宣誓；参加县级以上党委在七一、国庆等组织的集中宣誓的，写明（R28）"),)),
+    Step(PROBATION_EDUCATION, 5, "继续教育考察", B, ("预备党员教育考察登记表", "思想汇报")),
     Step(CONVERSION_REQUEST, 5, "提出转正申请", B, ("转正申请书",)),
     Step(
         CONVERSION_MEETING, 5, "支部大会讨论", B, ("支部大会记录", "转正决议"),
-        (*(replace(f, ledger_column="") for f in MEETING_VOTES),  # no columns in the 2014 台账 contract
+        (*meeting_votes("转正"),
          Field("decision", "讨论结果", Kind.CHOICE, choices=("按期转正", "延长预备期", "取消预备党员资格"),
                default="按期转正", example="按期转正"),
          Field("extension_months", "延长月数", Kind.INT, max_value=24, help="只能延长一次，6至12个月（R13）"),

@@ -27,7 +27,15 @@ from recruitment.errors import DomainError
 from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.registry import applicant_panels
-from recruitment.scope import DEPARTMENT_ROLES, WRITE_ROLES, get_visible_or_404, require_roles, role_required
+from recruitment.scope import (
+    DEPARTMENT_ROLES,
+    WRITE_ROLES,
+    Level,
+    get_visible_or_404,
+    may_act_at,
+    require_roles,
+    role_required,
+)
 from recruitment.tabular import write_xlsx
 from recruitment.uploads import safe_filename
 
@@ -36,8 +44,10 @@ from .filters import AccessLogFilter
 from .forms import (
     ApplicantForm,
     AssessmentForm,
+    ConsentForm,
     MaterialForm,
     MaterialWithdrawForm,
+    PublicityForm,
     TerminateForm,
     TrainingForm,
     TransferForm,
@@ -57,9 +67,12 @@ from .services import (
     applicant_terminate,
     applicant_transfer,
     applicant_update,
+    archive_exempt,
+    consent_record,
     material_replace,
     material_upload,
     material_withdraw,
+    publicity_record,
 )
 from .steps import ARCHIVE, STAGES, STEPS, get_step
 
@@ -291,6 +304,9 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         forms.setdefault("training_form", TrainingForm(initial={"start": today, "end": today}))
         forms.setdefault("terminate_form", TerminateForm(initial=today_initial(), applicant=applicant))
         forms.setdefault("transfer_form", TransferForm(initial=today_initial(), user=user, applicant=applicant))
+        forms.setdefault("publicity_form", PublicityForm(initial={"start": today, "end": today}))
+        if may_act_at(user, Level.COMMITTEE):
+            forms.setdefault("consent_form", ConsentForm(initial=today_initial()))
     people = selectors.applicant_people(applicant=applicant)
     return {
         "applicant": applicant,
@@ -308,6 +324,8 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         "assessments": list(applicant.assessments.select_related("actor").order_by("-date")),
         "trainings": list(applicant.trainings.order_by("-start")),
         "probation_changes": list(applicant.probation_changes.order_by("-created_at")),
+        "consents": list(applicant.consents.select_related("actor").order_by("-date", "-id")),
+        "publicities": list(applicant.publicities.select_related("actor").order_by("-end", "-id")),
         "transfers": list(
             applicant.transfers.select_related("from_branch", "to_branch", "actor").order_by("-date", "-pk")
         ),
@@ -495,6 +513,43 @@ def transfer(request, pk: int):
     )
 
 
+@login_required
+@post_else_person_page
+def consent(request, pk: int):
+    return _other_act(
+        request,
+        pk,
+        ConsentForm,
+        "consent",
+        lambda a, d: consent_record(
+            applicant=a, date=d["date"], verdict=d["verdict"], reason=d["reason"], stop=d["stop"], actor=request.user
+        ),
+        "已登记上级党委意见",
+    )
+
+
+@login_required
+@post_else_person_page
+def publicity(request, pk: int):
+    return _other_act(
+        request,
+        pk,
+        PublicityForm,
+        "publicity",
+        lambda a, d: publicity_record(
+            applicant=a,
+            stage=d["stage"],
+            start=d["start"],
+            end=d["end"],
+            places=d["places"],
+            outcome=d["outcome"],
+            notes=d["notes"],
+            actor=request.user,
+        ),  # fmt: skip
+        "已登记公示",
+    )
+
+
 # --- to-do --------------------------------------------------------------------------------------------------
 TODO_HEADER = ["类别", "姓名", "所在党支部", "步骤", "规则", "到期日期", "剩余天数（负数为超期）", "说明"]
 
@@ -546,9 +601,12 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         form = MaterialForm(
             initial={"step": int(step) if (step or "").isdigit() else max(1, applicant.current_step), "kind": kind}
         )
+    requirements, rule = selectors.archive_requirements(applicant=applicant, today=timezone.localdate())
     return {
         "applicant": applicant,
         "archive": archive,
+        "requirements": requirements,
+        "requirements_rule": rule,
         "form": form if can_write else None,
         "can_write": can_write,
         "withdraw_form": MaterialWithdrawForm(auto_id=False) if can_write else None,
@@ -608,6 +666,26 @@ def material_withdraw_view(request, pk: int, material_id: int):
     else:
         text = "；".join(str(e) for errs in form.errors.values() for e in errs)
         messages.error(request, f"未能撤回“{material.original_name}”：{text}")
+    return redirect("applicants:archive", pk=applicant.pk)
+
+
+@login_required
+@post_else_person_page
+def archive_exempt_view(request, pk: int):
+    """R23: record why a required material cannot be supplied."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    try:
+        archive_exempt(
+            applicant=applicant,
+            kind=request.POST.get("kind", "")[:100],
+            reason=request.POST.get("reason", "")[:2000],
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, f"未能记录：{domain_error_text(exc)}")
+    else:
+        messages.success(request, f"已记录“{request.POST.get('kind', '')[:100]}”的免交理由")
     return redirect("applicants:archive", pk=applicant.pk)
 
 

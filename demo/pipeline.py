@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from applicants import steps as S
-from applicants.models import Applicant, ApplicantStatus, PersonRole
+from applicants.models import Applicant, ApplicantStatus, ArchiveExemption, PersonRole
 from applicants.rulebook import RuleSet
 from applicants.services import (
     applicant_add_assessment,
@@ -29,6 +29,9 @@ from applicants.services import (
     applicant_record_step,
     applicant_terminate,
     applicant_transfer,
+    archive_exempt,
+    consent_record,
+    publicity_record,
 )
 from applicants.steps import Actor, Kind, get_step
 from demo.county import BRANCH_STAND_IN, COMMITTEE_STAND_IN
@@ -54,9 +57,9 @@ GAPS = {
     15: (5, 20),
     16: (5, 15),
     17: (10, 55),
-    18: (5, 20),
-    19: (3, 10),
-    20: (1, 15),
+    18: (1, 8),
+    19: (1, 7),
+    20: (1, 10),  # the oath within a month of approval (R28)
     21: (120, 200),
     24: (10, 50),
     25: (5, 20),
@@ -137,7 +140,7 @@ def _timeline(rng: random.Random, start: dt.date) -> dict[int, dt.date]:
             d[S.ACTIVIST_EDUCATION] = max(d[S.CONTACTS], d[S.CANDIDATE] - dt.timedelta(days=rng.randint(1, 10)))
         elif n == S.CONVERSION_REQUEST:
             end = add_years(d[S.BRANCH_MEETING], 1)
-            d[S.CONVERSION_REQUEST] = max(d[S.PROBATION_EDUCATION], end - dt.timedelta(days=rng.randint(20, 40)))
+            d[S.CONVERSION_REQUEST] = max(d[S.PROBATION_EDUCATION], end - dt.timedelta(days=rng.randint(5, 25)))  # R22
         elif n == S.CONVERSION_MEETING:
             d[S.CONVERSION_MEETING] = add_years(d[S.BRANCH_MEETING], 1) + dt.timedelta(days=rng.randint(0, 20))
         else:
@@ -471,8 +474,12 @@ def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, acto
         a.id_number: a
         for a in Applicant.objects.filter(id_number__in=[s.id_number for s in specs]).select_related("branch")
     }
+    required = (ruleset.params("R23", today) or {}).get("required", [])
     for s in specs:
         a = people[s.id_number]
+        for kind in required:  # R23: the paper archive went to the department before the system existed
+            if not ArchiveExemption.objects.filter(applicant=a, kind=kind).exists():
+                archive_exempt(applicant=a, kind=kind, reason="历史纸质档案，已移交县委组织部保存", actor=actor)
         applicant_record_step(
             applicant=a,
             step=25,
@@ -573,6 +580,10 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
                 done=assessed_until,
                 key="probation",
             )
+        if n <= a.current_step:  # completed by an earlier step (2026: the consent completes step 8)
+            continue
+        if n == S.CANDIDATE and ruleset.in_force("R26", date, s.branch.path):
+            _consent_and_publicity(a, s, date, actors=actors, today=today)
         actor = actors.for_step(s.branch, n)
         data = _step_data(n, s, rng, people, actor)
         if n == S.APPROVAL and date > add_months(s.dates[S.BRANCH_MEETING], 3):
@@ -645,6 +656,18 @@ def _run(s: Spec, *, today, rng, actors: _Actors, members, ruleset, by_code) -> 
         except DomainError:
             refused += 1
     return refused
+
+
+def _consent_and_publicity(a: Applicant, s: Spec, listing: dt.date, *, actors: _Actors, today: dt.date) -> None:
+    """细则（2026）第十三条 (R25, R26): the committee agrees ten days before the listing, then the branch
+    posts the 公示 for the nine days up to the day before (at least five working days in any week)."""
+    committee = actors.for_step(s.branch, S.CANDIDATE_FILING) or actors.stand_ins[1]
+    consent_record(applicant=a, date=listing - dt.timedelta(days=10), verdict="同意", actor=committee, today=today)
+    publicity_record(
+        applicant=a, stage="candidate", start=listing - dt.timedelta(days=9), end=listing - dt.timedelta(days=1),
+        places=[f"{s.branch.name}党务公开栏"], outcome="无异议", actor=actors.for_step(s.branch, S.CANDIDATE),
+        today=today,
+    )  # fmt: skip
 
 
 def _pre_assess(a: Applicant, s: Spec, *, actors: _Actors, today: dt.date) -> None:

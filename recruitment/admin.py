@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Organization, PartyMember, User
+from .models import MemberPenalty, Organization, PartyMember, User, WorkCalendarDay
 
 
 @admin.register(Organization)
@@ -30,3 +30,17 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         ("组织与角色", {"fields": ("display_name", "organization", "role")}),
     )
+
+
+@admin.register(MemberPenalty)
+class MemberPenaltyAdmin(admin.ModelAdmin):
+    list_display = ("member", "kind", "decided_on", "influence_until")
+    list_filter = ("kind",)
+    search_fields = ("member__name", "member__id_number")
+    raw_id_fields = ("member",)
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "note")
+    date_hierarchy = "date"

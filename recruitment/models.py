@@ -7,6 +7,7 @@ hex (8 characters per level, root first, the node itself last). A subtree is one
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -299,31 +300,117 @@ class PartyMember(models.Model):
     Q_ELIGIBLE = Q(status=MemberStatus.FULL, under_probation_watch=False, is_active=True)
 
 
+class PenaltyKind(models.TextChoices):
+    WARNING = "警告", _("警告")
+    SERIOUS_WARNING = "严重警告", _("严重警告")
+    REMOVAL_FROM_POST = "撤销党内职务", _("撤销党内职务")
+    PROBATION_WATCH = "留党察看", _("留党察看")
+
+
+class MemberPenalty(models.Model):
+    """A disciplinary penalty of a member with its 影响期 (R7: 留党察看 bars introducing until rights are
+    restored; R7B, 2026: within the 影响期 of 警告 / 严重警告 / 撤销党内职务 a member 不宜 introduce)."""
+
+    member = models.ForeignKey(PartyMember, on_delete=models.PROTECT, related_name="penalties")
+    kind = models.CharField(_("处分类别"), max_length=10, choices=PenaltyKind.choices)
+    decided_on = models.DateField(_("处分日期"))
+    influence_until = models.DateField(_("影响期至"), null=True, blank=True,
+                                       help_text=_("留党察看：恢复党员权利之日；其他处分：影响期届满之日"))  # fmt: skip
+    notes = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("党纪处分")
+        verbose_name_plural = _("党纪处分")
+        ordering = ["member_id", "decided_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.kind}（{self.decided_on:%Y-%m-%d}）"
+
+    def in_force_on(self, day) -> bool:
+        return self.decided_on <= day and (self.influence_until is None or day <= self.influence_until)
+
+
 class RuleKind(models.TextChoices):
     HARD = "hard", _("刚性（拒绝）")
     WARN = "warn", _("提示（允许并标记）")
 
 
+class RuleVersion(models.TextChoices):
+    """Which text a rule row comes from. The 细则 in force on a date decides (see applicants.rulebook)."""
+
+    CHARTER = "charter", _("党章及1990年试行细则（2014年以前）")
+    V2014 = "2014", _("细则（2014）")
+    V2026 = "2026", _("细则（2026）")
+    LOCAL = "local", _("本地规定")
+    SYSTEM = "system", _("系统规则")
+
+
 class RuleDefinition(models.Model):
     """One rule of the rule book as data: which rule (code → the check in ``applicants.rulebook``),
-    how strict, which article, when in force, and its parameters. A revised 细则 is new rows with a
-    later ``effective_from``; history stays judged by the rows in force at each step's date."""
+    how strict, which article of which version, when in force, and its parameters. A revised 细则 is
+    new rows with a later ``effective_from``; history stays judged by the rows in force at each date.
+    A row with a ``jurisdiction`` (an organization department) applies in that subtree only and
+    takes precedence there over the national row (county switches, local practice)."""
 
     code = models.CharField(_("规则编号"), max_length=10)
     title = models.CharField(_("规则"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10, choices=RuleKind.choices)
+    version = models.CharField(_("版本"), max_length=10, choices=RuleVersion.choices, default=RuleVersion.V2014)
     article = models.CharField(_("依据"), max_length=100)
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
     enabled = models.BooleanField(_("启用"), default=True)
     params = models.JSONField(_("参数"), default=dict, blank=True)
+    jurisdiction = models.ForeignKey(
+        "Organization",
+        verbose_name=_("适用范围"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rules",
+        help_text=_("留空为全国通用；填写组织部门则只在其管辖范围内适用，并优先于通用规则"),
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("规则")
         verbose_name_plural = _("规则库")
         ordering = ["code", "-effective_from"]
-        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="rule_code_from_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "effective_from"],
+                condition=models.Q(jurisdiction__isnull=True),
+                name="rule_code_from_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["code", "effective_from", "jurisdiction"],
+                condition=models.Q(jurisdiction__isnull=False),
+                name="rule_code_from_jurisdiction_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}（{self.article}）"
+
+
+class WorkCalendarDay(models.Model):
+    """An exception to the Monday–Friday week, maintained by the organization department: a 法定节假日 on
+    a weekday (not a working day) or a 调休 weekend day (a working day). A year with no entry is counted
+    Monday–Friday and said to be provisional (recruitment.calendar)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("上班"), help_text=_("勾选：调休上班的周末；不勾选：放假的工作日"))
+    note = models.CharField(_("说明"), max_length=50, blank=True, help_text=_("如：国庆节、春节调休"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()

@@ -57,8 +57,10 @@ def default_data(world, step: int) -> dict:
         11: {"days": 3, "hours": 24},
         15: {"expected_voters": 10, "attending_voters": 8, "yes_votes": 8},
         16: {"talker": "王委员"},
+        17: {"expected": 7, "attending": 6, "yes": 6},
         19: {"group": "第一党小组"},
         23: {"expected_voters": 10, "attending_voters": 8, "yes_votes": 8},
+        24: {"expected": 7, "attending": 6, "yes": 6},
     }.get(step, {})
 
 

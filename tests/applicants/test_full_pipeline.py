@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from applicants.models import ApplicantStatus, Event, StepRecord
-from applicants.services import applicant_add_assessment, applicant_create, applicant_record_step
+from applicants.services import applicant_add_assessment, applicant_create, applicant_record_step, archive_exempt
 from recruitment.errors import DomainError
 from recruitment.idcard import make_id_number
 
@@ -29,6 +29,17 @@ def make_applicant(world, birth=BIRTH, gender="男", applied=APPLIED, **kw):
     )
 
 
+COMMITTEE_VOTES = {"expected": 7, "attending": 6, "yes": 6}  # R21: the committee's meeting
+ARCHIVE_REQUIRED = [
+    "入党申请书",
+    "入党积极分子培养考察登记表",
+    "政治审查材料",
+    "入党志愿书",
+    "预备党员教育考察登记表",
+    "转正申请书",
+]
+
+
 def run_steps(world, a, until=25):
     u = world.users
     secretary, committee, dept = u.secretary, u.committee, u.department
@@ -49,19 +60,19 @@ def run_steps(world, a, until=25):
         14: (D(2023, 6, 15), secretary, {}),
         15: (D(2023, 7, 1), secretary, {"expected_voters": 10, "attending_voters": 8, "yes_votes": 8}),
         16: (D(2023, 7, 10), committee, {"talker": "王委员"}),
-        17: (D(2023, 8, 1), committee, {}),
+        17: (D(2023, 8, 1), committee, COMMITTEE_VOTES),
         18: (D(2023, 8, 10), dept, {}),
         19: (D(2023, 8, 15), secretary, {"group": "第一党小组"}),
         20: (D(2023, 8, 20), secretary, {}),
         21: (D(2024, 6, 1), secretary, {}),
         22: (D(2024, 6, 15), secretary, {}),
         23: (D(2024, 7, 1), secretary, {"expected_voters": 10, "attending_voters": 6, "yes_votes": 6}),
-        24: (D(2024, 8, 1), committee, {}),
+        24: (D(2024, 8, 1), committee, COMMITTEE_VOTES),
         25: (D(2024, 8, 20), secretary, {}),
     }
     for n in range(a.current_step + 1, until + 1):
         date, actor, data = plan[n]
-        if n in (7, 22):
+        if n in (7, 21):
             since = a.activist_on if n == 7 else a.branch_meeting_on
             d = since
             while (d := D(d.year + (d.month + 6 > 12), (d.month + 5) % 12 + 1, min(d.day, 28))) <= date:
@@ -78,6 +89,9 @@ def run_steps(world, a, until=25):
                 department_user=dept,
                 today=D(2026, 11, 22),
             )
+        if n == 25:  # R23: the archive's required materials, here each exempted with a reason
+            for kind in ARCHIVE_REQUIRED:
+                archive_exempt(applicant=a, kind=kind, reason="纸质原件在人事档案中，已核对", actor=secretary)
         applicant_record_step(applicant=a, step=n, date=date, actor=actor, data=data, today=D(2026, 11, 22))
     return a
 
@@ -103,7 +117,7 @@ def test_refusal_names_rule_and_writes_nothing_but_an_event(world):
         applicant_record_step(
             applicant=a, step=7, date=D(2023, 3, 1), actor=world.users.secretary, today=D(2026, 11, 22)
         )
-    assert "R6 细则第十三条" in str(exc.value) and "还差 31 天" in str(exc.value)
+    assert "R6 细则（2014）第十三条" in str(exc.value) and "还差 31 天" in str(exc.value)
     a.refresh_from_db()
     assert a.current_step == 6 and a.candidate_on is None
     assert Event.objects.filter(applicant=a, kind="refused", step=7).exists()

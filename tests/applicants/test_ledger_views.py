@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applicants.ledger import LEDGER_HEADER
+from applicants.ledger import LEDGER_HEADER, REQUIRED_HEADER
 from applicants.models import Applicant, Event
 from recruitment.idcard import make_id_number
 from recruitment.tabular import read_table
@@ -35,7 +35,7 @@ def test_preview_shows_each_row_with_its_errors_and_writes_nothing(world, client
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "不在您的管辖范围内" in html and "table-danger" in html and "table-success" in html
-    assert "R2 细则第七条" in html and "确认导入 2 行有效数据" in html
+    assert "R2 细则（2014）第七条" in html and "确认导入 2 行有效数据" in html
     assert not Applicant.objects.exists() and not Event.objects.exists()
 
 
@@ -64,7 +64,7 @@ def test_a_token_from_another_session_is_refused(world, client_for, tmp_path):
 
 def test_a_wrong_header_is_shown_as_a_form_error(world, client_for, tmp_path):
     client = client_for(world.users.committee)
-    path = write(tmp_path, [row()], header=LEDGER_HEADER[:-2])
+    path = write(tmp_path, [row()], header=REQUIRED_HEADER[:-2])
     resp = client.post(reverse("ledger:import"), {"file": SimpleUploadedFile("x.csv", path.read_bytes())})
     assert resp.status_code == 200 and "表头缺少列" in resp.content.decode()
 

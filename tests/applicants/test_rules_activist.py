@@ -34,7 +34,7 @@ def test_contacts_outside_one_or_two_full_members_are_refused(world, names, expe
     a = advance(world, new_applicant(world), until=4)
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 5, a.last_step_on, {"contacts": [getattr(world.members, n).pk for n in names]})
-    assert set(exc.value.rules) == {"R4"} and "R4 细则第九条" in str(exc.value) and expected in str(exc.value)
+    assert set(exc.value.rules) == {"R4"} and "R4 细则（2014）第九条" in str(exc.value) and expected in str(exc.value)
     assert not StepRecord.objects.filter(applicant=a, step=5).exists()
 
 
@@ -65,7 +65,7 @@ def test_candidate_one_day_before_the_anniversary_is_refused_with_days_missing(w
     a = advance(world, new_applicant(world), until=6, dates={3: D(2022, 4, 1), 6: D(2023, 3, 1)})
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 7, D(2023, 3, 31))
-    assert exc.value.rules == ["R6"] and "R6 细则第十三条" in str(exc.value) and "还差 1 天" in str(exc.value)
+    assert exc.value.rules == ["R6"] and "R6 细则（2014）第十三条" in str(exc.value) and "还差 1 天" in str(exc.value)
     a.refresh_from_db()
     assert a.current_step == 6 and a.candidate_on is None
 

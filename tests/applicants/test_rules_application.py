@@ -17,7 +17,7 @@ def test_applicant_one_day_short_of_eighteen_is_refused_naming_rule_and_days(wor
     with pytest.raises(DomainError) as exc:
         new_applicant(world, birth=D(2004, 5, 10), applied=D(2022, 5, 9))
     assert exc.value.rules == ["R1"]
-    assert "R1 细则第五条" in str(exc.value) and "还差 1 天" in str(exc.value)
+    assert "R1 细则（2014）第五条" in str(exc.value) and "还差 1 天" in str(exc.value)
     assert not Applicant.objects.exists()
 
 
@@ -60,7 +60,7 @@ def test_talk_later_than_one_calendar_month_is_recorded_with_an_r2_warning(world
     else:
         assert [w["rule"] for w in record.warnings] == ["R2"]
         assert (
-            "R2 细则第七条" in record.warnings[0]["message"]
+            "R2 细则（2014）第七条" in record.warnings[0]["message"]
             and f"已超期 {late_days} 天" in record.warnings[0]["message"]
         )
 

@@ -37,7 +37,7 @@ def test_introducers_other_than_two_distinct_full_members_are_refused(world, nam
     a = at_step(world, 8)
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 9, a.last_step_on, {"introducers": [getattr(world.members, n).pk for n in names]})
-    assert set(exc.value.rules) == {"R7"} and "R7 细则第十四条" in str(exc.value) and expected in str(exc.value)
+    assert set(exc.value.rules) == {"R7"} and "R7 细则（2014）第十四条" in str(exc.value) and expected in str(exc.value)
     assert not StepRecord.objects.filter(applicant=a, step=9).exists()
     assert not ApplicantPerson.objects.filter(applicant=a, role="introducer").exists()
 
@@ -61,7 +61,7 @@ def test_political_review_without_a_written_conclusion_is_refused(world, data, e
     a = at_step(world, 9)
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 10, a.last_step_on, data)
-    assert exc.value.rules == ["R8"] and "R8 细则第十六条" in str(exc.value) and expected in str(exc.value)
+    assert exc.value.rules == ["R8"] and "R8 细则（2014）第十六条" in str(exc.value) and expected in str(exc.value)
 
 
 def test_a_failed_political_review_is_recorded_but_stops_the_pipeline(world):
@@ -81,7 +81,7 @@ def test_less_than_three_days_and_24_hours_of_training_is_refused_at_the_branch_
     attempt(world, a, 11, a.last_step_on, training)
     with pytest.raises(DomainError) as exc:
         attempt(world, a, 12, a.last_step_on)
-    assert exc.value.rules == ["R9"] and "R9 细则第十七条" in str(exc.value)
+    assert exc.value.rules == ["R9"] and "R9 细则（2014）第十七条" in str(exc.value)
     missing = 24 - float(training["hours"])
     assert f"还差 {missing:g} 学时" in str(exc.value)
 

@@ -137,8 +137,10 @@ def test_timeline_shows_why_the_next_step_is_blocked_today(world):
         applicant_record_step(applicant=a, step=n, date=d, actor=actor, data=data, today=TODAY)
     t = applicant_timeline(applicant=a, today=TODAY)
     assert t.next.step.number == 7 and t.next.state == "blocked" and t.next.css == "blocked"
-    [v] = t.next.blocked_by
-    assert v.rule == "R6" and "还差 37 天" in str(v) and str(v).startswith("R6 细则第十三条")
+    v = t.next.blocked_by[0]
+    assert v.rule == "R6" and "还差 37 天" in str(v) and str(v).startswith("R6 细则（2026）第十三条")
+    # since 2026-05-11 the listing also waits for the committee's consent and the 公示 (R25, R26)
+    assert [x.rule for x in t.next.blocked_by] == ["R6", "R25", "R26"]
 
 
 def test_missing_input_does_not_count_as_blocked(world):

@@ -10,6 +10,8 @@ from recruitment.models import PartyMember
 
 from .pipeline import advance, attempt, new_applicant
 
+VOTES = {"expected": 7, "attending": 6, "yes": 6}  # the committee's meeting (R21)
+
 
 def test_pre_review_failed_ends_the_path_as_not_developed(world):
     a = advance(world, new_applicant(world), until=12)
@@ -52,7 +54,7 @@ def test_approval_refused_creates_no_probationary_member(world):
 
 def test_approval_granted_makes_a_probationary_member(world):
     a = advance(world, new_applicant(world), until=16)
-    attempt(world, a, 17, a.last_step_on, {"verdict": "批准"})
+    attempt(world, a, 17, a.last_step_on, {"verdict": "批准", **VOTES})
     a.refresh_from_db()
     assert a.admitted_on is not None and a.member.status == "预备党员" and a.status_label == "预备党员"
 
@@ -60,7 +62,7 @@ def test_approval_granted_makes_a_probationary_member(world):
 def test_conversion_refused_cancels_the_probationary_membership(world):
     a = advance(world, new_applicant(world), until=23)
     member = a.member
-    attempt(world, a, 24, a.last_step_on, {"verdict": "不批准", "reason": "转正讨论后发现隐瞒问题"})
+    attempt(world, a, 24, a.last_step_on, {"verdict": "不批准", "reason": "转正讨论后发现隐瞒问题", **VOTES})
     a.refresh_from_db()
     member.refresh_from_db()
     assert a.status == ApplicantStatus.CANCELLED and a.converted_on is None

@@ -81,7 +81,7 @@ def test_cleaning_refuses_a_value_outside_the_declared_choices():
 def test_cleaning_fills_declared_defaults_and_types_numbers():
     rules, stored = clean_step_data(None, get_step(17), {"expected": "7", "attending": "5", "yes": "4"})
     assert stored["verdict"] == "批准" and (stored["expected"], stored["attending"], stored["yes"]) == (7, 5, 4)
-    with pytest.raises(DomainError, match="实到委员（8）不能多于应到委员（7）"):
+    with pytest.raises(DomainError, match="实到会委员（人）（8）不能多于应到会委员（人）（7）"):
         clean_step_data(None, get_step(17), {"expected": "7", "attending": "8"})
 
 

@@ -170,7 +170,7 @@ def test_add_applicant_under_18_is_refused_with_r1(world, client_for):
     response = client.post(
         reverse("applicants:create"), form_data(id_number=make_id_number(birth, "女"), branch=world.a1.pk)
     )
-    assert response.status_code == 200 and "R1 细则第五条" in body(response)
+    assert response.status_code == 200 and "R1 细则（2026）第五条" in body(response)
     assert not Applicant.objects.exists()
 
 
@@ -263,7 +263,7 @@ def test_late_talk_is_saved_with_the_r2_warning_shown(world, client_for):
     a = new_applicant(world, applied=today() - dt.timedelta(days=70))
     response = post_step(client_for(world.users.secretary), a, 2, talker="李书记")
     assert response.status_code == 302
-    assert any(m.startswith("提示 R2 细则第七条") for m in texts(response))
+    assert any(m.startswith("提示 R2 细则（2026）第七条") for m in texts(response))
     assert StepRecord.objects.get(applicant=a, step=2).warnings[0]["rule"] == "R2"
 
 
@@ -278,7 +278,7 @@ def test_refusal_shows_the_rule_message_and_writes_nothing(world, client_for):
     response = post_step(client_for(world.users.secretary), a, 7)
     assert response.status_code == 200
     page = body(response)
-    assert "R6 细则第十三条" in page and (missing is None or f"还差 {missing} 天" in page)
+    assert "R6 细则（2026）第十三条" in page and (missing is None or f"还差 {missing} 天" in page)
     assert "未能登记" in page
     a.refresh_from_db()
     assert (
@@ -294,7 +294,11 @@ def test_probationary_member_as_contact_is_refused_with_r4(world, client_for):
     page = body(client.get(reverse("applicants:detail", args=[a.pk])))
     assert "预备丁（预备党员）" in page and "察看戊（正式党员，留党察看）" in page  # visible, marked
     response = post_step(client, a, 5, contacts=[world.members.probationary.pk])
-    assert response.status_code == 200 and "R4 细则第九条" in body(response) and "预备丁是预备党员" in body(response)
+    assert (
+        response.status_code == 200
+        and "R4 细则（2026）第九条" in body(response)
+        and "预备丁是预备党员" in body(response)
+    )
     assert not StepRecord.objects.filter(applicant=a, step=5).exists()
 
 
@@ -303,7 +307,7 @@ def test_member_under_probation_watch_as_introducer_is_refused_with_r7(world, cl
     response = post_step(
         client_for(world.users.secretary), a, 9, introducers=[world.members.full1.pk, world.members.watched.pk]
     )
-    assert response.status_code == 200 and "R7 细则第十四条" in body(response) and "察看戊" in body(response)
+    assert response.status_code == 200 and "R7 细则（2026）第十四条" in body(response) and "察看戊" in body(response)
 
 
 def test_members_outside_the_committee_are_not_offered(world, client_for):
@@ -542,11 +546,24 @@ def test_search_finding_nobody_in_the_pipeline_points_to_other_statuses(world, c
     assert "人符合" not in nobody
 
 
-def test_archiving_an_incomplete_file_warns_what_is_missing(world, client_for):
-    """Step 25 (材料归档) stays allowed — materials may be on paper — but the secretary is told
-    the electronic file lacks materials, naming the first ones."""
+def test_archiving_without_the_required_materials_is_refused_until_each_is_present_or_exempted(world, client_for):
+    """R23: step 25 (材料归档) needs the archive's required materials, each uploaded or exempted with a
+    reason (was: allowed with only a hint). The other missing materials are still named after filing."""
+    from applicants.services import archive_exempt
+
     a = at_step(world, 24, converted_on=today() - dt.timedelta(days=20))
     client = client_for(world.users.secretary)
+    response = post_step(client, a, 25, date=today() - dt.timedelta(days=1))
+    assert response.status_code == 200 and any("R23" in m and "缺：入党申请书" in m for m in texts(response))
+    for kind in [
+        "入党申请书",
+        "入党积极分子培养考察登记表",
+        "政治审查材料",
+        "入党志愿书",
+        "预备党员教育考察登记表",
+        "转正申请书",
+    ]:
+        archive_exempt(applicant=a, kind=kind, reason="纸质档案已移交", actor=world.users.secretary)
     response = post_step(client, a, 25, date=today() - dt.timedelta(days=1))
     assert response.status_code == 302, texts(response)
     warning = next(m for m in texts(response) if "档案材料尚未齐全" in m)

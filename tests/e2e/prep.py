@@ -82,7 +82,22 @@ def step_data(step: int) -> dict:
         11: {"days": 3, "hours": 24},
         15: {"expected_voters": 10, "attending_voters": 9, "yes_votes": 9},
         16: {"talker": "王委员"},
+        17: {"expected": 7, "attending": 6, "yes": 6},
+        24: {"expected": 7, "attending": 6, "yes": 6},
     }.get(step, {})
+
+
+def consent_and_publicity(applicant, listing: dt.date) -> None:
+    """细则（2026）第十三条: the committee's consent and a 公示 before the listing on ``listing`` (R25, R26)."""
+    from applicants.services import consent_record, publicity_record
+
+    consent_record(
+        applicant=applicant, date=listing - dt.timedelta(days=10), verdict="同意", actor=user(ACTORS["committee"])
+    )
+    publicity_record(
+        applicant=applicant, stage="candidate", start=listing - dt.timedelta(days=9), end=listing - dt.timedelta(days=1),
+        places=["东王村党务公开栏"], outcome="无异议", actor=user(ACTORS["branch"]),
+    )  # fmt: skip
 
 
 def create_person(
@@ -116,6 +131,11 @@ def create_person(
     last = dates[1]
     for n in range(2, max(dates) + 1):
         last = dates.get(n, last)
+        a.refresh_from_db()
+        if n <= a.current_step:  # completed by an earlier step (2026: the consent completes step 8)
+            continue
+        if n == 7 and last >= dt.date(2026, 5, 11):
+            consent_and_publicity(a, last)
         applicant_record_step(
             applicant=a, step=n, date=last, actor=user(ACTORS[get_step(n).actor.value]), data=step_data(n)
         )

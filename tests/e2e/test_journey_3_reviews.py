@@ -6,6 +6,7 @@ Prepared through services (the branch's own work, not under test here): the pers
 on this year's ledger with the branch's initial review passed and the negative list compared; after
 the final review, steps 9–14."""
 
+import datetime as dt
 import re
 
 from playwright.sync_api import expect
@@ -30,15 +31,16 @@ def test_committee_and_department_reviews_then_branch_meeting(watched_page, serv
 
     page = watched_page
     name = unique_name("旅程三")
-    candidate_on, filed_on = days_ago(40), days_ago(38)
+    # listed just before the 2026 revision (2026-05-11), so step 8 is still the filing after the listing
+    candidate_on, filed_on = dt.date(2026, 5, 8), days_ago(38)
     a = create_person(
         name=name,
         dates={
-            1: days_ago(560),
-            2: days_ago(550),
-            3: days_ago(500),
-            4: days_ago(495),
-            5: days_ago(490),
+            1: days_ago(660),
+            2: days_ago(650),
+            3: days_ago(600),
+            4: days_ago(595),
+            5: days_ago(590),
             6: days_ago(200),
             7: candidate_on,
         },

@@ -17,8 +17,8 @@ from reviews.forms import (
 )
 
 
-def StepActForm(*args, **kwargs):  # the committee's one-candidate form: step 17 built from the step table
-    return build_step_form(17, None, *args, prefix=None, **kwargs)
+def StepActForm(*args, **kwargs):  # the committee's one-candidate form (step 4, a filing) built from the step table
+    return build_step_form(4, None, *args, prefix=None, **kwargs)
 
 
 DAY = dt.date(2026, 3, 5)

@@ -15,6 +15,7 @@ from reviews.services import (
     opinion_record,
     review_decide,
 )
+from tests.applicants.test_full_pipeline import COMMITTEE_VOTES as COMMITTEE
 from tests.applicants.test_full_pipeline import run_steps
 
 from .conftest import ON, TODAY, D
@@ -99,7 +100,9 @@ def test_r16_approval_early_next_year_accepts_the_ledger_of_the_meeting_year(wor
     applicant_record_step(
         applicant=a, step=16, date=D(2023, 12, 28), actor=world.users.committee, data={"talker": "王"}, today=TODAY
     )
-    record = applicant_record_step(applicant=a, step=17, date=D(2024, 1, 10), actor=world.users.committee, today=TODAY)
+    record = applicant_record_step(
+        applicant=a, step=17, date=D(2024, 1, 10), actor=world.users.committee, data=COMMITTEE, today=TODAY
+    )
     assert record.step == 17
 
 
@@ -206,7 +209,9 @@ def test_r18_near_relative_of_village_cadres_needs_county_approval_before_step_1
     a = make_candidate(is_cadre_relative=True)
     _to_step_16(world, a)
     with pytest.raises(DomainError) as exc:
-        applicant_record_step(applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, today=TODAY)
+        applicant_record_step(
+            applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, data=COMMITTEE, today=TODAY
+        )
     assert exc.value.rules == ["R18"] and "尚无县级批复记录" in str(exc.value)
     cadre_relative_approval_record(
         applicant=a,
@@ -218,7 +223,9 @@ def test_r18_near_relative_of_village_cadres_needs_county_approval_before_step_1
         today=TODAY,
     )
     with pytest.raises(DomainError, match="韩组复〔2023〕7号.*不同意发展"):
-        applicant_record_step(applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, today=TODAY)
+        applicant_record_step(
+            applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, data=COMMITTEE, today=TODAY
+        )
     cadre_relative_approval_record(
         applicant=a,
         relation="村党支部书记之子",
@@ -228,7 +235,9 @@ def test_r18_near_relative_of_village_cadres_needs_county_approval_before_step_1
         actor=world.users.department,
         today=TODAY,
     )
-    assert applicant_record_step(applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, today=TODAY)
+    assert applicant_record_step(
+        applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, data=COMMITTEE, today=TODAY
+    )
 
 
 def test_r18_only_the_department_records_the_county_approval(world, make_candidate):
@@ -244,7 +253,9 @@ def test_r18_only_the_department_records_the_county_approval(world, make_candida
 def test_r18_does_not_concern_other_candidates(world, make_candidate):
     a = make_candidate()
     _to_step_16(world, a)
-    assert applicant_record_step(applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, today=TODAY)
+    assert applicant_record_step(
+        applicant=a, step=17, date=D(2023, 8, 1), actor=world.users.committee, data=COMMITTEE, today=TODAY
+    )
 
 
 # --- R19 ----------------------------------------------------------------------------------------------

@@ -3,14 +3,15 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from applicants.ledger import LEDGER_HEADER, ledger_import, may_import
+from applicants.ledger import LEDGER_HEADER, REQUIRED_HEADER, ledger_import, may_import
 from recruitment.models import User
 from recruitment.tabular import TableError, read_table
 
-HELP = f"""导入发展党员台账（.csv UTF-8，可带 BOM；或 .xlsx）。第 1 行表头须为：
-{",".join(LEDGER_HEADER)}
+HELP = f"""导入发展党员台账（.csv UTF-8，可带 BOM；或 .xlsx）。第 1 行表头须含：
+{",".join(REQUIRED_HEADER)}
+其后可选列：{",".join(LEDGER_HEADER[len(REQUIRED_HEADER) :])}
 日期写作 YYYY-MM-DD（也接受 YYYY/MM/DD 和 Excel 日期单元格）；步骤日期为空表示尚未办理到该步骤。
-每行按规则库判断（R1 R2 R3 R6 R9 R11 R12 R14 及输入错误 INPUT）；有错误的行不写入，其余行在同一事务中写入。
+每行按规则库判断（R1 R2 R3 R6 R9 R11 R12 R14 R21 R25 R26 R27 R28 及输入错误 INPUT，按各日期适用的细则版本）；有错误的行不写入，其余行在同一事务中写入。
 按公民身份号码识别同一人：再次导入只更新基本信息并追加新的步骤，已登记步骤的日期须一致。
 退出码：文件已处理（即使部分行有错误）为 0；文件无法读取、表头不符或用户无效为 1。"""
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             if not may_import(actor):
                 raise CommandError(f"用户 {user} 的角色无权导入台账")
         try:
-            table = read_table(file, expected_header=LEDGER_HEADER)
+            table = read_table(file, expected_header=REQUIRED_HEADER)
         except (TableError, OSError) as exc:
             raise CommandError(f"无法读取台账文件：{exc}") from exc
         started = time.perf_counter()
