@@ -184,13 +184,16 @@ class ApplicantForm(forms.Form):
 
 # --- the form of the next step ------------------------------------------------------------------------------
 class MemberChoiceField(forms.ModelMultipleChoiceField):
-    """Members of the upper committee's subtree. 预备党员 and 留党察看 stay visible (marked) so that the
-    rule book, not the form, refuses them with R4/R7."""
+    """Eligible members of the person's branch (``member_queryset``); one in the 影响期 of a lighter
+    penalty is marked (R7B, 2026: 不宜作入党介绍人)."""
 
     def label_from_instance(self, m: PartyMember) -> str:
-        flags = [m.status]
-        if m.under_probation_watch:
-            flags.append("留党察看")
+        today = timezone.localdate()
+        flags = [m.status] + [
+            f"{x.kind}影响期至{x.influence_until:%Y-%m-%d}，不宜作介绍人" if x.influence_until else f"受{x.kind}处分"
+            for x in m.penalties.all()
+            if x.kind != "留党察看" and x.in_force_on(today)
+        ]
         return f"{m.name}（{'，'.join(flags)}）· {m.branch.name}"
 
 
@@ -212,11 +215,22 @@ class StepForm(forms.Form):
 
 
 def member_queryset(applicant: Applicant):
-    committee = applicant.branch.upper_committee() or applicant.branch
+    """The members a branch may name as 培养联系人 or 入党介绍人: 正式党员 of the person's own branch, on the
+    register, not under 留党察看 (R4, R7). Others are not offered at all (the rules still refuse them
+    when they arrive some other way)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from recruitment.models import MemberPenalty
+
+    watched = MemberPenalty.objects.filter(
+        member=OuterRef("pk"), kind="留党察看", decided_on__lte=timezone.localdate()
+    ).filter(Q(influence_until__isnull=True) | Q(influence_until__gte=timezone.localdate()))
     return (
-        PartyMember.objects.filter(branch__path__startswith=committee.path, is_active=True)
+        PartyMember.objects.filter(PartyMember.Q_ELIGIBLE, branch=applicant.branch)
+        .exclude(Exists(watched))
         .select_related("branch")
-        .order_by("branch__path", "name")
+        .prefetch_related("penalties")
+        .order_by("name")
     )
 
 
@@ -341,12 +355,8 @@ class TransferForm(forms.Form):
         # Any branch of the person's county (nearest organization department), so that a branch
         # secretary can hand a person over inside the system (细则 12: time and hours carry over),
         # plus whatever else the user oversees.
-        county = (
-            Organization.objects.filter(pk__in=applicant.branch.ancestor_ids(), level=OrgLevel.DEPARTMENT)
-            .order_by("-depth")
-            .values_list("path", flat=True)
-            .first()
-        )
+        jurisdiction = applicant.branch.jurisdiction()
+        county = jurisdiction.path if jurisdiction else None
         targets = visible_to(user, Organization)
         if county:
             targets = targets | Organization.objects.filter(path__startswith=county)

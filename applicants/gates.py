@@ -522,3 +522,71 @@ def r27_meeting_after_pre_review(ctx: Context, p: dict):
 @register("R28", points=[S.OATH], trigger=lambda ctx: _step_date(ctx, S.APPROVAL))
 def r28_oath_after_approval(ctx: Context, p: dict):
     yield from _late_after(ctx, p, S.APPROVAL, "R28", "入党宣誓", "上级党委批准")
+
+
+# --- County switches (local practice, docs/rules.md): no national row; a county turns one on with its own
+# row (jurisdiction = its organization department, an effective date, hard or warn). -----------------------
+PUBLICITY_STAGE_AT = {S.ACTIVIST: "activist", S.BRANCH_MEETING: "admission", S.CONVERSION_MEETING: "conversion"}
+
+
+@register("S1", points=list(PUBLICITY_STAGE_AT))
+def s1_publicity_at_other_stages(ctx: Context, p: dict):
+    """公示 before 确定入党积极分子 / 接收预备党员 / 转正, where the county requires it."""
+    from recruitment.calendar import working_days
+
+    stage = PUBLICITY_STAGE_AT[ctx.point]
+    if stage not in (p.get("stages") or list(PUBLICITY_STAGE_AT.values())):
+        return
+    publicity = _latest_publicity(ctx, stage)
+    label = {"activist": "确定入党积极分子", "admission": "接收预备党员", "conversion": "预备党员转正"}[stage]
+    if publicity is None:
+        yield Violation("S1", f"本地规定：{label}前须公示，尚无公示记录", field="publicity")
+        return
+    need = int(p.get("working_days", 5))
+    days = working_days(publicity.start, publicity.end)
+    if days.count < need:
+        yield Violation("S1", f"本地规定：{label}前公示不少于{need}个工作日，{publicity.start:%Y-%m-%d}至"
+                              f"{publicity.end:%Y-%m-%d}只有 {days.count} 个工作日{days.note()}", field="publicity")  # fmt: skip
+    if getattr(publicity, "outcome", "") == "有反映，影响发展":
+        yield Violation("S1", f"公示结果影响发展：{getattr(publicity, 'notes', '')}", field="publicity")
+
+
+@register("S2", points=[S.PRE_REVIEW])
+def s2_pre_review_within_a_month(ctx: Context, p: dict):
+    """上级党委预审 within a month of the branch committee's review (step 12), where the county requires it."""
+    review = _step_date(ctx, S.BRANCH_COMMITTEE_REVIEW)
+    months = int(p.get("months", 1))
+    if review and ctx.date > add_months(review, months):
+        yield Violation("S2", f"本地规定：支部委员会审查（{review:%Y-%m-%d}）后{months}个月内预审，"
+                              f"已晚 {(ctx.date - add_months(review, months)).days} 天", field="date")  # fmt: skip
+
+
+@register("S3", points=[S.ACTIVIST])
+def s3_league_recommendation_under_28(ctx: Context, p: dict):
+    """28岁以下的入党申请人确定为积极分子须经团组织推优, where the county requires it."""
+    birth = ctx.applicant.birth_date
+    below = int(p.get("below_age", 28))
+    if birth and age_on(birth, ctx.date) < below and ctx.data.get("recommendation") != "群团组织推优":
+        yield Violation("S3", f"本地规定：{below}周岁以下的入党申请人须经团组织推优方可确定为入党积极分子",
+                        field="recommendation")  # fmt: skip
+
+
+@register("S4", points=[S.ACTIVIST])
+def s4_months_from_application(ctx: Context, p: dict):
+    """A minimum time from the application to the activist (3 or 6 months), where the county requires it."""
+    applied = _step_date(ctx, S.APPLICATION)
+    months = int(p.get("months", 6))
+    if applied and ctx.date < add_months(applied, months):
+        earliest = add_months(applied, months)
+        yield Violation("S4", f"本地规定：递交入党申请书（{applied:%Y-%m-%d}）满{months}个月后方可确定为入党积极分子，"
+                              f"{earliest:%Y-%m-%d}起可办理", field="date")  # fmt: skip
+
+
+@register("S5", points=[S.ARCHIVE])
+def s5_archive_within_a_week(ctx: Context, p: dict):
+    """材料归档 within a week of 转正, where the county requires it."""
+    converted = _step_date(ctx, S.CONVERSION)
+    days = int(p.get("days", 7))
+    if converted and (ctx.date - converted).days > days:
+        yield Violation("S5", f"本地规定：转正（{converted:%Y-%m-%d}）后{days}日内移交归档，已晚 "
+                              f"{(ctx.date - converted).days - days} 天", kind="warn")  # fmt: skip

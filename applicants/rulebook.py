@@ -83,6 +83,11 @@ def register(code: str, points: Iterable[int | str], trigger: Callable[[Context]
     return deco
 
 
+# County switches that became national: from these dates the national row applies everywhere (a county
+# row cannot weaken it); before, a county's own row still judges its history.
+NATIONAL_FROM: dict[str, dt.date] = {"R25": dt.date(2026, 5, 11), "R27": dt.date(2026, 5, 11)}
+
+
 class RuleSet:
     """The definitions in force, loaded once (one query) and reused for many evaluations.
 
@@ -111,6 +116,8 @@ class RuleSet:
                 continue
             if d.jurisdiction_id is None:
                 depth = 0
+            elif code in NATIONAL_FROM and on >= NATIONAL_FROM[code]:
+                continue
             elif org_path and org_path.startswith(d.jurisdiction.path):
                 depth = len(d.jurisdiction.path)
             else:

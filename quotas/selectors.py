@@ -679,12 +679,3 @@ def quota_effect(*, entry: LedgerEntry, org: Organization) -> QuotaEffect:
             }
         )
     return effect
-
-
-def county_of(user) -> Organization | None:
-    """The organization whose whole intake the final review balances: the department's root."""
-    org = user.organization
-    if org is None:
-        return Organization.objects.filter(parent__isnull=True).order_by("path").first() if user.is_superuser else None
-    root_id = org.ancestor_ids()[0] if org.ancestor_ids() else org.pk
-    return Organization.objects.get(pk=root_id) if root_id != org.pk else org

@@ -38,7 +38,6 @@ from .selectors import (
     admitted_list,
     children_execution,
     compliance_for_year,
-    county_of,
     execution_rows,
     quota_effect,
     trend_by_year,
@@ -80,9 +79,7 @@ def _errors(exc: DomainError) -> str:
 
 
 def _department_of(org: Organization) -> Organization | None:
-    if org.level == OrgLevel.DEPARTMENT:
-        return org
-    return org.ancestors().filter(level=OrgLevel.DEPARTMENT).order_by("-depth").first()
+    return org.jurisdiction()
 
 
 def _breadcrumbs(user, org: Organization) -> list[Organization]:
@@ -453,5 +450,7 @@ def final_review_panel(request, entry) -> QuotaEffect | None:
     user = request.user
     if entry.tier != Tier.DEPARTMENT or not user.has_role(*DEPARTMENT_ROLES, Role.INSPECTOR):
         return None
-    county = county_of(user)
-    return None if county is None else quota_effect(entry=entry, org=county)
+    county = entry.applicant.branch.jurisdiction()  # the county whose intake this candidate joins
+    if county is None or not user.can_see(county) and not user.can_see(entry.applicant.branch):
+        return None
+    return quota_effect(entry=entry, org=county)

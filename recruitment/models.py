@@ -173,6 +173,15 @@ class Organization(models.Model):
     def is_branch(self) -> bool:
         return self.level == OrgLevel.BRANCH
 
+    def jurisdiction(self) -> Organization | None:
+        """The organization department (组织部门) whose rules, plans and quotas govern this organization:
+        the nearest ancestor-or-self of that level. One definition for the final review's quota
+        effect, transfers, plans and county rule rows (on a province tree: the county, not the province)."""
+        if self.level == OrgLevel.DEPARTMENT:
+            return self
+        ids = self.ancestor_ids()
+        return Organization.objects.filter(pk__in=ids, level=OrgLevel.DEPARTMENT).order_by("-depth").first()
+
     def upper_committee(self) -> Organization | None:
         """The nearest ancestor (or self) with approval power: 党委/党工委."""
         ids = self.ancestor_ids() + [self.pk]

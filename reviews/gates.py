@@ -73,21 +73,25 @@ def r16_pre_assessment(ctx: Context, p: dict):
         )
 
 
-# --- R17 两新: opinion of the 户籍所在地 party organization before the committee tier --------------------
+# --- R17 流动人员: opinion of the 户籍所在地 party organization before the committee tier ----------------
 @register("R17", points=["review:2"])
 def r17_household_opinion(ctx: Context, p: dict):
+    """By residence, not by sector (corrected 2026-11-30; 细则2026第十六条): a person living or working
+    away from the 户籍所在地 needs that place's party organization's opinion. A county that also wants it
+    for every 两新 candidate lists the sectors in the rule's ``sectors`` parameter."""
     from .models import OpinionVerdict
 
     a = ctx.applicant
-    sectors = set(p.get("sectors") or ["非公企业", "社会组织"])
+    sectors = set(p.get("sectors") or [])
     sector = ctx.facts.get("sector", a.branch.sector if a.branch_id else "")
-    if sector not in sectors:
+    if not getattr(a, "is_mobile", False) and sector not in sectors:
         return
     latest = a.household_opinions.order_by("-given_on", "-id").first() if a.pk else None
     if latest is None:
+        who = "流动人员中的发展对象" if getattr(a, "is_mobile", False) else f"{sector}党组织确定的发展对象"
         yield Violation(
             "R17",
-            f"{sector}党组织确定的发展对象，须先征求户籍所在地党组织意见"
+            f"{who}，政治审查须征求户籍所在地党组织意见"
             f"（户籍所在地：{a.household_registration or '未填写'}），复审前尚未记录",
             field="household",
         )

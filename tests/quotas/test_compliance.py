@@ -268,3 +268,17 @@ def test_sector_shares_are_judged_for_the_department_and_shown_for_reference_bel
     RatioRule.objects.create(rule_set=rs, kind=RuleKind.SECTOR, key=Sector.PRIVATE, max_pct=50)
     own = compliance_for_year(org=county.b, year=Y)
     assert row(own.sectors, Sector.PRIVATE).ok is False and own.sector_note == ""
+
+
+def test_on_a_province_tree_the_county_is_the_nearest_organization_department(db):
+    """One definition of "the county" (issue 13 #11): the final review balances the county's shares, not the
+    province's, and transfers and plans use the same organization."""
+    from tests.factories import OrganizationFactory
+
+    province = OrganizationFactory(code="P", name="省委组织部", level="组织部门", sector="")
+    city = OrganizationFactory(code="PC", name="市委组织部", level="组织部门", sector="", parent=province)
+    county = OrganizationFactory(code="PCK", name="县委组织部", level="组织部门", sector="", parent=city)
+    town = OrganizationFactory(code="PCKT", name="镇党委", level="党委", sector="", parent=county)
+    branch = OrganizationFactory(code="PCKTB", name="村党支部", parent=town, sector="农村（社区）")
+    assert branch.jurisdiction() == county and town.jurisdiction() == county and county.jurisdiction() == county
+    assert city.jurisdiction() == city and province.jurisdiction() == province

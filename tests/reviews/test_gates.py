@@ -156,7 +156,8 @@ def test_r17_two_new_candidate_needs_the_household_opinion_before_the_committee_
     from applicants.services import applicant_transfer
     from reviews.services import ledger_submit
 
-    a = make_candidate(household_registration="陕西省韩城市龙门镇")  # built in a1 (rural), moved to a 非公企业 branch
+    # a 流动人员 (by residence, not by sector): built in a1, moved to a 非公企业 branch
+    a = make_candidate(household_registration="陕西省韩城市龙门镇", is_mobile=True)
     applicant_transfer(applicant=a, date=D(2023, 6, 16), actor=world.users.committee, to_branch=world.a2)
     entry = ledger_submit(applicant=a, year=2023, actor=world.users.committee, today=TODAY)
     decide(entry, 1, world.users.department)  # three tiers, three people (SOD)
@@ -317,6 +318,19 @@ def test_r19_a_hit_needs_a_description(world, make_candidate, negative_item):
         negative_list_check(applicant=a, hits=[negative_item], checked_on=ON, actor=world.users.secretary, today=TODAY)
 
 
+def test_r17_applies_by_residence_not_by_sector(world, make_candidate, committee_material):
+    """A 两新 candidate who lives and works where registered needs no 户籍所在地 opinion (was: every 两新 one)."""
+    from applicants.services import applicant_transfer
+    from reviews.services import ledger_submit
+
+    a = make_candidate(household_registration="陕西省韩城市龙门镇")
+    applicant_transfer(applicant=a, date=D(2023, 6, 16), actor=world.users.committee, to_branch=world.a2)
+    entry = ledger_submit(applicant=a, year=2023, actor=world.users.committee, today=TODAY)
+    decide(entry, 1, world.users.department)
+    committee_material(entry, checker=world.users.committee)
+    assert decide(entry, 2, world.users.committee).verdict == "pass"
+
+
 # --- R20 ----------------------------------------------------------------------------------------------
 def _step_11(world, a):
     return applicant_record_step(
@@ -330,7 +344,7 @@ def _step_11(world, a):
 
 
 def test_r20_is_off_by_default(world, make_candidate):
-    assert not RuleDefinition.objects.get(code="R20").enabled
+    assert not RuleDefinition.objects.get(code="R20", version="local").enabled
     assert _step_11(world, make_candidate(until=10)).step == 11
 
 
@@ -386,7 +400,9 @@ def test_r20_params_can_name_the_departments(world, make_candidate):
 
 def test_seeded_rules_and_lists_exist(db):
     codes = dict(
-        RuleDefinition.objects.filter(code__in=["R16", "R17", "R18", "R19", "R20"]).values_list("code", "kind")
+        RuleDefinition.objects.filter(code__in=["R16", "R17", "R18", "R19", "R20"], version="local").values_list(
+            "code", "kind"
+        )
     )
     assert codes == {"R16": "hard", "R17": "hard", "R18": "hard", "R19": "hard", "R20": "hard"}
     from reviews.models import NegativeListItem
