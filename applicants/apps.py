@@ -9,6 +9,10 @@ class ApplicantsConfig(AppConfig):
         from .rulebook import ensure_checks_loaded
 
         ensure_checks_loaded()  # every app's gates.py registers its checks in the one engine
+
+        from . import versions
+
+        versions.connect()
         from recruitment.registry import add_home_widget, add_nav
         from recruitment.scope import DEPARTMENT_ROLES, READ_ROLES, WRITE_ROLES
 

@@ -714,8 +714,9 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
             to_create.append(a)
         elif fields:
             a.updated_at = timezone.now()
+            a.version += 1  # no signals in bulk: the person's cached pages are renewed here
             to_update.append(a)
-            update_fields |= fields | {"updated_at"}
+            update_fields |= fields | {"updated_at", "version"}
     _create_applicants(to_create, actor=actor, reason=label)
     if to_update:
         bulk_update_with_history(

@@ -125,6 +125,9 @@ class Applicant(models.Model):
     terminal_on = models.DateField(_("终止日期"), null=True, blank=True)
     training_hours_carried = models.DecimalField(_("转入前培训学时"), max_digits=6, decimal_places=1, default=0)
     training_days_carried = models.DecimalField(_("转入前培训天数"), max_digits=5, decimal_places=1, default=0)
+    # Bumped by every write that touches the person (applicants.versions): the key of the cached
+    # timeline and page fragments. Never set by hand.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

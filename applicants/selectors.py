@@ -420,6 +420,30 @@ class Timeline:
     due_items: list[DueItem]  # this applicant's reminders that are on the to-do list now
 
 
+def applicant_timeline_cached(*, applicant: Applicant, today: dt.date) -> Timeline:
+    """The timeline, cached until the person changes (``Applicant.version``), the day turns or the rule
+    rows or the work calendar change (their fingerprint is part of the key)."""
+    from django.core.cache import cache
+
+    key = f"timeline:1:{applicant.pk}:{applicant.version}:{today.isoformat()}:{rules_fingerprint()}"
+    timeline = cache.get(key)
+    if timeline is None:
+        timeline = applicant_timeline(applicant=applicant, today=today)
+        cache.set(key, timeline, 24 * 3600)
+    return timeline
+
+
+def rules_fingerprint() -> str:
+    """Changes whenever a rule row or the work calendar changes (two small aggregate queries)."""
+    from django.db.models import Count, Max
+
+    from recruitment.models import RuleDefinition, WorkCalendarDay
+
+    rules = RuleDefinition.history.aggregate(n=Count("history_id"), last=Max("history_date"))
+    days = WorkCalendarDay.history.aggregate(n=Count("history_id"), last=Max("history_date"))
+    return f"{rules['n']}.{rules['last']}.{days['n']}.{days['last']}".replace(" ", "_")
+
+
 def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:
     """All 25 steps with their state. The next step is judged by the rule engine on today's date
     (``applicant_check_step``) so a hard rule that blocks it today is shown with its message."""

@@ -133,6 +133,9 @@ class Step:
     def __post_init__(self) -> None:
         object.__setattr__(self, "outcomes", MappingProxyType(dict(self.outcomes)))
 
+    def __reduce__(self):
+        return get_step, (self.number,)  # one object per step: a cached timeline unpickles to the table
+
     @property
     def stage_obj(self) -> Stage:
         return STAGES[self.stage - 1]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/terminate/", views.terminate, name="terminate"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/consent/", views.consent, name="consent"),
+    path("<int:pk>/forms/<str:panel>/", views.act_form, name="act_form"),
     path("<int:pk>/publicity/", views.publicity, name="publicity"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/archive/upload/", views.material_upload_view, name="material_upload"),

@@ -293,20 +293,14 @@ def id_check(request):
 def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel: str = "", **forms) -> dict:
     user = request.user
     today = timezone.localdate()
-    timeline = selectors.applicant_timeline(applicant=applicant, today=today)
+    timeline = selectors.applicant_timeline_cached(applicant=applicant, today=today)
     can_write = _can_write(user) and applicant.is_active
     nxt = timeline.next
     waiting = bool(nxt and not actor_may_record(user, nxt.step))
     if can_write and nxt and not waiting and step_form is None:
         step_form = build_step_form(nxt.step.number, applicant)
-    if can_write:
-        forms.setdefault("assessment_form", AssessmentForm(initial=today_initial()))
-        forms.setdefault("training_form", TrainingForm(initial={"start": today, "end": today}))
-        forms.setdefault("terminate_form", TerminateForm(initial=today_initial(), applicant=applicant))
-        forms.setdefault("transfer_form", TransferForm(initial=today_initial(), user=user, applicant=applicant))
-        forms.setdefault("publicity_form", PublicityForm(initial={"start": today, "end": today}))
-        if may_act_at(user, Level.COMMITTEE):
-            forms.setdefault("consent_form", ConsentForm(initial=today_initial()))
+    # The other acts' forms are loaded when their panel opens (``act_form``); a refused one comes back
+    # filled in through ``forms``.
     people = selectors.applicant_people(applicant=applicant)
     return {
         "applicant": applicant,
@@ -331,8 +325,35 @@ def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel
         ),
         "events": selectors.applicant_events(applicant=applicant)[:200],
         "panels": applicant_panels(),
+        "may_consent": may_act_at(user, Level.COMMITTEE),
         **forms,
     }
+
+
+def _blank_act_form(panel: str, request, applicant: Applicant):
+    """The empty form of one of the person page's other acts, or None when the user may not use it."""
+    today = timezone.localdate()
+    makers = {
+        "assessment": lambda: AssessmentForm(initial=today_initial()),
+        "training": lambda: TrainingForm(initial={"start": today, "end": today}),
+        "terminate": lambda: TerminateForm(initial=today_initial(), applicant=applicant),
+        "transfer": lambda: TransferForm(initial=today_initial(), user=request.user, applicant=applicant),
+        "publicity": lambda: PublicityForm(initial={"start": today, "end": today}),
+        "consent": lambda: ConsentForm(initial=today_initial()) if may_act_at(request.user, Level.COMMITTEE) else None,
+    }
+    return makers[panel]() if panel in makers else None
+
+
+@login_required
+@require_GET
+def act_form(request, pk: int, panel: str):
+    """htmx: the fields of one of the other acts' forms, loaded when its panel is opened."""
+    _require_write(request.user)
+    applicant = _applicant_or_404(request, pk)
+    form = _blank_act_form(panel, request, applicant) if applicant.is_active else None
+    if form is None:
+        raise Http404("没有这个表单")
+    return render(request, "applicants/partials/act_form.html", {"applicant": applicant, "form": form, "panel": panel})
 
 
 @login_required

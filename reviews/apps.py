@@ -13,3 +13,17 @@ class ReviewsConfig(AppConfig):
         add_nav("reviews:queue", "审批队列", "inbox", roles=STAFF_ROLES, order=31)
         add_applicant_panel("reviews/_applicant_panel.html", order=40)
         add_home_widget("reviews/_home_widget.html", roles=STAFF_ROLES, order=20)
+
+        # A decision reaches the person through its ledger entry: it bumps the person's version too.
+        from django.db.models.signals import post_save
+
+        from applicants.versions import bump
+
+        from .models import ReviewDecision
+
+        post_save.connect(
+            lambda sender, instance, **kw: bump([instance.entry.applicant_id]),
+            sender=ReviewDecision,
+            dispatch_uid="applicant-version-reviewdecision",
+            weak=False,
+        )

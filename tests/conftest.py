@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(config, items):
             raise pytest.UsageError(f"{item.nodeid}: transaction=True 的测试必须同时写 serialized_rollback=True")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached fragments are keyed by ids and versions that a rolled-back test may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def world(db):
     root = OrganizationFactory(code="ROOT", name="测试县委组织部", level=OrgLevel.DEPARTMENT, sector="")
