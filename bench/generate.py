@@ -143,6 +143,7 @@ def generate(
             scale.restore_ddl(None, cur, 1, log)
         t0 = time.monotonic()
         cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # inside a transaction: no pending FK checks may block TRUNCATE
+        cur.execute("DELETE FROM recruitment_ruledefinition WHERE jurisdiction_id IS NOT NULL")  # county rows
         cur.execute("TRUNCATE " + ", ".join(tables_to_empty()))
         _write_marker(cur, params, complete=False)
         scale.save_and_drop_ddl(cur, LOADED_TABLES)
