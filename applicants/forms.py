@@ -226,7 +226,7 @@ def member_queryset(applicant: Applicant):
         member=OuterRef("pk"), kind="留党察看", decided_on__lte=timezone.localdate()
     ).filter(Q(influence_until__isnull=True) | Q(influence_until__gte=timezone.localdate()))
     return (
-        PartyMember.objects.filter(PartyMember.Q_ELIGIBLE, branch=applicant.branch)
+        PartyMember.objects.filter(PartyMember.Q_ELIGIBLE, branch_id=applicant.branch_id)
         .exclude(Exists(watched))
         .select_related("branch")
         .prefetch_related("penalties")

@@ -64,6 +64,8 @@ def test_the_step_form_has_exactly_the_declared_fields(step):
 class _Stub:
     """Enough of an applicant for the member picker's queryset (not evaluated here)."""
 
+    branch_id = 1
+
     class branch:  # noqa: N801
         path = "00000001"
 

@@ -441,7 +441,9 @@ def test_transfer_within_scope_and_to_outside(world, client_for):
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
     client = client_for(world.users.committee)
     page = body(client.get(reverse("applicants:detail", args=[a.pk])))
-    assert world.a2.name in page.split('name="transfer-to_branch"')[1].split("</select>")[0]
+    assert reverse("applicants:act_form", args=[a.pk, "transfer"]) in page  # loaded when the panel opens
+    fragment = body(client.get(reverse("applicants:act_form", args=[a.pk, "transfer"])))
+    assert world.a2.name in fragment.split('name="transfer-to_branch"')[1].split("</select>")[0]
     response = client.post(
         reverse("applicants:transfer", args=[a.pk]),
         {"transfer-to_branch": world.a2.pk, "transfer-date": today().isoformat(), "transfer-reason": "工作调动"},
@@ -469,7 +471,7 @@ def test_branch_secretary_transfers_within_the_county_but_not_beyond(world, clie
     a = at_step(world, 3, activist_on=today() - dt.timedelta(days=30))
     client = client_for(world.users.secretary)
     options = (
-        body(client.get(reverse("applicants:detail", args=[a.pk])))
+        body(client.get(reverse("applicants:act_form", args=[a.pk, "transfer"])))
         .split('name="transfer-to_branch"')[1]
         .split("</select>")[0]
     )
