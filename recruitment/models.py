@@ -111,6 +111,12 @@ class Organization(models.Model):
     )
     sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    last_recruit_on = models.DateField(
+        _("最近发展党员日期（上线前）"),
+        null=True,
+        blank=True,
+        help_text=_("党支部在本系统上线前最近一次发展党员的日期（组织导入时填写），未发展党员组织扫描据此判断"),
+    )
     is_active = models.BooleanField(_("有效"), default=True)
     path = models.CharField(max_length=255, editable=False, default="")  # indexed by org_path_like
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -259,6 +265,8 @@ class PartyMember(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员名册")
         ordering = ["branch_id", "name"]
+        # the stale scan's latest 入党日期 per branch (one index lookup per branch in a subtree)
+        indexes = [models.Index(fields=["branch", "joined_on"], name="member_branch_joined")]
 
     def __str__(self) -> str:
         flags = [self.status]

@@ -7,11 +7,17 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import ORG_CODE_PATTERN, Organization, OrgLevel, Sector
 from .tabular import Table, parse_date
 
 ORG_IMPORT_HEADER = ["编码", "名称", "上级编码", "层级", "领域", "成立日期"]
+# Optional columns after the header above: a file without them imports exactly as before (and leaves
+# the fields alone); with them, an empty cell clears the field like the other columns.
+LAST_RECRUIT_COLUMN = "最近发展党员日期"
+ORG_IMPORT_OPTIONAL = [LAST_RECRUIT_COLUMN]
+ORG_EXPORT_HEADER = ORG_IMPORT_HEADER + ORG_IMPORT_OPTIONAL
 
 
 @dataclass
@@ -46,10 +52,12 @@ class _OrgRow:
     level: str
     sector: str
     founded_on: dt.date | None
+    last_recruit_on: dt.date | None = None
 
 
-def _validate_org_rows(table: Table) -> tuple[list[_OrgRow], list[RowError]]:
+def _validate_org_rows(table: Table, *, today: dt.date) -> tuple[list[_OrgRow], list[RowError]]:
     errors: list[RowError] = []
+    has_last_recruit = LAST_RECRUIT_COLUMN in table.header
     parsed: list[_OrgRow] = []
     seen: dict[str, int] = {}
     for rownum, cells in table.rows:
@@ -82,12 +90,37 @@ def _validate_org_rows(table: Table) -> tuple[list[_OrgRow], list[RowError]]:
         except ValueError as exc:
             founded_on = None
             row_errors.append(RowError(rownum, "成立日期", str(exc)))
+        last_recruit_on = None
+        if has_last_recruit:
+            last_recruit_on = _last_recruit_on(cells, rownum, level, founded_on, today, row_errors)
         if code and code not in seen:
             seen[code] = rownum
         errors += row_errors
         if not row_errors:
-            parsed.append(_OrgRow(rownum, code, name, parent_code, level, sector, founded_on))
+            parsed.append(_OrgRow(rownum, code, name, parent_code, level, sector, founded_on, last_recruit_on))
     return parsed, errors
+
+
+def _last_recruit_on(
+    cells: dict, rownum: int, level: str, founded_on: dt.date | None, today: dt.date, errors: list[RowError]
+) -> dt.date | None:
+    """最近发展党员日期 (go-live history for the stale scan): a date, not in the future, not before the
+    founding date, on a 党支部 only (the scan judges branches)."""
+    column = LAST_RECRUIT_COLUMN
+    try:
+        value = parse_date(cells.get(column, ""))
+    except ValueError as exc:
+        errors.append(RowError(rownum, column, str(exc)))
+        return None
+    if value is None:
+        return None
+    if value > today:
+        errors.append(RowError(rownum, column, f"不能晚于今天（{today:%Y-%m-%d}）：{value:%Y-%m-%d}"))
+    if founded_on and value < founded_on:
+        errors.append(RowError(rownum, column, f"不能早于成立日期 {founded_on:%Y-%m-%d}：{value:%Y-%m-%d}"))
+    if level in OrgLevel.values and level != OrgLevel.BRANCH:
+        errors.append(RowError(rownum, column, f"只有党支部填写（本行层级为{level}）"))
+    return value
 
 
 def _order_parents_first(rows: list[_OrgRow], existing_codes: set[str]) -> tuple[list[_OrgRow], list[RowError]]:
@@ -130,10 +163,13 @@ def _order_parents_first(rows: list[_OrgRow], existing_codes: set[str]) -> tuple
     return ordered, sorted(unique.values(), key=lambda e: e.row)
 
 
-def organizations_import(*, table: Table, actor=None, dry_run: bool = False) -> OrgImportResult:
-    """Create or update organizations by 编码. All or nothing: any bad row → nothing is written."""
+def organizations_import(
+    *, table: Table, actor=None, dry_run: bool = False, today: dt.date | None = None
+) -> OrgImportResult:
+    """Create or update organizations by 编码. All or nothing: any bad row → nothing is written.
+    The optional column 最近发展党员日期 is written only when the file has it."""
     result = OrgImportResult(dry_run=dry_run)
-    rows, errors = _validate_org_rows(table)
+    rows, errors = _validate_org_rows(table, today=today or timezone.localdate())
     referenced = {r.parent_code for r in rows if r.parent_code} | {r.code for r in rows}
     existing = {o.code: o for o in Organization.objects.filter(code__in=referenced)}
     ordered, order_errors = _order_parents_first(rows, set(existing))
@@ -145,6 +181,8 @@ def organizations_import(*, table: Table, actor=None, dry_run: bool = False) -> 
             parent = existing.get(r.parent_code) if r.parent_code else None
             org = existing.get(r.code)
             values = {"name": r.name, "level": r.level, "sector": r.sector, "founded_on": r.founded_on}
+            if LAST_RECRUIT_COLUMN in table.header:
+                values["last_recruit_on"] = r.last_recruit_on
             if org is None:
                 org = Organization(code=r.code, parent=parent, **values)
                 result.created += 1

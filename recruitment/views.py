@@ -13,7 +13,7 @@ from .http import XLSX, attachment
 from .models import Organization, Role
 from .registry import home_widgets_for
 from .scope import get_visible_or_404, role_required, visible_to
-from .services import ORG_IMPORT_HEADER, organizations_import
+from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
 from .tabular import TableError, read_table, write_xlsx
 
 
@@ -34,8 +34,11 @@ def org_list(request):
     filters = OrganizationFilter(request.GET or None, user=request.user)
     qs = filters.qs
     if request.GET.get("export") == "xlsx":
-        rows = [[o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on] for o in qs]
-        return attachment(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
+        rows = [
+            [o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on, o.last_recruit_on]
+            for o in qs
+        ]
+        return attachment(write_xlsx(ORG_EXPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "recruitment/org_list.html", {"form": filters.form, "page": page})
 
@@ -86,17 +89,24 @@ def org_import(request):
                 )
                 return redirect("recruitment:org_list")
     return render(
-        request, "recruitment/org_import.html", {"form": form, "result": result, "header": ",".join(ORG_IMPORT_HEADER)}
+        request,
+        "recruitment/org_import.html",
+        {
+            "form": form,
+            "result": result,
+            "header": ",".join(ORG_IMPORT_HEADER),
+            "optional": ",".join(ORG_IMPORT_OPTIONAL),
+        },
     )
 
 
 @login_required
 def org_import_template(request):
     data = write_xlsx(
-        ORG_IMPORT_HEADER,
+        ORG_EXPORT_HEADER,
         [
-            ["XX001", "示例党委", "", "党委", "", "2001-07-01"],
-            ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01"],
+            ["XX001", "示例党委", "", "党委", "", "2001-07-01", ""],
+            ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01", "2024-06-28"],
         ],
         "党组织",
     )
