@@ -68,3 +68,15 @@ def make_id_number(birth_date: dt.date, gender: str, rng: random.Random | None =
     seq = rng.randrange(0, 500) * 2 + (1 if gender == "男" else 0)
     first17 = f"{area}{birth_date:%Y%m%d}{seq:03d}"
     return first17 + check_char(first17)
+
+
+def mask_id_number(value: str | None) -> str:
+    """``6105**********1234``: the first 4 and last 4 characters, always 10 ``*`` between (the length
+    is not told either). For lists and exports where the user did not open the person; the person's
+    page shows the number in full. Shorter values are masked whole."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if len(text) <= 8:
+        return "*" * len(text)
+    return f"{text[:4]}{'*' * 10}{text[-4:]}"

@@ -1,4 +1,4 @@
-"""Writes for the organization tree and the member registry."""
+"""Writes for the organization tree (the member register's import is in ``recruitment.members``)."""
 
 from __future__ import annotations
 

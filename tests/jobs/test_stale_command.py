@@ -137,3 +137,19 @@ def test_go_live_dates_from_the_organization_import_reach_the_stale_list(world, 
     assert flagged["H1"] == ("3y", "2023-11-22", "import")  # exactly 3 years: red
     assert flagged["H2"] == ("2y", "2023-11-23", "import")
     assert flagged["H3"] == ("reserve", "2025-09-01", "import")  # recent, but nobody in reserve
+
+
+def test_members_imported_at_go_live_feed_the_stale_list(county, tmp_path):
+    """The issue's case: the 党员名册 shows a 预备党员 of the branch admitted 2026-07-31 — after the
+    register is imported the branch is no longer red, and the list names the register as the source."""
+    from recruitment.idcard import make_id_number
+    from recruitment.members import MEMBER_IMPORT_HEADER
+
+    birth = dt.date(1999, 3, 3)
+    line = f"新党员,女,{make_id_number(birth, '女')},{birth},B1,预备党员,2026-07-31,"
+    (tmp_path / "m.csv").write_text(",".join(MEMBER_IMPORT_HEADER[:8]) + "\n" + line + "\n", encoding="utf-8")
+    assert "B1" in [e["org"] for e in json.loads(run("--as-of", "2026-11-22", "--format", "json"))["red"]]
+    call_command("import_members", str(tmp_path / "m.csv"), "--user", "dept", stdout=StringIO())
+    data = json.loads(run("--as-of", "2026-11-22", "--format", "json"))
+    assert "B1" not in [e["org"] for e in data["red"]]
+    assert {"org": "B1", "last_admitted": "2026-07-31", "reason": "reserve", "last_source": "register"} in data["watch"]

@@ -61,6 +61,8 @@ PAGES = {
     "jobs:stale_list": (403, 200, 200, 200),
     "jobs:jobs": (403, 403, 200, 403),
     "recruitment:org_import": (403, 403, 200, 403),
+    "recruitment:member_import": (403, 200, 200, 403),
+    "recruitment:member_import_template": (403, 200, 200, 403),
 }
 
 
@@ -74,11 +76,12 @@ MENU = {
     "secretary": {"applicants:list", "applicants:todo", "ledger:import", "reviews:ledger"},
     "committee": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
-        *("quotas:plans", "quotas:dashboard", "jobs:stale_list"),
+        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "recruitment:member_import"),
     },
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs"),
+        "recruitment:member_import",
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
 }
