@@ -1,4 +1,5 @@
-"""Writes for the organization tree (the member register's import is in ``recruitment.members``)."""
+"""Writes for the organization tree and the work calendar (the member register's import is in
+``recruitment.members``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ORG_CODE_PATTERN, Organization, OrgLevel, Sector
+from .errors import DomainError
+from .models import ORG_CODE_PATTERN, Organization, OrgLevel, Sector, WorkCalendarDay
 from .tabular import Table, parse_date
 
 ORG_IMPORT_HEADER = ["编码", "名称", "上级编码", "层级", "领域", "成立日期"]
@@ -208,3 +210,94 @@ def organizations_import(
             if result.errors:
                 result.created = result.updated = result.unchanged = 0
     return result
+
+
+# --- the work calendar (工作日历): the department's exceptions to the Monday–Friday week -------------
+WEEKDAYS = "一二三四五六日"
+HOLIDAY_RANGE_MAX_DAYS = 31
+
+
+def weekday_label(day: dt.date) -> str:
+    return f"星期{WEEKDAYS[day.weekday()]}"
+
+
+def _require_department(actor) -> None:
+    from .scope import DEPARTMENT_ROLES
+
+    if actor is not None and not actor.has_role(*DEPARTMENT_ROLES):
+        raise DomainError.single("CALENDAR", "只有组织部工作人员可以维护工作日历")
+
+
+def _check_exception(day: dt.date, is_workday: bool) -> None:
+    """An entry is an exception to Monday–Friday: a holiday on a weekday or a 调休 weekend working day."""
+    weekend = day.weekday() >= 5
+    if is_workday and not weekend:
+        raise DomainError.single(
+            "CALENDAR", f"{day:%Y-%m-%d} 是{weekday_label(day)}，本来就是工作日；调休上班只登记周六、周日", field="date"
+        )
+    if not is_workday and weekend:
+        raise DomainError.single(
+            "CALENDAR", f"{day:%Y-%m-%d} 是{weekday_label(day)}，本来就不上班，无需登记为放假", field="date"
+        )
+
+
+@transaction.atomic
+def calendar_day_add(*, day: dt.date, is_workday: bool, note: str = "", actor=None) -> WorkCalendarDay:
+    """Enter one exception: 放假 on a weekday or 调休上班 on a weekend day (attributed, in the history)."""
+    _require_department(actor)
+    _check_exception(day, is_workday)
+    existing = WorkCalendarDay.objects.select_for_update().filter(date=day).first()
+    if existing is not None:
+        raise DomainError.single(
+            "CALENDAR",
+            f"{day:%Y-%m-%d} 已登记为{'调休上班' if existing.is_workday else '放假'}"
+            f"{f'（{existing.note}）' if existing.note else ''}；如需修改请先删除",
+            field="date",
+        )
+    entry = WorkCalendarDay(date=day, is_workday=is_workday, note=note.strip()[:50], created_by=actor)
+    entry._history_user = actor
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def calendar_holidays_add(*, start: dt.date, end: dt.date, note: str = "", actor=None) -> tuple[int, int]:
+    """A holiday period (e.g. 国庆节 10-01 to 10-07): every weekday from ``start`` to ``end`` becomes 放假
+    (weekends are not working days anyway). Weekdays already entered as 放假 stay as they are; a
+    调休上班 entry inside the period is a contradiction and refuses the whole period.
+    Returns (days added, weekdays already entered)."""
+    _require_department(actor)
+    if end < start:
+        raise DomainError.single("CALENDAR", "结束日期不能早于开始日期", field="end")
+    days = (end - start).days + 1
+    if days > HOLIDAY_RANGE_MAX_DAYS:
+        raise DomainError.single(
+            "CALENDAR", f"一次最多登记 {HOLIDAY_RANGE_MAX_DAYS} 天（当前 {days} 天），请分段登记", field="end"
+        )
+    existing = {e.date: e for e in WorkCalendarDay.objects.select_for_update().filter(date__range=(start, end))}
+    workdays = [d for d, e in sorted(existing.items()) if e.is_workday]
+    if workdays:
+        shown = "、".join(f"{d:%Y-%m-%d}" for d in workdays)
+        raise DomainError.single("CALENDAR", f"期间内已登记调休上班：{shown}；请先删除或调整日期范围", field="end")
+    note = note.strip()[:50]
+    added = 0
+    for offset in range(days):
+        day = start + dt.timedelta(days=offset)
+        if day.weekday() >= 5 or day in existing:
+            continue
+        entry = WorkCalendarDay(date=day, is_workday=False, note=note, created_by=actor)
+        entry._history_user = actor
+        entry.save()
+        added += 1
+    if not added and not existing:
+        raise DomainError.single("CALENDAR", "所选期间都是周六、周日，本来就不上班，无需登记", field="start")
+    return added, len(existing)
+
+
+@transaction.atomic
+def calendar_day_remove(*, entry: WorkCalendarDay, actor=None) -> None:
+    """Remove an entry: it is configuration, so it is deleted; the history keeps who removed what."""
+    _require_department(actor)
+    entry = WorkCalendarDay.objects.select_for_update().get(pk=entry.pk)
+    entry._history_user = actor
+    entry.delete()

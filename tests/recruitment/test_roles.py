@@ -63,6 +63,7 @@ PAGES = {
     "recruitment:org_import": (403, 403, 200, 403),
     "recruitment:member_import": (403, 200, 200, 403),
     "recruitment:member_import_template": (403, 200, 200, 403),
+    "recruitment:calendar": (403, 403, 200, 403),
 }
 
 
@@ -81,7 +82,7 @@ MENU = {
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs"),
-        "recruitment:member_import",
+        *("recruitment:member_import", "recruitment:calendar"),
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
 }
