@@ -173,9 +173,9 @@ STATE_COLUMNS = ("org_id", "org_code", "org_founded_on", "last_approved", "last_
 
 def _all_branch_states_sql(*, as_of: dt.date, window_from: dt.date) -> tuple[str, list]:
     """``branch_states`` for every branch of the province, as three GROUP BY aggregates joined to the
-    branches: one pass over the admissions, one over the register's 入党日期 in the window and one
-    over the active reserve, instead of three indexed lookups per branch (7× faster at 200,000
-    branches; bench/ANALYSIS.md). Same columns."""
+    branches: one pass over the admissions, one over the register's 入党日期 in the window (a range
+    of the ``(joined_on, branch)`` index) and one over the active reserve, instead of three indexed
+    lookups per branch (7× faster at 200,000 branches; bench/ANALYSIS.md). Same columns."""
     q = connection.ops.quote_name
     app, org = q(Applicant._meta.db_table), q(Organization._meta.db_table)
     member = q(PartyMember._meta.db_table)

@@ -265,8 +265,12 @@ class PartyMember(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员名册")
         ordering = ["branch_id", "name"]
-        # the stale scan's latest 入党日期 per branch (one index lookup per branch in a subtree)
-        indexes = [models.Index(fields=["branch", "joined_on"], name="member_branch_joined")]
+        # The stale scan's latest 入党日期 per branch in its window (recruitment source b): one index-only
+        # lookup per branch for a subtree, one index-only range scan of the window for the province.
+        indexes = [
+            models.Index(fields=["branch", "joined_on"], name="member_branch_joined"),
+            models.Index(fields=["joined_on", "branch"], name="member_joined_branch"),
+        ]
 
     def __str__(self) -> str:
         flags = [self.status]
