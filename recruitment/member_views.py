@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .http import XLSX, attachment
 from .idcard import make_id_number
 from .members import MEMBER_IMPORT_HEADER, MEMBER_REQUIRED_HEADER, PENALTY_COLUMNS, members_import
+from .pending_uploads import PendingUploads
 from .scope import STAFF_ROLES, role_required
 from .tabular import MAX_FILE_BYTES, TableError, read_table, write_xlsx
-from .uploads import PendingUploads
 
 UPLOADS = PendingUploads("members")
 PREVIEW_OK_ROWS = 300  # every error row is shown; good rows up to this many
@@ -72,6 +72,8 @@ def member_import(request):
             form.add_error("file", str(exc))
         else:
             result = members_import(table=table, actor=request.user, dry_run=True)
+            if not result.ok_rows:  # nothing to confirm: the file need not wait
+                UPLOADS.forget(request, token)
             rows, hidden = _preview_rows(result)
             context.update(result=result, rows=rows, hidden_ok=hidden, token=token, filename=name)
     return render(request, "recruitment/member_import.html", context)

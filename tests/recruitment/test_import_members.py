@@ -387,3 +387,25 @@ def test_template_has_the_header_and_its_example_rows_judge_cleanly_in_a_branch(
     assert table.header == MEMBER_IMPORT_HEADER
     result = members_import(table=table, actor=staff, dry_run=True)
     assert [r.errors for r in result.rows] == [[], []]
+
+
+def test_uploads_with_nothing_to_import_and_files_left_behind_are_removed(world, client_for):
+    import os
+    import time
+
+    from recruitment.member_views import UPLOADS
+
+    client = client_for(world.users.department)
+    before = set(UPLOADS.directory().iterdir())
+    upload(client, "\n".join([HEADER, row(code="NOPE"), ""]))  # every row bad: nothing waits
+    assert set(UPLOADS.directory().iterdir()) == before
+    stale = UPLOADS.directory() / "left-behind"
+    stale.write_bytes(b"x")
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    response = upload(client, "\n".join([HEADER, row(name="留待确认"), ""]))
+    assert not stale.exists()
+    waiting = UPLOADS.directory() / response.context["token"]
+    assert waiting.is_file()
+    client.post(reverse("recruitment:member_import_confirm"), {"token": response.context["token"]})
+    assert not waiting.exists()

@@ -1,18 +1,23 @@
 """An uploaded table waiting between its preview and the confirmation: the file is kept in a private
 temporary directory under a random token that only the uploader's session knows; confirming reads it
-again (the state may have changed since the preview) and deletes it. The same steps as the ledger's
-upload → preview → confirm (applicants/ledger_views.py), for any import of this app."""
+again (the state may have changed since the preview) and deletes it; a preview with nothing to import
+forgets it at once; every new upload first removes files left behind longer than ``MAX_AGE`` (a
+preview abandoned, a session expired). The same steps as the ledger's upload → preview → confirm
+(applicants/ledger_views.py), for the imports of this app."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils import timezone
 
 KEEP_LAST = 5  # uploads remembered per session and kind
+MAX_AGE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -28,11 +33,27 @@ class PendingUploads:
         path.mkdir(mode=0o700, exist_ok=True)
         return path
 
+    def purge_stale(self) -> int:
+        """Delete files older than MAX_AGE_SECONDS (by modification time); returns how many."""
+        removed, cutoff = 0, time.time() - MAX_AGE_SECONDS
+        for path in self.directory().iterdir():
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:  # removed meanwhile by another request
+                continue
+        return removed
+
     def store(self, request, uploaded) -> str:
+        self.purge_stale()
         token = secrets.token_urlsafe(24)
-        with open(self.directory() / token, "wb") as fh:
+        path = self.directory() / token
+        with open(path, "wb") as fh:
             for chunk in uploaded.chunks():
                 fh.write(chunk)
+        now = time.time()
+        os.utime(path, (now, now))  # the age purge_stale reads, on the application's clock
         pending = request.session.get(self.session_key, {})
         pending[token] = {"name": uploaded.name, "at": timezone.now().isoformat()}
         for old in list(pending)[:-KEEP_LAST]:  # keep the last few uploads only
