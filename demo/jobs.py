@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jobs.models import FollowUp, StaleFlag, StaleLevel
+from jobs.models import FollowUp, StaleFlag, StaleLevel, StaleReason
 from jobs.stale import stale_scan_run
 from recruitment.models import OrgLevel
 
@@ -38,4 +38,8 @@ def seed(*, county, today: dt.date, log=print, **_) -> None:
             FollowUp.objects.create(
                 org=flag.org, date=today - dt.timedelta(days=10 - i * 3), note=NOTES[i], author=author
             )
-    log(f"预警扫描：红色 {scan.red_count} 个，关注 {scan.watch_count} 个；演示用户邮箱为 <用户名>@demo.local")
+    unknown = StaleFlag.objects.filter(scan=scan, reason=StaleReason.UNKNOWN).count()
+    log(
+        f"预警扫描：红色 {scan.red_count} 个（其中发展历史不详 {unknown} 个），关注 {scan.watch_count} 个；"
+        "演示用户邮箱为 <用户名>@demo.local"
+    )

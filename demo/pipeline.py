@@ -8,7 +8,9 @@ What the demo shows on purpose:
 * reminders: talks overdue (R2), half-yearly assessments missing (R5), approvals close to the
   3-month limit (R12), probation ended and waiting for conversion (R14);
 * 不予发展, one 取消预备党员资格, one probation extension, one transfer;
-* stale organizations: a few branches with no approval (step 17) for 3 years (red) or 2 (watch);
+* stale organizations: a few branches with no recruit for 3 years (red) or 2 (watch) — no approval
+  (step 17) and no 入党日期 on the register in that time — and the branches' go-live history (最近发展党员日期
+  before the system), two of them left unknown (发展历史不详);
 * admitted members by sector plausible for past years, with 非公企业 above its 20% cap this year.
 """
 
@@ -418,10 +420,50 @@ def seed(*, county, today: dt.date, log=print) -> None:
         created += 1
         if created % 100 == 0:
             log(f"发展对象：已生成 {created:,}/{len(todo):,} 人…")
+    unknown = _stale_history(branches, red=red, watch=watch_ids, today=today)
     log(
-        f"发展对象：新增 {created} 人（覆盖 25 个步骤，{len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展），"
-        f"演示 R6 拒绝 {refused} 次"
+        f"发展对象：新增 {created} 人（覆盖 25 个步骤，特意安排 {len(red)} 个党支部 3 年未发展、{len(watch)} 个 2 年未发展，"
+        f"{len(unknown)} 个党支部未填上线前最近发展党员日期），演示 R6 拒绝 {refused} 次"
     )
+
+
+UNKNOWN_HISTORY = 2  # branches left without their go-live date, to show 发展历史不详
+
+
+def _stale_history(branches: list[Organization], *, red: set[int], watch: set[int], today: dt.date) -> list[str]:
+    """What the stale scan reads besides the approvals, made to agree with the story above.
+
+    * The register: in a branch meant to be red (watch), no member's 入党日期 lies in the last 3 (2)
+      years — such members were admitted earlier (shifted back 4 years; a 预备党员 admitted that long
+      ago is a 正式党员 now). Otherwise the register would show a recent recruit the list denies.
+    * The go-live history (组织导入的最近发展党员日期): every branch founded before the 3-year window
+      gets its last recruit before the system, 3–15 years ago, except ``UNKNOWN_HISTORY`` branches
+      without any recruit known, which the list shows as 发展历史不详.
+
+    A separate random generator (per branch code), so the rest of the demo stays as it was. Returns
+    the codes left without a go-live date."""
+    window = add_years(today, -3)
+    for pk, years in [(pk, 3) for pk in red] + [(pk, 2) for pk in watch]:
+        for m in PartyMember.objects.filter(branch_id=pk, joined_on__gt=add_years(today, -years), applicant=None):
+            m.joined_on = add_years(m.joined_on, -4)
+            m.status = MemberStatus.FULL
+            m.full_member_since = add_years(m.joined_on, 1)
+            m.save(update_fields=["joined_on", "status", "full_member_since"])
+    known = set(Applicant.objects.filter(admitted_on__lte=today).values_list("admitted_branch_id", flat=True))
+    known |= set(PartyMember.objects.filter(joined_on__gte=window).values_list("branch_id", flat=True))
+    old = [b for b in sorted(branches, key=lambda b: b.code) if b.founded_on is None or b.founded_on < window]
+    unknown = [b for b in old if b.pk not in known | red | watch][:UNKNOWN_HISTORY]
+    for b in old:
+        if b in unknown or b.last_recruit_on is not None:
+            continue
+        rng = random.Random(f"{SEED}:history:{b.code}")
+        latest = window - dt.timedelta(days=60)
+        earliest = max(b.founded_on or dt.date(1990, 1, 1), add_years(today, -15))
+        if earliest >= latest:
+            continue
+        b.last_recruit_on = earliest + dt.timedelta(days=rng.randint(0, (latest - earliest).days))
+        b.save(update_fields=["last_recruit_on"])
+    return [b.code for b in unknown]
 
 
 def _import_historic(specs: list[Spec], *, today, actors: _Actors, ruleset, actor) -> None:

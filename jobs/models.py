@@ -26,6 +26,15 @@ class StaleReason(models.TextChoices):
     THREE_YEARS = "3y", _("3年未发展党员")
     TWO_YEARS = "2y", _("2年及以上未发展党员")
     RESERVE = "reserve", _("后备力量储备不足")
+    UNKNOWN = "unknown", _("发展历史不详（须补录最近发展党员日期）")
+
+
+class RecruitSource(models.TextChoices):
+    """Where a branch's last recruit was found (rule book: what counts as a recruit)."""
+
+    APPROVAL = "approval", _("上级党委审批（系统记录）")
+    REGISTER = "register", _("党员名册入党日期")
+    IMPORT = "import", _("上线前最近发展党员日期")
 
 
 class StaleScan(models.Model):
@@ -69,7 +78,8 @@ class StaleFlag(models.Model):
     )
     level = models.CharField(_("预警等级"), max_length=10, choices=StaleLevel.choices)
     reason = models.CharField(_("原因"), max_length=10, choices=StaleReason.choices)
-    last_admitted = models.DateField(_("最近一次发展党员（审批）日期"), null=True, blank=True)
+    last_admitted = models.DateField(_("最近一次发展党员日期"), null=True, blank=True)
+    last_source = models.CharField(_("最近发展党员日期来源"), max_length=10, choices=RecruitSource.choices, blank=True)
     reserve = models.PositiveIntegerField(_("积极分子和发展对象人数"), default=0)
     previous_level = models.CharField(_("上次扫描等级"), max_length=10, blank=True)  # "" = not flagged then
 
@@ -85,6 +95,13 @@ class StaleFlag(models.Model):
     @property
     def is_new(self) -> bool:
         return self.previous_level != self.level
+
+    @property
+    def last_recruit_label(self) -> str:
+        """The last recruit as the lists show it: the date, "不详" (history unknown) or "从未发展"."""
+        if self.last_admitted:
+            return f"{self.last_admitted:%Y-%m-%d}"
+        return "不详" if self.reason == StaleReason.UNKNOWN else "从未发展"
 
 
 class StaleChange(models.Model):

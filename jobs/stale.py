@@ -1,29 +1,50 @@
 """Organizations that recruit nobody (seeds 000, 003): the stale-organization scan.
 
-Definitions (as of a date ``D``; ``add_years`` maps 29 Feb to 1 Mar):
+Definitions (as of a date ``D``; ``add_years`` maps 29 Feb to 1 Mar; the red window starts at
+``add_years(D, -red_years)``, the watch window at ``add_years(D, -watch_years)``):
 
-- last admission: the latest step-17 approval date ``Applicant.admitted_on <= D`` with
-  ``admitted_branch`` = the branch (the snapshot at approval, so a member who later moved does not
-  move the branch's record). Approvals after ``D`` are ignored, so a past date can be re-scanned.
-- **red** ("3年未发展党员", must be cleared this year): no approval in the 3 years up to ``D`` —
-  i.e. none with ``admitted_on > add_years(D, -3)``; an approval exactly 3 years before ``D`` is
-  *outside* the window (on that day the branch has gone three full years without one) — and the
-  branch was founded on or before ``add_years(D, -3)``. A branch with no founding date recorded is
-  treated as old enough: an unknown date does not excuse it (the reason text says so).
-- **watch** (not red): no approval in the last 2 years (none with ``admitted_on > add_years(D, -2)``)
-  for a branch founded on or before ``add_years(D, -2)`` — reason "2y"; otherwise too small a
+- **a recruit** (rule book, "What counts as a recruit") comes from any of three sources, and the
+  branch's last recruit is the latest of them:
+
+  (a) *approval* — a step-17 approval recorded in the system: ``Applicant.admitted_on <= D`` with
+      ``admitted_branch`` = the branch (the snapshot at approval, so a member who later moved does
+      not move the branch's record);
+  (b) *register* — a member on the 党员名册 (``PartyMember``, any row) of the branch whose 入党日期
+      ``joined_on`` falls in the window: on or after the earlier window start and ``<= D``. Older
+      入党日期 on the register say nothing about this branch (members move between branches);
+  (c) *import* — the ``Organization.last_recruit_on`` (最近发展党员日期) supplied with the organization
+      import for the years before the system, if ``<= D``.
+
+  Dates after ``D`` are ignored, so a past date can be re-scanned (the register is read as it is now).
+- **red** ("3年未发展党员", must be cleared this year): no recruit in the 3 years up to ``D`` — i.e.
+  none after ``add_years(D, -3)``; a recruit exactly 3 years before ``D`` is *outside* the window (on
+  that day the branch has gone three full years without one) — and the branch was founded on or
+  before ``add_years(D, -3)``. A branch with no founding date recorded is treated as old enough: an
+  unknown date does not excuse it. The reason says which case it is:
+
+  - "3y": the last recruit is known and 3 years old or more;
+  - "never" (成立以来未发展): no source at all and the branch was founded exactly at the window's
+    start, so its whole life lies in the window the system knows;
+  - "unknown" (发展历史不详): no source at all and the branch was founded before the window (or its
+    founding date is unknown) — its history before the system is missing: enter its
+    最近发展党员日期 with the organization import. Still red: nothing shows a recruit.
+- **watch** (not red): no recruit in the last 2 years (none after ``add_years(D, -2)``) for a
+  branch founded on or before ``add_years(D, -2)`` — reason "2y"; otherwise too small a
   reserve — reason "reserve": fewer than ``reserve_min`` (default 1, i.e. none at all) active
   applicants whose current step is 3–16 (入党积极分子 and 发展对象 not yet approved) in the branch
   now. The reserve is the current count even for a past ``D`` (there is no history of it).
   A branch failing both watch criteria gets reason "2y".
 
+Each flag keeps the source of its last recruit (``last_source``: approval / register / import; on a
+tie the system's own approval wins, then the register).
+
 The thresholds are rule data (``RuleDefinition`` code ``STALE``; params red_years, watch_years,
 reserve_min), so a county can change them without a release.
 
-The scan is set-based: one aggregate query over branches (for the whole province two GROUP BY
-aggregates joined to the branches; for one subtree two correlated subqueries using the
-``admitted_branch`` and ``(branch, status, current_step)`` indexes), one query for the previous
-scan's flags, and batched inserts — no query per branch.
+The scan is set-based: one aggregate query over branches (for the whole province three GROUP BY
+aggregates joined to the branches; for one subtree three correlated subqueries using the
+``admitted_branch``, ``(branch, joined_on)`` and ``(branch, status, current_step)`` indexes), one
+query for the previous scan's flags, and batched inserts — no query per branch.
 """
 
 from __future__ import annotations
@@ -32,14 +53,27 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applicants.models import Applicant, ApplicantStatus
 from applicants.rulebook import RuleSet
 from recruitment.dates import add_years
-from recruitment.models import Organization, OrgLevel, User
+from recruitment.models import Organization, OrgLevel, PartyMember, User
 
 from .models import FollowUp, StaleChange, StaleFlag, StaleLevel, StaleScan
 
@@ -65,25 +99,39 @@ class Thresholds:
             reserve_min=int(params["reserve_min"]),
         )
 
+    def window_start(self, as_of: dt.date) -> dt.date:
+        """The earliest 入党日期 on the register that can matter on ``as_of`` (source b)."""
+        return min(add_years(as_of, -self.red_years), add_years(as_of, -self.watch_years))
+
 
 @dataclass(frozen=True)
 class BranchState:
     org_id: int
     code: str
     founded_on: dt.date | None
-    last_admitted: dt.date | None
+    last_admitted: dt.date | None  # the last recruit, from whichever source is latest
     reserve: int
     level: str
     reason: str
+    last_source: str = ""  # approval / register / import, "" when there is none
 
 
-def branch_states(*, as_of: dt.date, within: Organization | None = None) -> QuerySet:
-    """Every active branch existing on ``as_of`` with its last admission and reserve (one query)."""
+def branch_states(*, as_of: dt.date, window_from: dt.date, within: Organization | None = None) -> QuerySet:
+    """Every active branch existing on ``as_of`` with its last recruit from each source and its
+    reserve (one query; three correlated subqueries per branch). ``window_from``: the earliest
+    入党日期 on the register that counts (``Thresholds.window_start``)."""
     last = (
         Applicant.objects.filter(admitted_branch=OuterRef("pk"), admitted_on__lte=as_of)
         .order_by()
         .values("admitted_branch")
         .annotate(m=Max("admitted_on"))
+        .values("m")
+    )
+    joined = (
+        PartyMember.objects.filter(branch=OuterRef("pk"), joined_on__gte=window_from, joined_on__lte=as_of)
+        .order_by()
+        .values("branch")
+        .annotate(m=Max("joined_on"))
         .values("m")
     )
     reserve = (
@@ -109,39 +157,72 @@ def branch_states(*, as_of: dt.date, within: Organization | None = None) -> Quer
             org_id=F("pk"),
             org_code=F("code"),
             org_founded_on=F("founded_on"),  # named columns for _classified_sql
-            last_admitted=Subquery(last),
+            last_approved=Subquery(last),
+            last_joined=Subquery(joined),
+            last_imported=Case(
+                When(last_recruit_on__lte=as_of, then=F("last_recruit_on")), default=None, output_field=DateField()
+            ),
             reserve=Coalesce(Subquery(reserve, output_field=IntegerField()), Value(0)),
         )
-        .values_list("org_id", "org_code", "org_founded_on", "last_admitted", "reserve")
+        .values_list(*STATE_COLUMNS)
     )
 
 
-def _all_branch_states_sql(*, as_of: dt.date) -> tuple[str, list]:
-    """``branch_states`` for every branch of the province, as two GROUP BY aggregates joined to the
-    branches: one pass over the admissions and one over the active reserve, instead of two indexed
+STATE_COLUMNS = ("org_id", "org_code", "org_founded_on", "last_approved", "last_joined", "last_imported", "reserve")
+
+
+def _all_branch_states_sql(*, as_of: dt.date, window_from: dt.date) -> tuple[str, list]:
+    """``branch_states`` for every branch of the province, as three GROUP BY aggregates joined to the
+    branches: one pass over the admissions, one over the register's 入党日期 in the window (a range
+    of the ``(joined_on, branch)`` index) and one over the active reserve, instead of three indexed
     lookups per branch (7× faster at 200,000 branches; bench/ANALYSIS.md). Same columns."""
     q = connection.ops.quote_name
     app, org = q(Applicant._meta.db_table), q(Organization._meta.db_table)
+    member = q(PartyMember._meta.db_table)
     sql = (
         f"SELECT o.id AS org_id, o.code AS org_code, o.founded_on AS org_founded_on, "
-        f"la.m AS last_admitted, COALESCE(r.n, 0) AS reserve FROM {org} o "
+        f"la.m AS last_approved, lj.m AS last_joined, "
+        f"CASE WHEN o.last_recruit_on <= %s THEN o.last_recruit_on END AS last_imported, "
+        f"COALESCE(r.n, 0) AS reserve FROM {org} o "
         f"LEFT JOIN (SELECT admitted_branch_id AS bid, MAX(admitted_on) AS m FROM {app} "
         f"WHERE admitted_on <= %s AND admitted_branch_id IS NOT NULL GROUP BY admitted_branch_id) la ON la.bid = o.id "
+        f"LEFT JOIN (SELECT branch_id AS bid, MAX(joined_on) AS m FROM {member} "
+        f"WHERE joined_on >= %s AND joined_on <= %s GROUP BY branch_id) lj ON lj.bid = o.id "
         f"LEFT JOIN (SELECT branch_id AS bid, COUNT(*) AS n FROM {app} "
         f"WHERE status = %s AND current_step >= %s AND current_step <= %s GROUP BY branch_id) r ON r.bid = o.id "
         f"WHERE o.level = %s AND o.is_active AND (o.founded_on IS NULL OR o.founded_on <= %s)"
     )
-    return sql, [as_of, ApplicantStatus.ACTIVE.value, RESERVE_STEPS[0], RESERVE_STEPS[1], OrgLevel.BRANCH.value, as_of]
+    params = [as_of, as_of, window_from, as_of]
+    params += [ApplicantStatus.ACTIVE.value, RESERVE_STEPS[0], RESERVE_STEPS[1], OrgLevel.BRANCH.value, as_of]
+    return sql, params
+
+
+# The latest of the three sources and which one it is (NULL-safe on every backend: SQLite's max()
+# and PostgreSQL's GREATEST treat NULL differently). Ties go to the approval, then the register.
+_APPROVAL_WINS = (
+    "b0.last_approved IS NOT NULL AND (b0.last_joined IS NULL OR b0.last_approved >= b0.last_joined) "
+    "AND (b0.last_imported IS NULL OR b0.last_approved >= b0.last_imported)"
+)
+_REGISTER_WINS = "b0.last_joined IS NOT NULL AND (b0.last_imported IS NULL OR b0.last_joined >= b0.last_imported)"
+_LAST_RECRUIT = (
+    f"CASE WHEN {_APPROVAL_WINS} THEN b0.last_approved WHEN {_REGISTER_WINS} THEN b0.last_joined "
+    "ELSE b0.last_imported END"
+)
+_LAST_SOURCE = (
+    f"CASE WHEN {_APPROVAL_WINS} THEN 'approval' WHEN {_REGISTER_WINS} THEN 'register' "
+    "WHEN b0.last_imported IS NOT NULL THEN 'import' ELSE '' END"
+)
 
 
 def _classified_sql(*, as_of: dt.date, t: Thresholds, within: Organization | None = None) -> tuple[str, list]:
     """The rule, once, in SQL over ``branch_states``: (org_id, code, founded_on, last_admitted,
     reserve, level, reason) for every flagged branch. A derived table so each correlated subquery
     runs once per branch, and the whole scan can be one INSERT … SELECT."""
+    window_from = t.window_start(as_of)
     if within is None:
-        inner, params = _all_branch_states_sql(as_of=as_of)
+        inner, params = _all_branch_states_sql(as_of=as_of, window_from=window_from)
     else:
-        inner, params = branch_states(as_of=as_of, within=within).query.sql_with_params()
+        inner, params = branch_states(as_of=as_of, window_from=window_from, within=within).query.sql_with_params()
     red_cut, watch_cut = add_years(as_of, -t.red_years), add_years(as_of, -t.watch_years)
     old_red = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"
     old_watch = "(b.org_founded_on IS NULL OR b.org_founded_on <= %s)"
@@ -151,19 +232,25 @@ def _classified_sql(*, as_of: dt.date, t: Thresholds, within: Organization | Non
         "WHEN b.reserve < %s THEN 'watch' ELSE '' END"
     )
     level_params = [red_cut, red_cut, watch_cut, watch_cut, t.reserve_min]
+    # no source at all: "never" only when the branch's whole life lies in the window (founded exactly
+    # at its start; a younger branch is not red), otherwise its history before the system is unknown
     reason = (
-        f"CASE WHEN {old_red} AND b.last_admitted IS NULL THEN 'never' "
+        f"CASE WHEN {old_red} AND b.last_admitted IS NULL "
+        "THEN CASE WHEN b.org_founded_on = %s THEN 'never' ELSE 'unknown' END "
         f"WHEN {old_red} AND b.last_admitted <= %s THEN '3y' "
         f"WHEN {old_watch} AND (b.last_admitted IS NULL OR b.last_admitted <= %s) THEN '2y' "
         "WHEN b.reserve < %s THEN 'reserve' ELSE '' END"
     )
-    reason_params = [red_cut, red_cut, red_cut, watch_cut, watch_cut, t.reserve_min]
+    reason_params = [red_cut, red_cut, red_cut, red_cut, watch_cut, watch_cut, t.reserve_min]
     # MATERIALIZED: without it PostgreSQL inlines the derived table and runs the correlated
     # subqueries once per mention in the CASEs (6× slower at 200,000 branches). SQLite ≥ 3.35 accepts it.
+    # ``b`` (the latest source, plain scalar CASEs over ``b0``'s columns) may be inlined.
     sql = (
-        f"WITH b AS MATERIALIZED ({inner}) "
+        f"WITH b0 AS MATERIALIZED ({inner}), "
+        f"b AS (SELECT b0.org_id, b0.org_code, b0.org_founded_on, b0.reserve, "
+        f"{_LAST_RECRUIT} AS last_admitted, {_LAST_SOURCE} AS last_source FROM b0) "
         f"SELECT c.* FROM (SELECT b.org_id, b.org_code AS code, b.org_founded_on AS founded_on, b.last_admitted, "
-        f"b.reserve, {level} AS level, {reason} AS reason FROM b) c WHERE c.level <> ''"
+        f"b.reserve, {level} AS level, {reason} AS reason, b.last_source FROM b) c WHERE c.level <> ''"
     )
     return sql, [*params, *level_params, *reason_params]
 
@@ -173,8 +260,8 @@ def stale_evaluate(*, as_of: dt.date, thresholds: Thresholds, within: Organizati
     sql, params = _classified_sql(as_of=as_of, t=thresholds, within=within)
     with connection.cursor() as cur:
         cur.execute(sql + " ORDER BY c.code", params)
-        for org_id, code, founded, last, reserve, level, reason in cur.fetchall():
-            yield BranchState(org_id, code, _date(founded), _date(last), reserve, level, reason)
+        for org_id, code, founded, last, reserve, level, reason, source in cur.fetchall():
+            yield BranchState(org_id, code, _date(founded), _date(last), reserve, level, reason, source)
 
 
 def _date(value) -> dt.date | None:
@@ -204,8 +291,8 @@ def stale_scan_run(
     select, params = _classified_sql(as_of=as_of, t=thresholds)
     with connection.cursor() as cur:
         cur.execute(
-            f"INSERT INTO {flag_t} (scan_id, org_id, level, reason, last_admitted, reserve, previous_level) "
-            f"SELECT %s, c.org_id, c.level, c.reason, c.last_admitted, c.reserve, COALESCE(p.level, '') "
+            f"INSERT INTO {flag_t} (scan_id, org_id, level, reason, last_admitted, last_source, reserve, previous_level) "
+            f"SELECT %s, c.org_id, c.level, c.reason, c.last_admitted, c.last_source, c.reserve, COALESCE(p.level, '') "
             f"FROM ({select}) c LEFT JOIN {flag_t} p ON p.scan_id = %s AND p.org_id = c.org_id",
             [scan.pk, *params, prev_id],
         )

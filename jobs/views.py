@@ -142,6 +142,7 @@ def _export(scan: StaleScan, flags) -> HttpResponse:
         "积极分子和发展对象",
         "上次扫描",
         "统计日期",
+        "最近发展党员日期来源",
     ]
     labels = {k: str(v) for k, v in StaleLevel.choices}
     rows = [
@@ -153,10 +154,11 @@ def _export(scan: StaleScan, flags) -> HttpResponse:
             f.org.founded_on,
             labels[f.level],
             str(f.get_reason_display()),
-            f.last_admitted or "从未",
+            f.last_admitted or f.last_recruit_label,
             f.reserve,
             labels.get(f.previous_level, "未列入"),
             scan.as_of,
+            str(f.get_last_source_display()) if f.last_source else "",
         ]
         for f in flags
     ]

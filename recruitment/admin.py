@@ -7,7 +7,7 @@ from .models import MemberPenalty, Organization, PartyMember, User, WorkCalendar
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "level", "sector", "parent", "founded_on", "is_active")
+    list_display = ("code", "name", "level", "sector", "parent", "founded_on", "last_recruit_on", "is_active")
     list_filter = ("level", "sector", "is_active")
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RecruitmentConfig(AppConfig):
     name = "recruitment"
     verbose_name = "组织与人员"
+
+    def ready(self) -> None:
+        from .registry import add_nav
+        from .scope import DEPARTMENT_ROLES, STAFF_ROLES
+
+        add_nav("recruitment:member_import", "党员名册导入", "person-plus", STAFF_ROLES, order=72)
+        add_nav("recruitment:calendar", "工作日历", "calendar3", DEPARTMENT_ROLES, order=73)

@@ -112,6 +112,12 @@ class Organization(models.Model):
     )
     sector = models.CharField(_("领域"), max_length=20, choices=Sector.choices, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    last_recruit_on = models.DateField(
+        _("最近发展党员日期（上线前）"),
+        null=True,
+        blank=True,
+        help_text=_("党支部在本系统上线前最近一次发展党员的日期（组织导入时填写），未发展党员组织扫描据此判断"),
+    )
     is_active = models.BooleanField(_("有效"), default=True)
     path = models.CharField(max_length=255, editable=False, default="")  # indexed by org_path_like
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
@@ -299,6 +305,12 @@ class PartyMember(models.Model):
         verbose_name = _("党员")
         verbose_name_plural = _("党员名册")
         ordering = ["branch_id", "name"]
+        # The stale scan's latest 入党日期 per branch in its window (recruitment source b): one index-only
+        # lookup per branch for a subtree, one index-only range scan of the window for the province.
+        indexes = [
+            models.Index(fields=["branch", "joined_on"], name="member_branch_joined"),
+            models.Index(fields=["joined_on", "branch"], name="member_joined_branch"),
+        ]
 
     def __str__(self) -> str:
         flags = [self.status]

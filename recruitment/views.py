@@ -10,10 +10,12 @@ from django.views.decorators.http import require_http_methods
 from .filters import MemberFilter, OrganizationFilter
 from .forms import UploadForm
 from .http import XLSX, attachment
+from .idcard import mask_id_number
+from .members import MEMBER_EXPORT_HEADER, member_export_rows
 from .models import Organization, Role
 from .registry import home_widgets_for
-from .scope import get_visible_or_404, role_required, visible_to
-from .services import ORG_IMPORT_HEADER, organizations_import
+from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
+from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
 from .tabular import TableError, read_table, write_xlsx
 
 
@@ -34,8 +36,11 @@ def org_list(request):
     filters = OrganizationFilter(request.GET or None, user=request.user)
     qs = filters.qs
     if request.GET.get("export") == "xlsx":
-        rows = [[o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on] for o in qs]
-        return attachment(write_xlsx(ORG_IMPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
+        rows = [
+            [o.code, o.name, o.parent.code if o.parent else "", o.level, o.sector, o.founded_on, o.last_recruit_on]
+            for o in qs
+        ]
+        return attachment(write_xlsx(ORG_EXPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "recruitment/org_list.html", {"form": filters.form, "page": page})
 
@@ -86,17 +91,24 @@ def org_import(request):
                 )
                 return redirect("recruitment:org_list")
     return render(
-        request, "recruitment/org_import.html", {"form": form, "result": result, "header": ",".join(ORG_IMPORT_HEADER)}
+        request,
+        "recruitment/org_import.html",
+        {
+            "form": form,
+            "result": result,
+            "header": ",".join(ORG_IMPORT_HEADER),
+            "optional": ",".join(ORG_IMPORT_OPTIONAL),
+        },
     )
 
 
 @login_required
 def org_import_template(request):
     data = write_xlsx(
-        ORG_IMPORT_HEADER,
+        ORG_EXPORT_HEADER,
         [
-            ["XX001", "示例党委", "", "党委", "", "2001-07-01"],
-            ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01"],
+            ["XX001", "示例党委", "", "党委", "", "2001-07-01", ""],
+            ["XX00101", "示例村党支部", "XX001", "党支部", "农村（社区）", "2003-05-01", "2024-06-28"],
         ],
         "党组织",
     )
@@ -113,20 +125,10 @@ def member_list(request):
                 request, f"符合条件的党员超过 {MEMBER_EXPORT_MAX:,} 名，请先按姓名、支部或类别缩小范围再导出"
             )
             return redirect(f"{request.path}?{_without(request.GET, 'export')}")
-        rows = [
-            [
-                m.name,
-                m.gender,
-                m.status,
-                m.branch.code,
-                m.branch.name,
-                m.joined_on,
-                m.full_member_since,
-                "是" if m.under_probation_watch else "",
-                "在册" if m.is_active else "不在册",
-            ]
-            for m in qs
-        ]
+        rows = member_export_rows(qs)
+        if not request.user.has_role(*STAFF_ROLES):  # full numbers only for the roles that import them
+            for row in rows:
+                row[ID_COLUMN] = mask_id_number(row[ID_COLUMN])
         return attachment(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"), "party_members.xlsx", XLSX)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -137,17 +139,7 @@ def member_list(request):
 
 
 MEMBER_EXPORT_MAX = 50_000
-MEMBER_EXPORT_HEADER = [
-    "姓名",
-    "性别",
-    "党员类别",
-    "支部编码",
-    "所在党支部",
-    "入党日期",
-    "转正日期",
-    "留党察看",
-    "在册",
-]
+ID_COLUMN = MEMBER_EXPORT_HEADER.index("公民身份号码")
 
 
 def _without(params, *names: str) -> str:

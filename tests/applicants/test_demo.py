@@ -72,3 +72,31 @@ def test_demo_seed_fills_the_county_consistently_and_only_once(db):
     assert any(line.startswith("计划与比例：") for line in lines)
     assert any(line.startswith("预警扫描：") for line in lines)
     assert any(line.startswith("演示数据已就绪") for line in lines)
+    _stale_list_agrees_with_the_register()
+
+
+def _stale_list_agrees_with_the_register():
+    """Issue 13: the demo's stale list, its seeding summary and the 党员名册 tell one story — no red
+    branch has a recruit in the window from any source, and 发展历史不详 only where nothing is known."""
+    import json
+
+    from jobs.models import StaleFlag, StaleScan
+    from recruitment.dates import add_years
+    from recruitment.models import Organization, PartyMember
+
+    window = add_years(TODAY, -3)
+    scan = StaleScan.objects.get(as_of=TODAY)
+    live = io.StringIO()
+    call_command("stale_orgs", "--as-of", TODAY.isoformat(), "--format", "json", stdout=live)
+    data = json.loads(live.getvalue())
+    assert (len(data["red"]), len(data["watch"])) == (scan.red_count, scan.watch_count)
+    red = {e["org"] for e in data["red"]}
+    assert not PartyMember.objects.filter(branch__code__in=red, joined_on__gt=window).exists()
+    assert not Applicant.objects.filter(admitted_branch__code__in=red, admitted_on__gt=window).exists()
+    unknown = [e["org"] for e in data["red"] if e["reason"] == "unknown"]
+    assert 1 <= len(unknown) <= 2 and "never" not in {e["reason"] for e in data["red"]}
+    for code in unknown:
+        assert Organization.objects.get(code=code).last_recruit_on is None
+        assert not Applicant.objects.filter(admitted_branch__code=code).exists()
+    assert {e["last_source"] for e in data["red"]} >= {"import", "approval"}
+    assert StaleFlag.objects.filter(scan=scan, last_source="register").exists()

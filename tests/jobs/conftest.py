@@ -7,7 +7,7 @@ import pytest
 
 from applicants.models import Applicant, ApplicantStatus
 from recruitment.idcard import make_id_number
-from recruitment.models import Organization
+from recruitment.models import MemberStatus, Organization, PartyMember
 from tests.factories import OrganizationFactory
 
 _rng = random.Random(11)
@@ -42,6 +42,21 @@ def person(
 
 def admitted(branch: Organization, on: dt.date) -> Applicant:
     return person(branch, step=17, admitted_on=on)
+
+
+def member(branch: Organization, joined_on: dt.date, *, status: str = MemberStatus.FULL, **kw) -> PartyMember:
+    """A member on the 党员名册 of ``branch`` with that 入党日期 (no applicant in the system)."""
+    birth = dt.date(1980, 1, 1) + dt.timedelta(days=next(_seq))
+    return PartyMember.objects.create(
+        name=f"名册{next(_seq)}",
+        gender="男",
+        id_number=make_id_number(birth, "男", _rng),
+        branch=branch,
+        status=status,
+        joined_on=joined_on,
+        full_member_since=None if status == MemberStatus.PROBATIONARY else joined_on.replace(year=joined_on.year + 1),
+        **kw,
+    )
 
 
 @pytest.fixture

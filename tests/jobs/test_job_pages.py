@@ -49,6 +49,23 @@ def test_list_exports_to_excel_with_last_admission_and_reserve(scanned, client_f
     assert a2[5] == "关注（定期跟踪）" and a2[7].date() == D(2024, 6, 1) and a2[8] == 1
 
 
+def test_list_and_branch_page_say_where_the_last_recruit_comes_from_or_that_history_is_unknown(world, client_for):
+    from .conftest import member
+
+    member(world.a2, D(2024, 6, 1))  # on the register only
+    stale_scan_run(as_of=D(2026, 11, 22))
+    c = client_for(world.users.department)
+    page = c.get(reverse("jobs:stale_list")).content.decode()
+    assert "2024-06-01" in page and "党员名册入党日期" in page  # A2: watch, from the register
+    assert "发展历史不详（须补录最近发展党员日期）" in page  # A1, B1: nothing known
+    assert "成立以来未发展" not in page
+    a1 = c.get(reverse("jobs:stale_org", args=["A1"])).content.decode()
+    assert "发展历史不详" in a1 and "补录“最近发展党员日期”" in a1
+    rows = list(load_workbook(io.BytesIO(c.get(reverse("jobs:stale_list"), {"export": "xlsx"}).content)).active.values)
+    by_code = {r[0]: r for r in rows[1:]}
+    assert by_code["A1"][7] == "不详" and by_code["A2"][-1] == "党员名册入党日期"
+
+
 @pytest.mark.parametrize(("role", "status"), [("secretary", 403), ("inspector", 200), ("committee", 200)])
 def test_list_is_for_staff_and_inspectors(scanned, client_for, role, status):
     assert client_for(getattr(scanned.users, role)).get(reverse("jobs:stale_list")).status_code == status

@@ -7,9 +7,9 @@ import pytest
 from applicants.models import ApplicantStatus
 from jobs.models import StaleChange, StaleFlag, StaleScan
 from jobs.stale import Thresholds, stale_evaluate, stale_scan_run
-from recruitment.models import RuleDefinition
+from recruitment.models import MemberStatus, Organization, RuleDefinition
 
-from .conftest import admitted, person
+from .conftest import admitted, member, person
 
 D = dt.date
 AS_OF = D(2026, 11, 22)
@@ -39,9 +39,9 @@ def test_approval_one_day_inside_three_years_is_not_red_but_watch_for_two_years(
     assert flags_by_code()["X1"] == ("watch", "2y")
 
 
-def test_branch_never_admitting_anyone_is_red_with_reason_never(make_branch):
-    make_branch("X1")
-    assert flags_by_code()["X1"] == ("red", "never")
+def test_old_branch_with_no_recruit_from_any_source_is_red_with_unknown_history(make_branch):
+    make_branch("X1")  # founded 1990, nothing in the system, no 最近发展党员日期
+    assert flags_by_code()["X1"] == ("red", "unknown")
 
 
 def test_branch_founded_two_years_ago_is_not_red_yet_but_watched(make_branch):
@@ -116,13 +116,13 @@ def test_admission_counts_for_the_branch_at_approval_not_the_current_one(make_br
     with_reserve(then)
     flags = flags_by_code()
     assert "THEN" not in flags
-    assert flags["NOW"] == ("red", "never")
+    assert flags["NOW"] == ("red", "unknown")
 
 
 def test_approvals_after_the_as_of_date_are_ignored(make_branch):
     b = make_branch("X1")
     admitted(b, D(2026, 12, 1))
-    assert flags_by_code()["X1"] == ("red", "never")
+    assert flags_by_code()["X1"] == ("red", "unknown")
     with_reserve(b)
     assert "X1" not in flags_by_code(as_of=D(2026, 12, 1))
 
@@ -149,7 +149,7 @@ def test_29_february_as_of_date_maps_the_window_start_to_1_march(make_branch, la
 
 def test_unknown_founding_date_does_not_excuse_a_branch(make_branch):
     make_branch("X1", founded=None)
-    assert flags_by_code()["X1"] == ("red", "never")
+    assert flags_by_code()["X1"] == ("red", "unknown")  # still red; its history is what is unknown
 
 
 # --- stored scans -------------------------------------------------------------------------------
@@ -226,13 +226,21 @@ def test_scan_runs_a_constant_number_of_queries_whatever_the_number_of_branches(
 
 def test_province_and_subtree_forms_of_the_scan_agree(world, make_branch):
     """The whole-province scan (GROUP BY aggregates) and a committee's (correlated lookups) are
-    two SQL forms of one rule: on a mix of cases they flag the same branches the same way."""
+    two SQL forms of one rule: on a mix of cases — every source of a recruit, the window's edges,
+    unknown history — they flag the same branches the same way, with the same dates and sources."""
     cases = [
         make_branch("M1"),
         make_branch("M2"),
         make_branch("M3", founded=D(2025, 1, 1)),
         make_branch("M4"),
         make_branch("M5", founded=None),
+        make_branch("M6"),
+        make_branch("M7", last_recruit_on=D(2023, 11, 22)),
+        make_branch("M8", last_recruit_on=D(2024, 11, 23)),
+        make_branch("M9", founded=D(2023, 11, 22)),
+        make_branch("MA", last_recruit_on=D(2025, 1, 1)),
+        make_branch("MB", last_recruit_on=D(2027, 1, 1)),
+        make_branch("MC"),
     ]
     admitted(cases[0], D(2023, 11, 22))
     with_reserve(cases[0])
@@ -241,13 +249,180 @@ def test_province_and_subtree_forms_of_the_scan_agree(world, make_branch):
     admitted(cases[3], D(2024, 11, 23))
     person(cases[3], step=16)
     person(cases[3], step=17, admitted_on=D(2027, 1, 1))
+    member(cases[5], D(2023, 11, 22))  # on the window's first day: 3 years → red, its date known
+    member(cases[5], D(2010, 6, 1))
+    with_reserve(cases[6])
+    with_reserve(cases[7])
+    admitted(cases[9], D(2024, 3, 1))
+    member(cases[9], D(2024, 6, 1))  # the import (2025-01-01) is the latest of the three
+    member(cases[10], D(2026, 12, 1))  # after the date: nothing counts, the import is later too
+    member(cases[11], D(2026, 7, 31), status=MemberStatus.PROBATIONARY)
+    with_reserve(cases[11])
     t = Thresholds.in_force(AS_OF)
     whole = {s.code: s for s in stale_evaluate(as_of=AS_OF, thresholds=t)}
     subtree = {s.code: s for s in stale_evaluate(as_of=AS_OF, thresholds=t, within=world.a)}
     in_a = {code: s for code, s in whole.items() if code in subtree or code.startswith(("A", "M"))}
     assert subtree == in_a
-    assert {c: (s.level, s.reason) for c, s in subtree.items() if c.startswith("M")} == {
-        "M1": ("red", "3y"),
-        "M2": ("watch", "reserve"),
-        "M5": ("red", "never"),
-    }  # M3 young + reserve, M4 in time
+    assert {
+        c: (s.level, s.reason, s.last_admitted, s.last_source) for c, s in subtree.items() if c.startswith("M")
+    } == {
+        "M1": ("red", "3y", D(2023, 11, 22), "approval"),
+        "M2": ("watch", "reserve", D(2026, 2, 1), "approval"),
+        "M5": ("red", "unknown", None, ""),
+        "M6": ("red", "3y", D(2023, 11, 22), "register"),
+        "M7": ("red", "3y", D(2023, 11, 22), "import"),
+        "M9": ("red", "never", None, ""),
+        "MA": ("watch", "reserve", D(2025, 1, 1), "import"),
+        "MB": ("red", "unknown", None, ""),
+    }  # M3 young + reserve, M4 in time, M8 imported date in time, MC a 预备党员 admitted 2026-07-31
+
+
+# --- what counts as a recruit: the three sources (rule book) -------------------------------------
+
+
+def evaluated(code, as_of=AS_OF):
+    t = Thresholds.in_force(as_of)
+    return next((s for s in stale_evaluate(as_of=as_of, thresholds=t) if s.code == code), None)
+
+
+def test_a_probationary_member_on_the_register_clears_the_branch_the_issue_case(make_branch):
+    """The register shows a 预备党员 of the branch admitted 2026-07-31, with no approval recorded in
+    the system: the branch recruited, it is neither red nor "成立以来未发展"."""
+    b = make_branch("X1", founded=D(1965, 7, 1))
+    member(b, D(2026, 7, 31), status=MemberStatus.PROBATIONARY)
+    with_reserve(b)
+    assert "X1" not in flags_by_code()
+    b2 = make_branch("X2", founded=D(1965, 7, 1))
+    member(b2, D(2026, 7, 31), status=MemberStatus.PROBATIONARY)
+    state = evaluated("X2")  # no reserve: watched for that only, its recruit shown
+    assert (state.level, state.reason, state.last_admitted, state.last_source) == (
+        "watch",
+        "reserve",
+        D(2026, 7, 31),
+        "register",
+    )
+
+
+@pytest.mark.parametrize(
+    ("joined", "expected"),
+    [
+        (D(2023, 11, 22), ("red", "3y", D(2023, 11, 22))),  # exactly 3 years to the day: 3 years
+        (D(2023, 11, 23), ("watch", "2y", D(2023, 11, 23))),
+        (D(2024, 11, 22), ("watch", "2y", D(2024, 11, 22))),  # exactly 2 years: watch
+        (D(2024, 11, 23), None),
+    ],
+)
+def test_register_admission_dates_at_the_window_boundaries(make_branch, joined, expected):
+    b = make_branch("X1")
+    member(b, joined)
+    with_reserve(b)
+    state = evaluated("X1")
+    assert (state and (state.level, state.reason, state.last_admitted)) == expected
+    if state:
+        assert state.last_source == "register"
+
+
+def test_register_admissions_before_the_window_or_after_the_date_or_elsewhere_do_not_count(world, make_branch):
+    b = make_branch("X1")
+    member(b, D(2023, 11, 21))  # one day before the window: members move, it says nothing of this branch
+    member(b, D(2026, 11, 23))  # after the date
+    member(make_branch("Y1"), D(2026, 1, 1))  # another branch's recruit
+    with_reserve(b)
+    assert flags_by_code()["X1"] == ("red", "unknown")
+    assert "Y1" in flags_by_code() and flags_by_code()["Y1"] == ("watch", "reserve")
+
+
+def test_a_member_no_longer_on_the_register_still_counts_as_the_branchs_recruit(make_branch):
+    b = make_branch("X1")
+    member(b, D(2026, 3, 1), is_active=False)  # admitted, then died or left: still a recruit
+    with_reserve(b)
+    assert "X1" not in flags_by_code()
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (D(2023, 11, 22), ("red", "3y")),
+        (D(2023, 11, 23), ("watch", "2y")),
+        (D(2024, 11, 22), ("watch", "2y")),
+        (D(2024, 11, 23), None),
+    ],
+)
+def test_imported_last_recruit_date_at_the_window_boundaries(make_branch, last, expected):
+    make_branch("X1", founded=D(1958, 10, 1), last_recruit_on=last)
+    with_reserve(Organization.objects.get(code="X1"))
+    state = evaluated("X1")
+    assert (state and (state.level, state.reason)) == expected
+    if state:
+        assert (state.last_admitted, state.last_source) == (last, "import")
+
+
+def test_an_imported_date_after_the_scan_date_is_ignored(make_branch):
+    make_branch("X1", last_recruit_on=D(2026, 6, 1))
+    assert flags_by_code(as_of=D(2026, 5, 31))["X1"] == ("red", "unknown")
+    assert flags_by_code(as_of=D(2026, 6, 1))["X1"] == ("watch", "reserve")
+
+
+def test_the_latest_of_the_three_sources_is_the_last_recruit(make_branch):
+    b = make_branch("X1", last_recruit_on=D(2022, 5, 1))
+    admitted(b, D(2021, 1, 1))
+    member(b, D(2022, 4, 30))  # before the window: ignored anyway
+    state = evaluated("X1")
+    assert (state.level, state.reason, state.last_admitted, state.last_source) == ("red", "3y", D(2022, 5, 1), "import")
+    member(b, D(2024, 2, 1))
+    state = evaluated("X1")
+    assert (state.level, state.last_admitted, state.last_source) == ("watch", D(2024, 2, 1), "register")
+    admitted(b, D(2024, 2, 1))  # the same day from the system's own approval: the approval is named
+    assert evaluated("X1").last_source == "approval"
+
+
+# --- unknown history vs 成立以来未发展 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("founded", "expected"),
+    [
+        (None, ("red", "unknown")),  # founding date unknown: history unknown
+        (D(1958, 10, 1), ("red", "unknown")),
+        (D(2023, 11, 21), ("red", "unknown")),  # founded one day before the window: history before it unknown
+        (D(2023, 11, 22), ("red", "never")),  # founded on the window's first day: its whole life is known
+        (D(2023, 11, 23), ("watch", "2y")),  # younger than 3 years: not red
+    ],
+)
+def test_a_branch_without_any_recruit_is_unknown_history_unless_founded_inside_the_window(
+    make_branch, founded, expected
+):
+    make_branch("X1", founded=founded)
+    assert flags_by_code()["X1"] == expected
+
+
+def test_an_unknown_history_branch_leaves_it_once_its_last_recruit_date_is_entered(make_branch):
+    b = make_branch("X1", founded=D(1962, 3, 1))
+    with_reserve(b)
+    assert flags_by_code()["X1"] == ("red", "unknown")
+    b.last_recruit_on = D(2019, 7, 1)
+    b.save()
+    assert flags_by_code()["X1"] == ("red", "3y")  # now a known 3 years
+    b.last_recruit_on = D(2025, 7, 1)
+    b.save()
+    assert "X1" not in flags_by_code()
+
+
+def test_stored_flags_keep_the_reason_and_the_source_of_the_last_recruit(make_branch):
+    unknown = make_branch("X1")
+    imported = make_branch("X2", last_recruit_on=D(2020, 1, 1))
+    registered = make_branch("X3")
+    member(registered, D(2024, 1, 5))
+    scan = stale_scan_run(as_of=AS_OF)
+    got = {
+        f.org.code: (f.level, f.reason, f.last_admitted, f.last_source)
+        for f in StaleFlag.objects.filter(scan=scan, org__in=[unknown, imported, registered])
+    }
+    assert got == {
+        "X1": ("red", "unknown", None, ""),
+        "X2": ("red", "3y", D(2020, 1, 1), "import"),
+        "X3": ("watch", "2y", D(2024, 1, 5), "register"),
+    }
+    assert (
+        StaleFlag.objects.get(scan=scan, org=unknown).get_reason_display() == "发展历史不详（须补录最近发展党员日期）"
+    )

@@ -110,3 +110,81 @@ def test_browser_upload_by_department_staff(world, client_for):
     assert response.status_code == 200
     assert "党支部必须填写领域" in response.content.decode()
     assert not Organization.objects.filter(code="NEW2").exists()
+
+
+# --- optional column 最近发展党员日期 (go-live history for the stale scan) -----------------------------
+
+WITH_LAST = HEADER + ",最近发展党员日期"
+
+
+def test_a_file_without_the_optional_column_imports_as_before_and_keeps_entered_dates(db, tmp_path):
+    call_command("import_orgs", str(write(tmp_path, GOOD)))
+    assert Organization.objects.get(code="X0101").last_recruit_on is None
+    Organization.objects.filter(code="X0101").update(last_recruit_on=dt.date(2021, 6, 1))
+    call_command("import_orgs", str(write(tmp_path, GOOD.replace("一村党支部", "一村党支部（改名）"))))
+    village = Organization.objects.get(code="X0101")
+    assert village.name == "一村党支部（改名）" and village.last_recruit_on == dt.date(2021, 6, 1)
+
+
+def test_last_recruit_date_imports_from_csv_and_xlsx_and_an_empty_cell_clears_it(db, tmp_path):
+    text = f"""{WITH_LAST}
+X,某县委组织部,,组织部门,,,
+X01,一镇党委,X,党委,,1956-07-01,
+X0101,一村党支部,X01,党支部,农村（社区）,1958-10-01,2019/07/01
+X0102,二村党支部,X01,党支部,农村（社区）,1965-03-01,
+"""
+    call_command("import_orgs", str(write(tmp_path, text)))
+    assert Organization.objects.get(code="X0101").last_recruit_on == dt.date(2019, 7, 1)
+    assert Organization.objects.get(code="X0102").last_recruit_on is None
+    call_command("import_orgs", str(write(tmp_path, text.replace("2019/07/01", ""))))
+    assert Organization.objects.get(code="X0101").last_recruit_on is None
+    path = tmp_path / "orgs.xlsx"
+    path.write_bytes(
+        write_xlsx(
+            WITH_LAST.split(","),
+            [["X0102", "二村党支部", "X01", "党支部", "农村（社区）", None, dt.datetime(2024, 5, 4)]],
+        )
+    )
+    call_command("import_orgs", str(path))
+    assert Organization.objects.get(code="X0102").last_recruit_on == dt.date(2024, 5, 4)
+
+
+def test_bad_last_recruit_dates_are_refused_by_row_and_column_and_nothing_is_written(db, tmp_path, capsys):
+    today = dt.date(2026, 11, 22)  # the frozen clock (tests/clock.py)
+    bad = f"""{WITH_LAST}
+Z,某县委组织部,,组织部门,,,
+Z1,镇党委,Z,党委,,1956-07-01,2020-01-01
+Z101,格式错,Z1,党支部,农村（社区）,1970-01-01,2020年1月
+Z102,晚于今天,Z1,党支部,农村（社区）,1970-01-01,2026-11-23
+Z103,早于成立,Z1,党支部,农村（社区）,2001-05-01,2001-04-30
+Z104,今天,Z1,党支部,农村（社区）,2001-05-01,{today}
+Z105,成立当日,Z1,党支部,农村（社区）,2001-05-01,2001-05-01
+"""
+    with pytest.raises(CommandError):
+        call_command("import_orgs", str(write(tmp_path, bad)))
+    err = capsys.readouterr().err
+    assert "第 3 行【最近发展党员日期】只有党支部填写（本行层级为党委）" in err
+    assert "第 4 行【最近发展党员日期】日期格式应为 YYYY-MM-DD：2020年1月" in err
+    assert "第 5 行【最近发展党员日期】不能晚于今天（2026-11-22）：2026-11-23" in err
+    assert "第 6 行【最近发展党员日期】不能早于成立日期 2001-05-01：2001-04-30" in err
+    # today and the founding day itself are fine
+    assert "第 7 行【最近发展党员日期】" not in err and "第 8 行【最近发展党员日期】" not in err
+    assert Organization.objects.count() == 0
+
+
+def test_org_export_carries_the_column_and_reimports_unchanged(world, client_for, tmp_path):
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    world.a1.last_recruit_on = dt.date(2022, 9, 9)
+    world.a1.save()
+    response = client_for(world.users.department).get(reverse("recruitment:org_list"), {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert list(rows[0]) == WITH_LAST.split(",")
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(response.content)
+    call_command("import_orgs", str(path))
+    a1 = Organization.objects.get(code="A1")
+    assert a1.last_recruit_on == dt.date(2022, 9, 9) and a1.founded_on == dt.date(1990, 1, 1)

@@ -20,8 +20,12 @@ def test_export_follows_the_filters_and_the_scope(world, client_for):
     assert table[0] == views.MEMBER_EXPORT_HEADER
     names = {r[0] for r in table[1:]}
     assert {"党员甲", "预备丁", "察看戊"} <= names and "党员己" not in names  # 党员己 is in another branch
-    watched = next(r for r in table[1:] if r[0] == "察看戊")
-    assert watched[7] == "是" and watched[4] == world.a1.name
+    watched = dict(zip(table[0], next(r for r in table[1:] if r[0] == "察看戊"), strict=True))
+    assert watched["留党察看"] == "是" and watched["所在党支部"] == world.a1.name and watched["党组织编码"] == "A1"
+    # a branch secretary imports no members: the ID number is masked (full for the importing staff)
+    assert (
+        watched["公民身份号码"] == world.members.watched.id_number[:4] + "*" * 10 + world.members.watched.id_number[-4:]
+    )
     only = rows(
         client_for(world.users.department).get(reverse("recruitment:member_list"), {"q": "预备", "export": "xlsx"})
     )

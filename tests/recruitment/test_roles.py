@@ -65,6 +65,9 @@ PAGES = {
     "accounts:lockouts": (403, 403, 200, 403),
     "applicants:access_log": (403, 403, 200, 403),
     "ledger:export": (200, 200, 200, 403),  # full ID numbers: the roles that import
+    "recruitment:member_import": (403, 200, 200, 403),
+    "recruitment:member_import_template": (403, 200, 200, 403),
+    "recruitment:calendar": (403, 403, 200, 403),
 }
 
 
@@ -78,12 +81,12 @@ MENU = {
     "secretary": {"applicants:list", "applicants:todo", "ledger:import", "reviews:ledger"},
     "committee": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
-        *("quotas:plans", "quotas:dashboard", "jobs:stale_list"),
+        *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "recruitment:member_import"),
     },
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs", "applicants:access_log"),
-        *("accounts:list", "accounts:lockouts"),
+        *("accounts:list", "accounts:lockouts", "recruitment:member_import", "recruitment:calendar"),
     },
     "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
 }

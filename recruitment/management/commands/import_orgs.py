@@ -5,7 +5,10 @@ from recruitment.tabular import TableError, read_table
 
 
 class Command(BaseCommand):
-    help = "导入党组织（.csv UTF-8 或 .xlsx，表头：编码,名称,上级编码,层级,领域,成立日期）；按编码新增或更新，有错误则不写入任何数据"
+    help = (
+        "导入党组织（.csv UTF-8 或 .xlsx，表头：编码,名称,上级编码,层级,领域,成立日期；可选列：最近发展党员日期）；"
+        "按编码新增或更新，有错误则不写入任何数据"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
