@@ -293,6 +293,10 @@ def id_check(request):
 def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel: str = "", **forms) -> dict:
     user = request.user
     today = timezone.localdate()
+    if request.method == "POST":
+        # A refused act wrote its refusal (an Event) after the person was read: the cached history is
+        # keyed by the version, so read the version again or the page shows the history without it.
+        applicant.refresh_from_db(fields=["version"])
     timeline = selectors.applicant_timeline_cached(applicant=applicant, today=today)
     can_write = _can_write(user) and applicant.is_active
     nxt = timeline.next

@@ -288,6 +288,17 @@ def test_refusal_shows_the_rule_message_and_writes_nothing(world, client_for):
     assert refusal.actor == world.users.secretary and refusal.rules[0]["rule"] == "R6"
 
 
+def test_the_refused_page_shows_the_refusal_in_its_history_after_a_cached_view(world, client_for):
+    """The history is cached by the person's version; the refusal is written after the person was read,
+    so the page that says 未能登记 must still list it (it once showed the cached history without it)."""
+    activist_on = today() - dt.timedelta(days=300)
+    a = at_step(world, 6, activist_on=activist_on, last_step_on=activist_on)
+    client = client_for(world.users.secretary)
+    assert 'class="table-danger"' not in body(client.get(reverse("applicants:detail", args=[a.pk])))
+    page = body(post_step(client, a, 7))
+    assert "未能登记" in page and 'class="table-danger"' in page
+
+
 def test_probationary_members_and_those_under_probation_watch_are_not_offered(world, client_for):
     """The pickers offer the branch's eligible members only (issue 13 #8; the rules R4/R7 still refuse a
     probationary member or one under 留党察看 that arrives otherwise — tests/applicants/test_rules_*)."""
