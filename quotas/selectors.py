@@ -96,6 +96,46 @@ class ShareRow:
     def share_pct(self) -> float | None:
         return None if self.share is None else round(self.share * 100, 2)
 
+    @property
+    def short_by(self) -> int | None:
+        """A failing minimum: how many more people of this kind must be admitted (the total grows with
+        them) to reach it — the smallest k with (count + k) / (total + k) ≥ min. None when not short."""
+        if not self.failing or self.min_pct is None or self.count * 100 >= self.min_pct * self.total:
+            return None
+        m = Fraction(self.min_pct) / 100
+        if m >= 1:
+            return self.total - self.count
+        need = (m * self.total - self.count) / (1 - m)
+        return max(1, -(-need.numerator // need.denominator))
+
+    @property
+    def over_by(self) -> int | None:
+        """A failing maximum: how many of this kind are over the limit at today's total
+        (count − ⌊max × total⌋). None when not over."""
+        if not self.failing or self.max_pct is None or self.count * 100 <= self.max_pct * self.total:
+            return None
+        allowed = Fraction(self.max_pct) * self.total / 100
+        return self.count - (allowed.numerator // allowed.denominator)
+
+    @property
+    def others_needed(self) -> int | None:
+        """A failing maximum: how many admissions of other kinds would bring the share down to the limit —
+        the smallest k with count / (total + k) ≤ max. None when not over (or the limit is 0)."""
+        if self.over_by is None or not self.max_pct:
+            return None
+        need = Fraction(self.count * 100) / Fraction(self.max_pct) - self.total
+        return max(1, -(-need.numerator // need.denominator))
+
+    @property
+    def gap_text(self) -> str:
+        """The gap in people, for the dashboard: “还需发展 3 名” / “超出 2 名（或再发展其他 10 名）”."""
+        if self.short_by is not None:
+            return f"还需发展本类 {self.short_by} 名"
+        if self.over_by is not None:
+            others = f"，或再发展其他类 {self.others_needed} 名" if self.others_needed else ""
+            return f"超出上限 {self.over_by} 名{others}"
+        return ""
+
 
 @dataclass(frozen=True)
 class PlanExecution:

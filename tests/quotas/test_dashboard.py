@@ -36,6 +36,8 @@ def test_dashboard_marks_the_failing_rule(data, client_for):
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "未达标" in html and "非公企业：68.75%（要求 ≤ 20%）未达标" in html
+    # The gap in people: 11 of 16 against ≤ 20% (3.2 allowed) is 8 over, or 39 more of other kinds.
+    assert "非公企业：68.75%（要求 ≤ 20%）未达标，超出上限 8 名，或再发展其他类 39 名" in html
     assert [r.key for r in resp.context["compliance"].failing] == ["非公企业"]
     charts = json.loads(
         re.search(r'<script id="quota-charts" type="application/json">(.*?)</script>', html, re.S).group(1)
@@ -129,3 +131,14 @@ def test_dashboard_queries_do_not_grow_with_the_data(data, client_for, django_as
     client = client_for(data.users.department)
     with django_assert_max_num_queries(30):
         client.get(URL, {"year": Y})
+
+
+def test_the_headline_names_a_projection_that_fails_with_its_gap(data, client_for):
+    """Issue 15: a rule failing with the ledger's expected intake (e.g. 35岁及以下) is in the headline,
+    with its gap in people. Here 非公 stays over with the one expected rural candidate: 11 of 17."""
+    resp = client_for(data.users.department).get(URL, {"year": Y})
+    c = resp.context["compliance"]
+    html = resp.content.decode()
+    assert [r.key for r in c.expected_failing] == ["非公企业"]
+    assert "含台账预计 1 项将不达标" in html
+    assert "非公企业：预计 64.71%（要求 ≤ 20%），超出上限 8 名，或再发展其他类 38 名" in html
