@@ -259,8 +259,12 @@ def write_workbook(sheets: Iterable[Sheet]) -> bytes:
 
 
 def _append(ws, values: Sequence[Any]) -> int:
-    """Append one row; formula-like text stays text. Returns the row number."""
-    values = list(values)
+    """Append one row; formula-like text stays text; control characters that a worksheet cannot hold
+    (openpyxl refuses them with IllegalCharacterError — e.g. pasted from another system) are dropped.
+    Returns the row number."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
     ws.append(values)
     row = ws.max_row
     for column, value in enumerate(values, start=1):

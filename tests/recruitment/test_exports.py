@@ -104,3 +104,11 @@ def test_exports_of_the_pages_keep_a_hostile_name_as_text(world, client_for, hos
     assert (row["户籍所在地"].value, row["户籍所在地"].data_type) == ("=1+2", "s")
     csv_text = client.get(reverse("ledger:export"), {"format": "csv"}).content.decode("utf-8-sig")
     assert """\n"'=HYPERLINK(""http://x"",""y"")",""" in csv_text and ",'=1+2," in csv_text
+
+
+def test_xlsx_drops_control_characters_a_worksheet_cannot_hold():
+    """A name pasted with a control character (\\x01, \\x1f) once made openpyxl raise
+    IllegalCharacterError: the export failed with a server error."""
+    table = cells(write_xlsx(["姓名"], [["王\x01小\x1f明"], ["=\x02SUM(A1)"]], "表"))
+    assert table[1][0].value == "王小明"
+    assert table[2][0].value == "=SUM(A1)" and table[2][0].data_type == "s"
