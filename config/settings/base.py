@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "recruitment.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,7 +128,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
-# --- Sessions: an idle session ends after DJANGO_SESSION_IDLE_MINUTES; every request renews it -------
+# --- Sessions: an idle session ends after DJANGO_SESSION_IDLE_MINUTES; a request renews it (≤ 1/min) -----
 def session_idle_seconds(default_minutes: int) -> int:
     minutes = _env_or_fail(env.int, "DJANGO_SESSION_IDLE_MINUTES", default=default_minutes)
     if minutes < 1:
@@ -136,7 +137,8 @@ def session_idle_seconds(default_minutes: int) -> int:
 
 
 SESSION_COOKIE_AGE = session_idle_seconds(30)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # renewed at most once a minute instead: recruitment.middleware
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("DJANGO_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 
