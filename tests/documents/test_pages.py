@@ -36,3 +36,18 @@ def test_the_archive_and_the_ledgers_have_a_print_button_and_their_pdf(world, cl
     assert f"{reverse('documents:work_ledger_pdf')}?year=2026" in html and "print-landscape.css" in html
     html = client.get(reverse("ledger:import")).content.decode()
     assert "data-print" in html and reverse("documents:work_ledger_pdf") in html
+
+
+def test_the_print_stylesheet_and_the_print_button_are_static_files():
+    """No inline style or script (CSP): the print rules live in app.css, the button's behaviour in app.js."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "static"
+    css = (root / "css" / "app.css").read_text()
+    rules = css[css.index("@media print") :]
+    for hidden in ("nav.navbar", ".btn", "button", "form", ".no-print"):
+        assert hidden in rules.split("display: none")[0]
+    assert "size: A4" in rules and "thead { display: table-header-group; }" in rules
+    assert "size: A4 landscape" in (root / "css" / "print-landscape.css").read_text()
+    js = (root / "js" / "app.js").read_text()
+    assert "[data-print]" in js and "window.print()" in js

@@ -45,3 +45,10 @@ def test_secretary_downloads_the_publicity_notice(watched_page, server, db_acces
     assert AccessLog.objects.filter(user=secretary, applicant=person, kind="download").exists()
     shot = pdf_screenshot(pdf, "journey7-publicity-notice-pdf")
     assert shot.exists() and shot.stat().st_size > 5000
+
+    # Printed from the browser: navigation, buttons, forms and the documents panel are left off the paper.
+    page.emulate_media(media="print")
+    expect(page.locator("nav.navbar")).to_be_hidden()
+    expect(panel).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
+    page.emulate_media(media="screen")
