@@ -36,4 +36,5 @@ urlpatterns = [
     path("quotas/", include("quotas.urls")),
     path("jobs/", include("jobs.urls")),
     path("ledger/", include("applicants.ledger_urls")),
+    path("documents/", include("documents.urls")),
 ]

@@ -6,6 +6,7 @@
 //   <tr data-href="?org=…">                 a click on the row (not on a link) opens the address
 //   <div data-width="42">                   width 42% (progress bars)
 //   <td data-indent="3">                    indented 3em (tree levels)
+//   <button data-print>                     prints the page (the print stylesheet is in app.css)
 (function () {
   "use strict";
 
@@ -16,6 +17,10 @@
 
   document.addEventListener("click", function (event) {
     const el = event.target;
+    if (el.closest("[data-print]")) {
+      window.print();
+      return;
+    }
     if (el.matches("input[type=checkbox][data-check-all]")) {
       const scope = el.closest("table") || document;
       scope.querySelectorAll('input[type=checkbox][name="' + el.dataset.checkAll + '"]').forEach(function (box) {

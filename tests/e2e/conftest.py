@@ -190,6 +190,22 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def pdf_screenshot(pdf: Path, name: str) -> Path:
+    """The first page of a downloaded PDF as a PNG among the journeys' screenshots (Debian's poppler-utils:
+    ``pdftoppm``, installed by ``make e2e-deps``)."""
+    import subprocess
+
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("需要 Debian 的 poppler-utils（make test 会自动安装：apt-get install poppler-utils）")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    stem = SCREENSHOT_DIR / name
+    subprocess.run([tool, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True)
+    path = stem.with_suffix(".png")
+    _shots.append(path)
+    return path
+
+
 def pytest_terminal_summary(terminalreporter):
     if _shots:
         terminalreporter.write_sep("-", "journey screenshots")

@@ -68,6 +68,8 @@ PAGES = {
     "recruitment:member_import": (403, 200, 200, 403),
     "recruitment:member_import_template": (403, 200, 200, 403),
     "recruitment:calendar": (403, 403, 200, 403),
+    "documents:work_ledger_pdf": (200, 200, 200, 200),  # ID numbers masked: every role reads its subtree
+    "documents:prereview_ledger_pdf": (200, 200, 200, 200),
 }
 
 
@@ -75,6 +77,27 @@ PAGES = {
 def test_who_reaches_which_page(world, client_for, name):
     got = tuple(client_for(getattr(world.users, who)).get(reverse(name)).status_code for who in ROLES)
     assert got == PAGES[name]
+
+
+# a person's documents (branch A1's person): every role of the subtree reads them, another subtree gets a 404
+PERSON_DOCUMENTS = {
+    "documents:publicity_pdf": ["candidate"],
+    "documents:publicity_docx": ["candidate"],
+    "documents:timeline_docx": [],
+}
+PERSON_USERS = ("secretary", "committee", "department", "inspector", "secretary_b", "committee_b")
+
+
+@pytest.mark.parametrize("name", PERSON_DOCUMENTS)
+def test_who_reaches_a_persons_documents(world, client_for, name):
+    import datetime as dt
+
+    from tests.applicants.people import placed
+
+    a = placed(world, step=6, activist_on=dt.date(2024, 9, 2))
+    url = reverse(name, args=[a.pk, *PERSON_DOCUMENTS[name]])
+    got = tuple(client_for(getattr(world.users, who)).get(url).status_code for who in PERSON_USERS)
+    assert got == (200, 200, 200, 200, 404, 404)
 
 
 MENU = {
