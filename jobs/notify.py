@@ -51,6 +51,10 @@ logger = logging.getLogger(__name__)
 SENDING_LEASE = dt.timedelta(minutes=10)
 QUEUED_GRACE = dt.timedelta(minutes=5)  # a queued email older than this was probably never queued
 MAX_SEND_ATTEMPTS = 8
+# A job queued or running longer than this is stuck (the message was lost with the broker, the worker
+# died): longer than the task's hard time limit (settings.CELERY_TASK_TIME_LIMIT, 30 minutes).
+JOB_LEASE = dt.timedelta(minutes=40)
+JOB_INTERRUPTED = "任务执行中断（工作进程退出或消息队列重启），未完成；请重新发起"
 LIST_LIMIT = 100  # rows of a red/watch list shown in an email; the page has the full list
 
 
@@ -272,10 +276,35 @@ def job_start_scheduled(*, kind: str, today: dt.date) -> JobRun:
     return job_run(job_id=job.pk, today=today)
 
 
+def _jobs_unstick(*, now: dt.datetime) -> None:
+    """No job shows "已入队"/"执行中" forever (issue 12): a job queued for longer than the lease lost its
+    message (the broker restarted empty) and goes back to pending, to be queued again (a run is
+    idempotent: emails are keyed by kind, period and recipient); a job running for longer than the lease
+    with nothing left to retry failed, and says so."""
+    lost = JobRun.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - JOB_LEASE)
+    for pk in lost.values_list("pk", flat=True):
+        logger.warning("任务 %s 入队超过 %s 仍未开始，重新入队", pk, JOB_LEASE)
+    lost.update(status=JobStatus.PENDING, error="入队后长时间未开始执行，已重新入队")
+    retryable = Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING)) | Q(
+        status=EmailStatus.FAILED, attempts__lt=MAX_SEND_ATTEMPTS
+    )
+    for job in JobRun.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - JOB_LEASE):
+        emails = EmailLog.objects.filter(job=job).exclude(status=EmailStatus.SENT)
+        if emails.filter(retryable).exists():
+            continue  # the sweeper is still sending them
+        failed = emails.count()
+        error = f"{failed} 封邮件多次发送失败，已停止重试" if failed else JOB_INTERRUPTED
+        JobRun.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=error, finished_at=now
+        )
+        logger.warning("任务 %s 执行超过 %s 未完成，标记为失败：%s", job.pk, JOB_LEASE, error)
+
+
 def jobs_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Beat's sweeper: queue pending jobs again, and emails that were never queued, failed, or whose
     worker died mid-send. Safe to run any time: sending itself is claim-protected."""
     now = now or timezone.now()
+    _jobs_unstick(now=now)
     jobs = list(JobRun.objects.filter(status=JobStatus.PENDING).values_list("pk", flat=True)[:100])
     queued_jobs = sum(job_enqueue(job_id=pk) for pk in jobs)
     emails = list(
