@@ -221,7 +221,8 @@ class EmailStatus(models.TextChoices):
 
 
 class EmailLog(models.Model):
-    """Every email, claimed before it is sent: (kind, period, recipient) is sent at most once."""
+    """Every email, claimed before it is sent: (kind, period, recipient) is sent at most once, always
+    under the same ``message_id`` (the outbox protocol and its crash window: ``jobs.notify``)."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=EmailKind.choices)
     period = models.CharField(_("期次"), max_length=80)  # e.g. "compliance:2026-11:HC01"
@@ -234,6 +235,8 @@ class EmailLog(models.Model):
     body_html = models.TextField(_("正文（HTML）"), blank=True)
     job = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
     status = models.CharField(_("状态"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
+    # Recorded before the first send and used as the Message-ID header of every attempt (jobs.notify).
+    message_id = models.CharField(_("邮件标识（Message-ID）"), max_length=255, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("发送次数"), default=0, validators=bounded(0, MAX_COUNT))
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
