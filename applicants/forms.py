@@ -44,7 +44,7 @@ DEFAULT_MAX = 9999
 MAX_DAYS = 999
 MAX_HOURS = 9999
 
-PSEUDO_RULES = {"INPUT", "STATE"}
+PSEUDO_RULES = {"INPUT", "STATE", "CONFLICT"}
 
 
 def violation_text(v) -> str:
