@@ -137,7 +137,16 @@ def test_every_lost_race_becomes_the_same_message_on_both_databases(error):
     assert refused.value.rules == ["CONFLICT"] and str(refused.value).endswith(CONFLICT_MESSAGE)
 
 
+def test_the_drivers_own_unique_violation_is_a_race_too():
+    """The ledger's COPY runs on psycopg's raw cursor: its error is not wrapped in Django's IntegrityError."""
+    with pytest.raises(DomainError) as refused, conflict_on_race():
+        raise DriverError("23505")
+    assert refused.value.rules == ["CONFLICT"]
+
+
 def test_other_database_errors_are_not_disguised_as_races():
+    with pytest.raises(DriverError), conflict_on_race():
+        raise DriverError("23502")  # not_null_violation
     exc = IntegrityError("NOT NULL constraint failed: applicants_applicant.name")
     assert not is_race(exc)
     with pytest.raises(IntegrityError), conflict_on_race():
