@@ -39,7 +39,12 @@ def _date_field(label: str, required: bool = True, help_text: str = "") -> forms
     )
 
 
-PSEUDO_RULES = {"INPUT", "STATE"}
+# Every number a form takes is bounded (issue 12); a step field without its own ceiling gets this one.
+DEFAULT_MAX = 9999
+MAX_DAYS = 999
+MAX_HOURS = 9999
+
+PSEUDO_RULES = {"INPUT", "STATE", "CONFLICT"}
 
 
 def violation_text(v) -> str:
@@ -246,9 +251,11 @@ def _form_field(f: StepField, applicant: Applicant) -> forms.Field:
             widget=forms.RadioSelect, choices=[(c, c) for c in f.choices], initial=f.default, **common
         )
     if f.kind == Kind.INT:
-        return forms.IntegerField(min_value=0, max_value=f.max_value, **common)
+        return forms.IntegerField(min_value=0, max_value=f.max_value or DEFAULT_MAX, **common)
     if f.kind == Kind.DECIMAL:
-        return forms.DecimalField(min_value=0, max_value=f.max_value, max_digits=6, decimal_places=1, **common)
+        return forms.DecimalField(
+            min_value=0, max_value=f.max_value or DEFAULT_MAX, max_digits=6, decimal_places=1, **common
+        )
     if f.kind == Kind.DATE:
         return _date_field(f.label, required=f.asks, help_text=f.help)
     if f.kind == Kind.MEMBERS:
@@ -289,8 +296,12 @@ class TrainingForm(forms.Form):
     name = forms.CharField(label="培训班名称", max_length=200, required=False)
     start = _date_field("开始日期")
     end = _date_field("结束日期")
-    days = forms.DecimalField(label="天数", min_value=0, max_digits=5, decimal_places=1, required=False)
-    hours = forms.DecimalField(label="学时", min_value=0, max_digits=6, decimal_places=1, required=False)
+    days = forms.DecimalField(
+        label="天数", min_value=0, max_value=MAX_DAYS, max_digits=5, decimal_places=1, required=False
+    )
+    hours = forms.DecimalField(
+        label="学时", min_value=0, max_value=MAX_HOURS, max_digits=6, decimal_places=1, required=False
+    )
 
 
 class TerminateForm(forms.Form):

@@ -41,7 +41,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from recruitment.errors import Violation
+from recruitment.errors import Violation, conflict_on_race
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.models import Organization, PartyMember
 from recruitment.scope import Level, may_act_at
@@ -681,7 +681,8 @@ def ledger_import(
     result.unchanged = sum(1 for p in plans if p.result.action == "无变化")
     if dry_run or not plans:
         return result
-    _write(plans, actor=actor, source=source)
+    with conflict_on_race():  # another import or a person's page created the same person meanwhile
+        _write(plans, actor=actor, source=source)
     result.imported = len(plans)
     return result
 

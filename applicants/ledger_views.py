@@ -24,6 +24,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from recruitment.errors import DomainError
 from recruitment.http import CSV, XLSX, attachment, client_ip
 from recruitment.models import Organization
 from recruitment.scope import WRITE_ROLES, get_visible_or_404, role_required, visible_to
@@ -161,7 +162,11 @@ def ledger_confirm(request):
         _forget(request, token)
         messages.error(request, str(exc))
         return redirect("ledger:import")
-    result = ledger_import(table=table, actor=request.user, source=name)
+    try:
+        result = ledger_import(table=table, actor=request.user, source=name)
+    except DomainError as exc:  # a race lost to another import: nothing was written, the file is kept
+        messages.error(request, "；".join(v.message for v in exc.violations))
+        return redirect("ledger:import")
     _forget(request, token)
     text = f"导入完成：新建 {result.created} 人，更新 {result.updated} 人，无变化 {result.unchanged} 人" + (
         f"；{result.error_rows} 行有错误，未写入" if result.error_rows else ""

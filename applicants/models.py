@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recruitment.bounds import MAX_FILE_BYTES, MAX_STEP, bounded
 from recruitment.dates import age_on
 from recruitment.models import Organization, PartyMember, ScopedQuerySet, Sector
 from recruitment.uploads import random_storage_name
@@ -102,7 +103,9 @@ class Applicant(models.Model):
 
     # --- state (written by services only) -------------------------------------------------------
     status = models.CharField(_("状态"), max_length=20, choices=ApplicantStatus.choices, default=ApplicantStatus.ACTIVE)
-    current_step = models.PositiveSmallIntegerField(_("已完成步骤"), default=0, db_index=True)
+    current_step = models.PositiveSmallIntegerField(
+        _("已完成步骤"), default=0, db_index=True, validators=bounded(0, MAX_STEP)
+    )
     applied_on = models.DateField(_("申请入党日期"), null=True, blank=True)
     talked_on = models.DateField(_("谈话日期"), null=True, blank=True)
     activist_on = models.DateField(_("确定积极分子日期"), null=True, blank=True)
@@ -117,14 +120,18 @@ class Applicant(models.Model):
     # Snapshot at approval (step 17): later re-classification of the branch rewrites no history.
     admitted_branch = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     admitted_sector = models.CharField(_("审批时所在领域"), max_length=20, choices=Sector.choices, blank=True)
-    admitted_age = models.PositiveSmallIntegerField(_("审批时年龄"), null=True, blank=True)
+    admitted_age = models.PositiveSmallIntegerField(_("审批时年龄"), null=True, blank=True, validators=bounded(0, 150))
     member = models.OneToOneField(
         PartyMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="applicant"
     )
     terminal_reason = models.TextField(_("终止原因"), blank=True)
     terminal_on = models.DateField(_("终止日期"), null=True, blank=True)
-    training_hours_carried = models.DecimalField(_("转入前培训学时"), max_digits=6, decimal_places=1, default=0)
-    training_days_carried = models.DecimalField(_("转入前培训天数"), max_digits=5, decimal_places=1, default=0)
+    training_hours_carried = models.DecimalField(
+        _("转入前培训学时"), max_digits=6, decimal_places=1, default=0, validators=bounded(0, 9999)
+    )
+    training_days_carried = models.DecimalField(
+        _("转入前培训天数"), max_digits=5, decimal_places=1, default=0, validators=bounded(0, 999)
+    )
     # Bumped by every write that touches the person (applicants.versions): the key of the cached
     # timeline and page fragments. Never set by hand.
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -199,7 +206,7 @@ class StepRecord(models.Model):
     """One completed step. Immutable once written; corrections are new events, not edits."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="steps")
-    step = models.PositiveSmallIntegerField(_("步骤"))
+    step = models.PositiveSmallIntegerField(_("步骤"), validators=bounded(0, MAX_STEP))
     date = models.DateField(_("日期"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -273,8 +280,8 @@ class Training(models.Model):
     name = models.CharField(_("培训班名称"), max_length=200, blank=True)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
-    days = models.DecimalField(_("天数"), max_digits=5, decimal_places=1, default=0)
-    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=0)
+    days = models.DecimalField(_("天数"), max_digits=5, decimal_places=1, default=0, validators=bounded(0, 999))
+    hours = models.DecimalField(_("学时"), max_digits=6, decimal_places=1, default=0, validators=bounded(0, 9999))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -284,7 +291,7 @@ class ProbationChange(models.Model):
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="probation_changes")
     meeting_on = models.DateField(_("支部大会日期"))
-    months = models.PositiveSmallIntegerField(_("延长月数"))
+    months = models.PositiveSmallIntegerField(_("延长月数"), validators=bounded(1, 24))
     old_end = models.DateField()
     new_end = models.DateField()
     reason = models.TextField(_("原因"))
@@ -327,11 +334,11 @@ class Material(models.Model):
     (README: Retention) removes it."""
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="materials")
-    step = models.PositiveSmallIntegerField(_("步骤"))
+    step = models.PositiveSmallIntegerField(_("步骤"), validators=bounded(0, MAX_STEP))
     kind = models.CharField(_("材料名称"), max_length=100)
     file = models.FileField(_("文件"), upload_to=material_upload_to)
     original_name = models.CharField(max_length=255)
-    size = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0, validators=bounded(0, MAX_FILE_BYTES))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
@@ -449,7 +456,7 @@ class Event(models.Model):
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    step = models.PositiveSmallIntegerField(null=True, blank=True, validators=bounded(0, MAX_STEP))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     message = models.TextField()

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from recruitment.dates import age_on
-from recruitment.errors import DomainError, Violation
+from recruitment.errors import DomainError, Violation, conflict_on_race
 from recruitment.idcard import IdNumberError, parse_id_number, validate_consistency
 from recruitment.models import Organization, PartyMember
 from recruitment.scope import Level, may_act_at
@@ -332,7 +332,7 @@ def applicant_record_step(
     if not actor_may_record(actor, step_obj):
         raise PermissionDenied(f"第{step}步“{step_obj.name}”由{step_obj.actor.label}办理，您的角色无权登记")
     refusal: DomainError | None = None
-    with transaction.atomic():
+    with conflict_on_race(), transaction.atomic():
         locked = Applicant.objects.select_for_update().select_related("branch").get(pk=applicant.pk)
         _check_scope(actor, locked)
         if locked.status != ApplicantStatus.ACTIVE:

@@ -13,5 +13,10 @@ RUN_JOB = "jobs.run_job"
 
 def send(name: str, *args, **options):
     """Queue the task ``name`` with positional ``args``; ``options`` are those of ``apply_async``
-    (``retry``, ``retry_policy``, ``queue`` …). Raises the broker's error when it cannot be reached."""
+    (``retry``, ``retry_policy``, ``queue`` …). Raises the broker's error when it cannot be reached.
+
+    Results are never read (a ``JobRun``/``EmailLog`` row records the outcome), so sending does not touch
+    the result backend: with Redis down, subscribing to a result made the button wait ~20 s and then
+    raise celery's ``RuntimeError`` (issue 12) instead of the broker's error the callers catch."""
+    options.setdefault("ignore_result", True)
     return current_app.send_task(name, args=list(args), **options)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.bounds import MAX_COUNT, MAX_PEOPLE, bounded
 from recruitment.models import Organization, ScopedQuerySet
 
 
@@ -52,10 +53,10 @@ class StaleScan(models.Model):
         related_name="+",
     )
     source = models.CharField(_("来源"), max_length=20, default="task")  # task / command / button
-    reserve_min = models.PositiveIntegerField(_("后备力量下限"), default=1)
-    branch_count = models.PositiveIntegerField(_("扫描支部数"), default=0)
-    red_count = models.PositiveIntegerField(_("红色"), default=0)
-    watch_count = models.PositiveIntegerField(_("关注"), default=0)
+    reserve_min = models.PositiveIntegerField(_("后备力量下限"), default=1, validators=bounded(0, MAX_PEOPLE))
+    branch_count = models.PositiveIntegerField(_("扫描支部数"), default=0, validators=bounded(0, MAX_COUNT))
+    red_count = models.PositiveIntegerField(_("红色"), default=0, validators=bounded(0, MAX_COUNT))
+    watch_count = models.PositiveIntegerField(_("关注"), default=0, validators=bounded(0, MAX_COUNT))
 
     class Meta:
         db_table = "quotas_stalescan"
@@ -80,7 +81,7 @@ class StaleFlag(models.Model):
     reason = models.CharField(_("原因"), max_length=10, choices=StaleReason.choices)
     last_admitted = models.DateField(_("最近一次发展党员日期"), null=True, blank=True)
     last_source = models.CharField(_("最近发展党员日期来源"), max_length=10, choices=RecruitSource.choices, blank=True)
-    reserve = models.PositiveIntegerField(_("积极分子和发展对象人数"), default=0)
+    reserve = models.PositiveIntegerField(_("积极分子和发展对象人数"), default=0, validators=bounded(0, MAX_PEOPLE))
     previous_level = models.CharField(_("上次扫描等级"), max_length=10, blank=True)  # "" = not flagged then
 
     objects = FlagQuerySet.as_manager()
@@ -181,8 +182,8 @@ class JobRun(models.Model):
     queued_at = models.DateTimeField(_("入队时间"), null=True, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    enqueue_attempts = models.PositiveIntegerField(_("入队尝试次数"), default=0)
-    total = models.PositiveIntegerField(_("邮件总数"), default=0)
+    enqueue_attempts = models.PositiveIntegerField(_("入队尝试次数"), default=0, validators=bounded(0, MAX_COUNT))
+    total = models.PositiveIntegerField(_("邮件总数"), default=0, validators=bounded(0, MAX_COUNT))
     message = models.TextField(_("结果说明"), blank=True)
     error = models.TextField(_("错误"), blank=True)
 
@@ -220,7 +221,8 @@ class EmailStatus(models.TextChoices):
 
 
 class EmailLog(models.Model):
-    """Every email, claimed before it is sent: (kind, period, recipient) is sent at most once."""
+    """Every email, claimed before it is sent: (kind, period, recipient) is sent at most once, always
+    under the same ``message_id`` (the outbox protocol and its crash window: ``jobs.notify``)."""
 
     kind = models.CharField(_("类别"), max_length=20, choices=EmailKind.choices)
     period = models.CharField(_("期次"), max_length=80)  # e.g. "compliance:2026-11:HC01"
@@ -233,7 +235,9 @@ class EmailLog(models.Model):
     body_html = models.TextField(_("正文（HTML）"), blank=True)
     job = models.ForeignKey(JobRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
     status = models.CharField(_("状态"), max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED)
-    attempts = models.PositiveIntegerField(_("发送次数"), default=0)
+    # Recorded before the first send and used as the Message-ID header of every attempt (jobs.notify).
+    message_id = models.CharField(_("邮件标识（Message-ID）"), max_length=255, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("发送次数"), default=0, validators=bounded(0, MAX_COUNT))
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from email.utils import make_msgid, parseaddr
 from urllib.parse import urlencode, urljoin
 
 from django.conf import settings
@@ -51,6 +52,10 @@ logger = logging.getLogger(__name__)
 SENDING_LEASE = dt.timedelta(minutes=10)
 QUEUED_GRACE = dt.timedelta(minutes=5)  # a queued email older than this was probably never queued
 MAX_SEND_ATTEMPTS = 8
+# A job queued or running longer than this is stuck (the message was lost with the broker, the worker
+# died): longer than the task's hard time limit (settings.CELERY_TASK_TIME_LIMIT, 30 minutes).
+JOB_LEASE = dt.timedelta(minutes=40)
+JOB_INTERRUPTED = "任务执行中断（工作进程退出或消息队列重启），未完成；请重新发起"
 LIST_LIMIT = 100  # rows of a red/watch list shown in an email; the page has the full list
 
 
@@ -122,7 +127,14 @@ def email_prepare(
         kind=kind,
         period=period,
         recipient=recipient,
-        defaults={"address": recipient.email, "subject": subject, "body_text": text, "body_html": html, "job": job},
+        defaults={
+            "address": recipient.email,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "job": job,
+            "message_id": new_message_id(),
+        },
     )
     if log.status == EmailStatus.SENT:
         return None
@@ -134,22 +146,53 @@ def email_prepare(
     return log
 
 
+def new_message_id() -> str:
+    """A Message-ID in the sender's domain: ``<…@example.org>``."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return make_msgid(domain=domain)
+
+
 def _claim(log_id: int) -> EmailLog | None:
+    """Take the row for one send attempt, or say why not (logged): already sent, or another attempt
+    holds the lease (a duplicate delivery of the task). The Message-ID is committed with the claim,
+    before anything goes out."""
     with transaction.atomic():
         log = EmailLog.objects.select_for_update().filter(pk=log_id).first()
-        if log is None or log.status == EmailStatus.SENT:
+        if log is None:
+            return None
+        if log.status == EmailStatus.SENT:
+            logger.info("邮件 %s 已于 %s 发送（%s），不再发送", log.pk, log.sent_at, log.message_id)
             return None
         now = timezone.now()
         if log.status == EmailStatus.SENDING and log.claimed_at and now - log.claimed_at < SENDING_LEASE:
-            return None  # another worker holds it
+            logger.warning(
+                "邮件 %s 正由另一次投递发送中（%s 起，%s），本次重复投递已忽略", log.pk, log.claimed_at, log.message_id
+            )
+            return None
+        if log.status == EmailStatus.SENDING:
+            # The lease ran out: the worker died mid-send. It may or may not have reached the server;
+            # the retry carries the same Message-ID so the receiving side can tell a copy.
+            logger.warning(
+                "邮件 %s 上次发送中断（%s），以同一 Message-ID %s 重试", log.pk, log.claimed_at, log.message_id
+            )
+        log.message_id = log.message_id or new_message_id()
         log.status, log.claimed_at, log.attempts = EmailStatus.SENDING, now, log.attempts + 1
-        log.save(update_fields=["status", "claimed_at", "attempts"])
+        log.save(update_fields=["status", "claimed_at", "attempts", "message_id"])
         return log
 
 
 def email_send(*, log_id: int) -> str:
     """Send one logged email at most once. Raises the transport's error after recording it (so a
-    Celery retry follows); returns the final status otherwise."""
+    Celery retry follows); returns the final status otherwise.
+
+    The outbox protocol: (1) the row is claimed in its own transaction, with a lease
+    (``SENDING_LEASE``) and its Message-ID committed; (2) the message goes to the SMTP server with that
+    Message-ID header; (3) the row is marked sent. A second delivery of the task during the lease, or
+    after (3), sends nothing and is logged. The crash window is between (2) and (3): the server has the
+    message but the row still says "sending". After the lease the sweeper sends it again — with the
+    same Message-ID, so a receiving server or mail client that de-duplicates by Message-ID shows one
+    message; SMTP offers nothing stronger. The window is the time of one ``UPDATE`` after the server's
+    250 reply."""
     log = _claim(log_id)
     if log is None:
         return EmailLog.objects.filter(pk=log_id).values_list("status", flat=True).first() or "missing"
@@ -158,6 +201,7 @@ def email_send(*, log_id: int) -> str:
         body=log.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[log.address],
+        headers={"Message-ID": log.message_id},
         connection=get_connection(fail_silently=False),
     )
     if log.body_html:
@@ -170,9 +214,13 @@ def email_send(*, log_id: int) -> str:
         )
         logger.warning("邮件发送失败（第 %s 次）：%s → %s：%s", log.attempts, log.period, log.address, exc)
         raise
-    EmailLog.objects.filter(pk=log.pk).update(status=EmailStatus.SENT, sent_at=timezone.now(), error="")
+    _mark_sent(log.pk)
     _job_maybe_done(log.job_id)
     return EmailStatus.SENT
+
+
+def _mark_sent(log_id: int) -> None:
+    EmailLog.objects.filter(pk=log_id).update(status=EmailStatus.SENT, sent_at=timezone.now(), error="")
 
 
 def email_enqueue(log_ids: list[int]) -> None:
@@ -272,10 +320,35 @@ def job_start_scheduled(*, kind: str, today: dt.date) -> JobRun:
     return job_run(job_id=job.pk, today=today)
 
 
+def _jobs_unstick(*, now: dt.datetime) -> None:
+    """No job shows "已入队"/"执行中" forever (issue 12): a job queued for longer than the lease lost its
+    message (the broker restarted empty) and goes back to pending, to be queued again (a run is
+    idempotent: emails are keyed by kind, period and recipient); a job running for longer than the lease
+    with nothing left to retry failed, and says so."""
+    lost = JobRun.objects.filter(status=JobStatus.QUEUED, queued_at__lt=now - JOB_LEASE)
+    for pk in lost.values_list("pk", flat=True):
+        logger.warning("任务 %s 入队超过 %s 仍未开始，重新入队", pk, JOB_LEASE)
+    lost.update(status=JobStatus.PENDING, error="入队后长时间未开始执行，已重新入队")
+    retryable = Q(status__in=(EmailStatus.QUEUED, EmailStatus.SENDING)) | Q(
+        status=EmailStatus.FAILED, attempts__lt=MAX_SEND_ATTEMPTS
+    )
+    for job in JobRun.objects.filter(status=JobStatus.RUNNING, started_at__lt=now - JOB_LEASE):
+        emails = EmailLog.objects.filter(job=job).exclude(status=EmailStatus.SENT)
+        if emails.filter(retryable).exists():
+            continue  # the sweeper is still sending them
+        failed = emails.count()
+        error = f"{failed} 封邮件多次发送失败，已停止重试" if failed else JOB_INTERRUPTED
+        JobRun.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=error, finished_at=now
+        )
+        logger.warning("任务 %s 执行超过 %s 未完成，标记为失败：%s", job.pk, JOB_LEASE, error)
+
+
 def jobs_requeue(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Beat's sweeper: queue pending jobs again, and emails that were never queued, failed, or whose
     worker died mid-send. Safe to run any time: sending itself is claim-protected."""
     now = now or timezone.now()
+    _jobs_unstick(now=now)
     jobs = list(JobRun.objects.filter(status=JobStatus.PENDING).values_list("pk", flat=True)[:100])
     queued_jobs = sum(job_enqueue(job_id=pk) for pk in jobs)
     emails = list(

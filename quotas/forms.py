@@ -6,6 +6,10 @@ from recruitment.models import Sector
 
 from .models import Structure
 
+# Bounds for every number a form takes (issue 12): a plan or an allocation counts people in one county,
+# a reserve ratio is a small multiple.
+MAX_PEOPLE = 100_000
+MAX_RATIO = 100
 PCT = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5, "required": False}
 
 
@@ -17,7 +21,10 @@ def _pct_input(placeholder: str) -> forms.NumberInput:
 
 class PlanTotalForm(forms.Form):
     total = forms.IntegerField(
-        label="计划总数（名）", min_value=0, widget=forms.NumberInput(attrs={"class": "form-control"})
+        label="计划总数（名）",
+        min_value=0,
+        max_value=MAX_PEOPLE,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
     reason = forms.CharField(
         label="调整原因",
@@ -45,6 +52,7 @@ class AllocationForm(forms.Form):
             self.fields[f"org_{org.pk}"] = forms.IntegerField(
                 label=org.name,
                 min_value=0,
+                max_value=MAX_PEOPLE,
                 required=False,
                 initial=current.get(org.pk, 0),
                 widget=forms.NumberInput(attrs={"class": "form-control form-control-sm text-end mw-7em"}),
@@ -61,7 +69,7 @@ class TransferForm(forms.Form):
     from_org = forms.TypedChoiceField(label="调出", coerce=int, widget=forms.Select(attrs={"class": "form-select"}))
     to_org = forms.TypedChoiceField(label="调入", coerce=int, widget=forms.Select(attrs={"class": "form-select"}))
     amount = forms.IntegerField(
-        label="调剂数量", min_value=1, widget=forms.NumberInput(attrs={"class": "form-control"})
+        label="调剂数量", min_value=1, max_value=MAX_PEOPLE, widget=forms.NumberInput(attrs={"class": "form-control"})
     )
     reason = forms.CharField(label="调剂原因", max_length=500, widget=forms.TextInput(attrs={"class": "form-control"}))
 
@@ -81,18 +89,21 @@ class RatioRulesForm(forms.Form):
 
     reserve_applicants = forms.IntegerField(
         label="入党申请人",
+        max_value=MAX_RATIO,
         min_value=0,
         initial=5,
         widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),
     )
     reserve_activists = forms.IntegerField(
         label="入党积极分子",
+        max_value=MAX_RATIO,
         min_value=0,
         initial=4,
         widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),
     )
     reserve_members = forms.IntegerField(
         label="发展党员",
+        max_value=MAX_RATIO,
         min_value=1,
         initial=1,
         widget=forms.NumberInput(attrs={"class": "form-control mw-6em"}),

@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.bounds import MAX_PEOPLE, bounded
 from recruitment.models import Organization, ScopedQuerySet, Sector
 
 
@@ -26,8 +27,8 @@ class AnnualPlan(models.Model):
     org = models.ForeignKey(
         Organization, verbose_name=_("组织部门"), on_delete=models.PROTECT, related_name="annual_plans"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    total = models.PositiveIntegerField(_("发展党员计划总数"), default=0)
+    year = models.PositiveSmallIntegerField(_("年度"), validators=bounded(2000, 2100))
+    total = models.PositiveIntegerField(_("发展党员计划总数"), default=0, validators=bounded(0, MAX_PEOPLE))
     notes = models.TextField(_("说明"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
@@ -48,7 +49,7 @@ class PlanAllocation(models.Model):
         Organization, verbose_name=_("下达对象"), on_delete=models.PROTECT, related_name="plan_allocations"
     )
     source = models.ForeignKey(Organization, verbose_name=_("下达单位"), on_delete=models.PROTECT, related_name="+")
-    amount = models.PositiveIntegerField(_("指标数"), default=0)
+    amount = models.PositiveIntegerField(_("指标数"), default=0, validators=bounded(0, MAX_PEOPLE))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,8 +81,8 @@ class AllocationChange(models.Model):
     source = models.ForeignKey(
         Organization, verbose_name=_("下达单位"), null=True, on_delete=models.PROTECT, related_name="+"
     )
-    old_amount = models.PositiveIntegerField(_("原指标"), default=0)
-    new_amount = models.PositiveIntegerField(_("新指标"), default=0)
+    old_amount = models.PositiveIntegerField(_("原指标"), default=0, validators=bounded(0, MAX_PEOPLE))
+    new_amount = models.PositiveIntegerField(_("新指标"), default=0, validators=bounded(0, MAX_PEOPLE))
     reason = models.TextField(_("原因"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.PROTECT, related_name="+"
@@ -130,11 +131,11 @@ class RatioRuleSet(models.Model):
     org = models.ForeignKey(
         Organization, verbose_name=_("适用范围"), on_delete=models.PROTECT, related_name="ratio_rule_sets"
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=bounded(2000, 2100))
     # 入党申请人 : 入党积极分子 : 发展党员 reserve ratio (e.g. 5:4:1).
-    reserve_applicants = models.PositiveSmallIntegerField(_("申请人比"), default=5)
-    reserve_activists = models.PositiveSmallIntegerField(_("积极分子比"), default=4)
-    reserve_members = models.PositiveSmallIntegerField(_("发展党员比"), default=1, validators=[MinValueValidator(1)])
+    reserve_applicants = models.PositiveSmallIntegerField(_("申请人比"), default=5, validators=bounded(0, 100))
+    reserve_activists = models.PositiveSmallIntegerField(_("积极分子比"), default=4, validators=bounded(0, 100))
+    reserve_members = models.PositiveSmallIntegerField(_("发展党员比"), default=1, validators=bounded(1, 100))
     notes = models.TextField(_("说明"), blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)

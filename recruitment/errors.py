@@ -43,3 +43,47 @@ class DomainError(Exception):
     @property
     def rules(self) -> list[str]:
         return [v.rule for v in self.violations]
+
+
+# --- race losers --------------------------------------------------------------------------------------------
+CONFLICT = "CONFLICT"
+CONFLICT_MESSAGE = "该事项已由他人办理，请刷新后查看"
+
+
+def conflict() -> DomainError:
+    """The refusal a race loser gets, the same on SQLite and PostgreSQL."""
+    return DomainError.single(CONFLICT, CONFLICT_MESSAGE)
+
+
+# PostgreSQL: unique_violation, serialization_failure, deadlock_detected, lock_not_available.
+_RACE_SQLSTATES = {"23505", "40001", "40P01", "55P03"}
+
+
+def is_race(exc: BaseException) -> bool:
+    """A database error that means "someone else wrote the same thing first": a unique constraint
+    (both databases), a serialization failure or deadlock (PostgreSQL), a held write lock (SQLite).
+    The driver's own error counts too (the ledger's COPY runs on the raw psycopg cursor)."""
+    from django.db import DatabaseError
+
+    for error in (exc, exc.__cause__):
+        state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+        if state:
+            return state in _RACE_SQLSTATES
+    if not isinstance(exc, DatabaseError):
+        return False
+    text = str(exc)
+    return "UNIQUE constraint failed" in text or "database is locked" in text
+
+
+class conflict_on_race:
+    """``with conflict_on_race(): with transaction.atomic(): …`` — a lost race becomes
+    ``DomainError(CONFLICT)`` (nothing was written: the atomic block rolled back); any other error
+    propagates. Put it outside the atomic block, so the rollback happens first."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is not None and isinstance(exc, Exception) and is_race(exc):
+            raise conflict() from exc
+        return False

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from recruitment.bounds import MAX_COUNT, bounded
+
 PATH_STEP = 8
 ORG_CODE_PATTERN = r"^[A-Za-z0-9_-]+$"  # it appears in URLs and file names
 
@@ -255,7 +257,7 @@ class AccountEvent(models.Model):
     )
     username = models.CharField(_("用户名"), max_length=150)  # kept if the account goes
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
-    failures = models.PositiveIntegerField(_("失败次数"), null=True, blank=True)
+    failures = models.PositiveIntegerField(_("失败次数"), null=True, blank=True, validators=bounded(0, MAX_COUNT))
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
     class Meta:

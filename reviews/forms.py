@@ -8,7 +8,7 @@ from django.utils import timezone
 from applicants.steps import STEPS
 from recruitment.uploads import OPINION_UPLOAD
 
-from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Verdict
+from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Tier, Verdict
 
 # ISO value: <input type=date> discards anything else, and the zh-hans default renders "2026/11/26".
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
@@ -24,13 +24,13 @@ def _today() -> dt.date:
 
 
 class SubmitForm(forms.Form):
-    year = forms.IntegerField(label="台账年度", widget=forms.NumberInput(attrs=TEXT))
+    year = forms.IntegerField(label="台账年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=TEXT))
     remarks = forms.CharField(label="报送说明", required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 2}))
 
 
 class DecisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    tier = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=2_147_483_647, widget=forms.HiddenInput)
+    tier = forms.IntegerField(min_value=min(Tier.values), max_value=max(Tier.values), widget=forms.HiddenInput)
     verdict = forms.ChoiceField(label="结论", choices=Verdict.choices, widget=forms.RadioSelect)
     decided_on = forms.DateField(label="审查日期", initial=_today, widget=DATE)
     reason = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={**TEXT, "rows": 3}))

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Applicant
+from recruitment.bounds import MAX_VERSION, bounded
 from recruitment.models import ScopedQuerySet
 from recruitment.uploads import random_storage_name
 
@@ -43,13 +44,17 @@ class LedgerEntryQuerySet(ScopedQuerySet):
 
 class LedgerEntry(models.Model):
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="ledger_entries")
-    year = models.PositiveSmallIntegerField(_("年度"))
+    year = models.PositiveSmallIntegerField(_("年度"), validators=bounded(2000, 2100))
     status = models.CharField(_("状态"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.IN_REVIEW)
     # The tier now waiting for a decision (1..3); 3 + PASSED means all three tiers passed.
-    tier = models.PositiveSmallIntegerField(_("待审层级"), choices=Tier.choices, default=Tier.BRANCH)
+    tier = models.PositiveSmallIntegerField(
+        _("待审层级"), choices=Tier.choices, default=Tier.BRANCH, validators=bounded(1, 3)
+    )
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=0)  # bumped by every decision (lost-update guard)
+    version = models.PositiveIntegerField(
+        default=0, validators=bounded(0, MAX_VERSION)
+    )  # bumped by every decision (lost-update guard)
     # When the entry arrived at the tier now waiting (queue age); set by the services.
     waiting_since = models.DateField(_("进入当前层级日期"), null=True, blank=True)
     remarks = models.TextField(_("支部报送说明"), blank=True)
@@ -86,7 +91,7 @@ class ReviewDecision(models.Model):
     """One decision of one tier: reviewer, date, verdict, reason. Immutable."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="decisions")
-    tier = models.PositiveSmallIntegerField(_("层级"), choices=Tier.choices)
+    tier = models.PositiveSmallIntegerField(_("层级"), choices=Tier.choices, validators=bounded(1, 3))
     verdict = models.CharField(_("结论"), max_length=10, choices=Verdict.choices)
     reason = models.TextField(_("理由"), blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -112,7 +117,7 @@ class ReviewDepartment(models.Model):
     """A 执纪执法 department whose opinion is sought (纪委监委, 公安, 统战 …). Configurable in admin."""
 
     name = models.CharField(_("部门名称"), max_length=50, unique=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=50)
+    order = models.PositiveSmallIntegerField(_("排序"), default=50, validators=bounded(0, 999))
     in_joint_review = models.BooleanField(_("参加联审"), default=True, help_text=_("R20 联审时须出具意见的部门"))
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -229,7 +234,7 @@ class CadreRelativeApproval(models.Model):
 class NegativeListItem(models.Model):
     """One item of the 政治审查负面清单 (R19). Configurable; retired items stay for history."""
 
-    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    number = models.PositiveSmallIntegerField(_("序号"), unique=True, validators=bounded(1, 9999))
     article = models.CharField(_("条款"), max_length=50)
     title = models.CharField(_("情形"), max_length=200)
     description = models.TextField(_("说明"), blank=True)
@@ -249,8 +254,8 @@ class NegativeListCheck(models.Model):
 
     applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="negative_list_checks")
     checked_on = models.DateField(_("比对日期"))
-    items_checked = models.PositiveSmallIntegerField(_("比对条目数"))
-    hit_count = models.PositiveSmallIntegerField(_("命中条目数"), default=0)
+    items_checked = models.PositiveSmallIntegerField(_("比对条目数"), validators=bounded(0, 10000))
+    hit_count = models.PositiveSmallIntegerField(_("命中条目数"), default=0, validators=bounded(0, 10000))
     notes = models.TextField(_("说明"), blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from applicants import steps as S
@@ -20,7 +21,7 @@ from applicants.models import Applicant, ApplicantStatus, Event
 from applicants.rulebook import Context, RuleSet, evaluate
 from applicants.services import applicant_record_step
 from applicants.steps import STEPS
-from recruitment.errors import DomainError, Violation
+from recruitment.errors import DomainError, Violation, conflict_on_race
 from recruitment.models import Organization
 from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
 from recruitment.uploads import OPINION_UPLOAD, check_upload
@@ -181,7 +182,7 @@ def review_decide(
     decided_on = decided_on or today
     _check_date(decided_on, today, "审查日期", "decided_on")
     refusal: DomainError | None = None
-    with transaction.atomic():
+    with conflict_on_race(), transaction.atomic():
         e = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
         a = Applicant.objects.select_related("branch").get(pk=e.applicant_id)
         _check_scope(actor, a)
@@ -212,6 +213,10 @@ def review_decide(
             if judged.errors:
                 refusal = DomainError(judged.errors)
         if refusal is None:
+            # The optimistic guard, also where SELECT … FOR UPDATE locks nothing (SQLite): the version
+            # read above must still be the row's, or someone decided in between.
+            if not LedgerEntry.objects.filter(pk=e.pk, version=e.version).update(version=F("version") + 1):
+                raise DomainError.single("STALE", _stale_message(e))  # the same words as the check above
             decision = ReviewDecision.objects.create(
                 entry=e, tier=tier, verdict=verdict, reason=reason, reviewer=actor, decided_on=decided_on
             )
@@ -228,9 +233,9 @@ def review_decide(
             else:
                 e.tier = max(Tier.BRANCH, tier - 1)
                 text = f"退回{Tier(e.tier).label}补充材料" if tier > Tier.BRANCH else "退回支部补充材料"
-            e.version += 1
+            e.version += 1  # already bumped in the database by the guard
             e.waiting_since = decided_on
-            e.save(update_fields=["status", "tier", "version", "waiting_since"])
+            e.save(update_fields=["status", "tier", "waiting_since"])
             _log(
                 a,
                 f"{e.year}年度预判分析·{tier.label}（{decided_on:%Y-%m-%d}）：{text}。意见：{reason}",

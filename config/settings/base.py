@@ -118,9 +118,15 @@ if not DATABASES["default"].get("ENGINE"):
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web server, the worker and beat share the file.
+    # WAL + a busy timeout let the web server, the worker and beat share the file. IMMEDIATE takes the
+    # write lock when a transaction begins, so a second writer waits (the busy timeout) and then reads
+    # the winner's data, instead of failing with "database is locked" when its read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     )
     # The covering index for the year's admissions is a plain partial index on SQLite, as intended.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

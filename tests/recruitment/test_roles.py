@@ -70,6 +70,10 @@ PAGES = {
     "recruitment:calendar": (403, 403, 200, 403),
     "documents:work_ledger_pdf": (200, 200, 200, 200),  # ID numbers masked: every role reads its subtree
     "documents:prereview_ledger_pdf": (200, 200, 200, 200),
+    "applicants:todo": (200, 200, 200, 200),
+    "recruitment:org_list": (200, 200, 200, 200),
+    "recruitment:member_list": (200, 200, 200, 200),
+    "jobs:inbox": (200, 200, 200, 200),
 }
 
 
@@ -133,3 +137,154 @@ def test_each_role_sees_its_menu_and_home_widgets(world, client_for, who):
     context = client_for(user).get(reverse("home")).context
     assert {i["url"] for i in context["nav_items"]} == MENU[who] | COMMON
     assert set(home_widgets_for(user)) == WIDGETS[who]
+
+
+# --- the whole matrix, generated from the URL configuration (issue 12) ---------------------------------------------
+# Every named URL is in exactly one place: PAGES above (GET by role), OBJECT_PAGES (GET of one object inside
+# every role's scope), ACTS (writes, by POST; who may act is tested in the app's own tests, named here) or
+# PUBLIC (no login). A new URL that is in none of them fails test_every_named_url_is_in_the_matrix.
+OBJECT_PAGES = {  # url → statuses for secretary, committee, department, inspector
+    "applicants:detail": (200, 200, 200, 200),
+    "applicants:update": (200, 200, 200, 403),
+    "applicants:archive": (200, 200, 200, 200),
+    "applicants:archive_zip": (200, 200, 200, 200),
+    "applicants:act_form": (200, 200, 200, 403),
+    "reviews:applicant_checks": (200, 200, 200, 200),
+    "recruitment:org_detail": (200, 200, 200, 200),
+    "jobs:stale_org": (403, 200, 200, 200),
+}
+ACTS = {
+    "accounts:reset_password": "tests/security/test_auth_findings.py",
+    "applicants:id_check": "tests/applicants/test_views.py",
+    "applicants:record_step": "tests/applicants/test_views.py, test_views_permissions.py",
+    "applicants:add_assessment": "tests/applicants/test_views.py",
+    "applicants:add_training": "tests/applicants/test_views.py",
+    "applicants:terminate": "tests/applicants/test_views.py",
+    "applicants:transfer": "tests/applicants/test_views.py",
+    "applicants:consent": "tests/applicants/test_views.py",
+    "applicants:publicity": "tests/applicants/test_views.py",
+    "applicants:material_upload": "tests/applicants/test_archive.py",
+    "applicants:archive_exempt": "tests/applicants/test_archive.py",
+    "applicants:material_download": "tests/security/test_protected_media.py",
+    "applicants:material_withdraw": "tests/security/test_material_withdrawal.py",
+    "reviews:entry_detail": "tests/reviews/test_views.py",
+    "reviews:entry_decide": "tests/reviews/test_views.py",
+    "reviews:entry_opinion": "tests/reviews/test_views.py",
+    "reviews:household_opinion": "tests/reviews/test_views.py",
+    "reviews:cadre_approval": "tests/reviews/test_views.py",
+    "reviews:negative_check": "tests/reviews/test_views.py",
+    "reviews:joint_opinion": "tests/reviews/test_views.py",
+    "reviews:opinion_file": "tests/security/test_protected_media.py",
+    "reviews:hit_revoke": "tests/security/test_probe_findings.py",
+    "reviews:queue_bulk": "tests/reviews/test_views.py",
+    "reviews:step_act": "tests/reviews/test_views.py",
+    "recruitment:org_import_template": "tests/recruitment",
+    "recruitment:member_import_confirm": "tests/recruitment/test_import_members.py",
+    "recruitment:calendar_delete": "tests/recruitment",
+    "accounts:unlock": "tests/security/test_auth_findings.py",
+    "jobs:job_start": "tests/jobs/test_job_pages.py",
+    "jobs:job_detail": "tests/jobs/test_job_pages.py",
+    "jobs:inbox_read_all": "tests/jobs/test_job_pages.py",
+    "jobs:notification": "tests/jobs/test_job_pages.py",
+    "ledger:confirm": "tests/applicants/test_ledger_views.py",
+    "ledger:cancel": "tests/applicants/test_ledger_views.py",
+    "ledger:template": "tests/applicants/test_ledger_views.py",
+    "logout": "tests/security/test_auth_findings.py",
+    "password_change": "tests/security/test_auth_findings.py",
+    "password_change_done": "tests/security/test_auth_findings.py",
+}
+PUBLIC = {
+    "login",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+# Acts an inspector (read-only) may still do: their own session, password and inbox, and downloads of what
+# they may read.
+INSPECTOR_MAY = {
+    "logout", "password_change", "password_change_done", "jobs:inbox_read_all", "jobs:notification",
+    "applicants:material_download", "reviews:opinion_file", "reviews:entry_detail",
+    "ledger:template", "recruitment:org_import_template",  # empty templates: no one's data
+}  # fmt: skip
+
+
+def named_urls() -> dict[str, object]:
+    """Every named URL of the project (the admin's own excepted) → its pattern."""
+    from django.urls import URLResolver, get_resolver
+
+    found: dict[str, object] = {}
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = ":".join(filter(None, [namespace, p.namespace])) or None
+                if ns != "admin":
+                    walk(p.url_patterns, ns)
+            elif p.name:
+                found[f"{namespace}:{p.name}" if namespace else p.name] = p
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def dummy_kwargs(pattern) -> dict:
+    values = {"int": 1, "str": "A1", "slug": "x", "path": "A1"}
+    return {
+        name: values.get(type(conv).__name__.replace("Converter", "").lower(), "x")
+        for name, conv in pattern.pattern.converters.items()
+    }
+
+
+def test_every_named_url_is_in_the_matrix():
+    groups = {"PAGES": set(PAGES), "OBJECT_PAGES": set(OBJECT_PAGES), "ACTS": set(ACTS), "PUBLIC": PUBLIC}
+    listed = set().union(*groups.values())
+    urls = set(named_urls()) - {"home"}  # home: test_each_role_sees_its_menu_and_home_widgets
+    assert sorted(urls - listed) == [], "新的网址须列入权限矩阵（PAGES / OBJECT_PAGES / ACTS / PUBLIC）"
+    assert sorted(listed - urls) == []
+    names = list(groups)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            assert not groups[a] & groups[b], (a, b)
+
+
+@pytest.mark.parametrize("name", sorted(set(named_urls()) - PUBLIC))
+def test_no_url_but_the_public_ones_answers_an_anonymous_visitor(db, client, name):
+    url = reverse(name, kwargs=dummy_kwargs(named_urls()[name]))
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code in (302, 405), (method.__name__, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login")), response["Location"]
+
+
+@pytest.fixture
+def objects(world):
+    from tests.applicants.people import new_applicant
+
+    applicant = new_applicant(world)
+    return {
+        "applicants:detail": [applicant.pk],
+        "applicants:update": [applicant.pk],
+        "applicants:archive": [applicant.pk],
+        "applicants:archive_zip": [applicant.pk],
+        "applicants:act_form": [applicant.pk, "assessment"],
+        "reviews:applicant_checks": [applicant.pk],
+        "recruitment:org_detail": ["A1"],
+        "jobs:stale_org": ["A1"],
+    }
+
+
+@pytest.mark.parametrize("name", OBJECT_PAGES)
+def test_who_reaches_which_object_page(world, client_for, objects, name):
+    url = reverse(name, args=objects[name])
+    got = tuple(client_for(getattr(world.users, who)).get(url).status_code for who in ROLES)
+    assert got == OBJECT_PAGES[name]
+
+
+@pytest.mark.parametrize("name", sorted(set(ACTS) - INSPECTOR_MAY))
+def test_the_read_only_inspector_cannot_act_anywhere(world, client_for, name):
+    url = reverse(name, kwargs=dummy_kwargs(named_urls()[name]))
+    response = client_for(world.users.inspector).post(url)
+    assert response.status_code in (403, 404, 405), response.status_code  # 405: a read, not an act
