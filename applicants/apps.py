@@ -13,6 +13,9 @@ class ApplicantsConfig(AppConfig):
         from . import versions
 
         versions.connect()
+        from . import due
+
+        due.connect()
         from recruitment.registry import add_home_widget, add_nav
         from recruitment.scope import DEPARTMENT_ROLES, READ_ROLES, WRITE_ROLES
 

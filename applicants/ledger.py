@@ -801,6 +801,10 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
         _insert(StepRecord, STEP_RECORD_COLUMNS, records)
     Training.objects.bulk_create(trainings, batch_size=BATCH)
     _insert(Event, EVENT_COLUMNS, events)
+    # No signals in bulk: the stored next to-do item of everyone written (applicants.due).
+    from .due import refresh
+
+    refresh([p.applicant.pk for p in plans])
 
 
 STEP_RECORD_COLUMNS = (

@@ -135,11 +135,15 @@ class Applicant(models.Model):
     # Bumped by every write that touches the person (applicants.versions): the key of the cached
     # timeline and page fragments. Never set by hand.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The to-do item that enters the list first (applicants.due): kept by the writes of its inputs and
+    # by the nightly rebuild, so the to-do list is an SQL filter. Never set by hand.
+    next_due_kind = models.CharField(_("下一待办"), max_length=20, blank=True, default="", editable=False)
+    next_due_on = models.DateField(_("下一待办到期日"), null=True, blank=True, db_index=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["next_due_kind", "next_due_on"])
 
     objects = ApplicantQuerySet.as_manager()
 

@@ -240,42 +240,6 @@ def due_items_for(a: Applicant, *, today: dt.date, ruleset: RuleSet) -> list[Due
     return items
 
 
-def _due_prefilter(today: dt.date, ruleset: RuleSet) -> Q:
-    """A cheap superset of the applicants with an item in the to-do window (exact check in Python).
-    N calendar months are at least 28·N days and a year at least 365 days."""
-    lead, days = DueKind.LEAD_DAYS, dt.timedelta
-
-    def months(code: str, key: str, default: int) -> int:
-        return int((_params(ruleset, code, today) or {}).get(key, default))
-
-    talk_min = days(28 * months("R2", "months", 1))
-    assess_min = days(28 * months("R5", "months", 6))
-    approval_min = days(28 * months("R12", "months", 3))
-    year_min = days(365 * months("R6", "years", 1))
-
-    def span(s: tuple[int, int]) -> Q:
-        return Q(current_step__gte=s[0], current_step__lte=s[1])
-
-    assessed = span(S.AS_ACTIVIST) | span(S.AS_PROBATIONER)
-    approvals = Q()
-    for s in STEPS:
-        if s.approves:  # waiting for the committee's approval of a branch meeting (R12)
-            meeting_on = {f"{get_step(s.approves).sets}__lte": today + days(lead[DueKind.APPROVAL]) - approval_min}
-            approvals |= Q(current_step__gte=s.approves, current_step__lt=s.number, **meeting_on)
-    return (
-        Q(current_step=S.APPLICATION, applied_on__lte=today + days(lead[DueKind.TALK]) - talk_min)
-        | assessed
-        & (
-            Q(last_assessment_on__isnull=True)
-            | Q(last_assessment_on__lte=today + days(lead[DueKind.ASSESSMENT]) - assess_min)
-        )
-        | Q(current_step__in=[S.POLITICAL_REVIEW, S.TRAINING])
-        | span(S.IN_PROBATION) & Q(probation_end__lte=today + days(lead[DueKind.PROBATION]))
-        | approvals
-        | Q(current_step=S.ACTIVIST_EDUCATION, activist_on__lte=today - year_min)
-    )
-
-
 def _in_window(item: DueItem) -> bool:
     return item.in_window
 
@@ -287,12 +251,13 @@ def applicant_list_due(*, user, today: dt.date) -> list[DueItem]:
     before; training short of R9 at steps 10/11; probation ending (R14) from 30 days before; upper
     committee approval (R12) from 30 days before the 3-month limit; one year as activist reached (R6).
     """
+    from .due import listed_q
+
     ruleset = RuleSet.load()
-    qs = (
-        with_due_facts(visible_to(user, Applicant).active())
-        .filter(_due_prefilter(today, ruleset))
-        .select_related("branch")
-    )
+    # The stored next item (applicants.due) says exactly who is on the list today: an SQL filter on an
+    # indexed date, the same for a branch, a committee and the department; the items are then written
+    # for those people only.
+    qs = with_due_facts(visible_to(user, Applicant).active()).filter(listed_q(today)).select_related("branch")
     items = [i for a in qs for i in due_items_for(a, today=today, ruleset=ruleset) if _in_window(i)]
     items.sort(key=lambda i: (i.informational, i.days, DueKind.ORDER.index(i.kind), i.applicant.name))
     return items

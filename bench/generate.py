@@ -207,6 +207,13 @@ def generate(
         timings["indexes"] = time.monotonic() - t0
         scale.reset_sequences(cur, LOADED_TABLES)
         t0 = time.monotonic()
+        # Derived columns kept by the services (not written by COPY): everyone's next to-do item.
+        from applicants.due import rebuild
+
+        rebuilt = rebuild(today=params.today)
+        timings["derived"] = time.monotonic() - t0
+        log(f"下一待办：{rebuilt['active']} 名培养中人员，{timings['derived']:.1f} s")
+        t0 = time.monotonic()
         if vacuum and not connection.in_atomic_block:
             for t in LOADED_TABLES:
                 cur.execute(f"VACUUM (ANALYZE) {t}")

@@ -254,9 +254,30 @@ def ensure_wrk() -> str:
     return shutil.which("wrk")
 
 
+def _group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in the process group (gunicorn master and workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 (pgrp) counted after the command name
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Gunicorn:
-    def __init__(self, port: int, workers: int):
+    def __init__(self, port: int, workers: int, worker_class: str = "sync", threads: int = 1):
         self.port, self.workers, self.proc = port, workers, None
+        self.worker_class, self.threads = worker_class, threads
+
+    def cpu_seconds(self) -> float:
+        return _group_cpu_seconds(self.proc.pid)
 
     def __enter__(self):
         env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
@@ -267,6 +288,10 @@ class Gunicorn:
                 "config.wsgi",
                 "--workers",
                 str(self.workers),
+                "--worker-class",
+                self.worker_class,
+                "--threads",
+                str(self.threads),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--timeout",
@@ -387,7 +412,9 @@ def page_targets(w: World) -> list[tuple[str, str, list[str], bool]]:
     return targets
 
 
-def part_pages(w: World, port: int, seconds: int, runs: int, clients: int, workers: int) -> dict:
+def part_pages(
+    w: World, port: int, seconds: int, runs: int, clients: int, workers: int, worker_class="sync", threads=1
+) -> dict:
     from django.urls import NoReverseMatch, reverse
 
     try:
@@ -407,15 +434,21 @@ def part_pages(w: World, port: int, seconds: int, runs: int, clients: int, worke
             "rps": None,
             "requests": 0,
             "timeouts": 0,
+            "cpu_ms": None,
             "note": "",
         }
         # A fresh server per page: requests a slow page leaves queued must not leak into the next one.
-        with Gunicorn(port, workers):
+        with Gunicorn(port, workers, worker_class, threads) as server:
             try:
                 run_wrk(
                     wrk, port, user, paths, 2, clients, check=False
                 )  # warm-up (imports, plans, caches): not counted
+                cpu0 = server.cpu_seconds()
                 results = [run_wrk(wrk, port, user, paths, seconds, clients) for _ in range(runs)]
+                served = sum(r["ok"] + r["bad"] for r in results)
+                # CPU of the server's processes per request served (the logins of run_wrk included:
+                # one per run, negligible against thousands of requests).
+                row["cpu_ms"] = (server.cpu_seconds() - cpu0) * 1000 / served if served else None
                 row.update(
                     p50_ms=median([r["p50_ms"] for r in results]),
                     p95_ms=median([r["p95_ms"] for r in results]),
@@ -430,10 +463,19 @@ def part_pages(w: World, port: int, seconds: int, runs: int, clients: int, worke
             f"[bench]   {label}: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, {row['rps']} req/s {row['note']}",
             flush=True,
         )
-    floor = rows[0]["rps"]
+    floor, floor_cpu = rows[0]["rps"], rows[0]["cpu_ms"]
     for r in rows:
         r["floor_share"] = r["rps"] / floor if floor and r["rps"] is not None else None
-    return {"rows": rows, "clients": clients, "workers": workers, "seconds": seconds, "runs": runs}
+        r["cpu_ratio"] = r["cpu_ms"] / floor_cpu if floor_cpu and r.get("cpu_ms") is not None else None
+    return {
+        "rows": rows,
+        "clients": clients,
+        "workers": workers,
+        "worker_class": worker_class,
+        "threads": threads,
+        "seconds": seconds,
+        "runs": runs,
+    }
 
 
 # --- 4. ledger import ---------------------------------------------------------------------------------
@@ -628,12 +670,16 @@ def render(scale: str, started: dt.datetime, m: dict, w: World | None, parts: di
 
     def pages(d):
         L.append(
-            f"gunicorn {d['workers']} 个 sync worker，wrk {d['clients']} 个并发连接，每轮 {d['seconds']} s × {d['runs']} 轮。\n"
+            f"gunicorn {d['workers']} 个 {d.get('worker_class', 'sync')} worker"
+            f"{'（每个 ' + str(d['threads']) + ' 线程）' if d.get('threads', 1) > 1 else ''}，"
+            f"wrk {d['clients']} 个并发连接，每轮 {d['seconds']} s × {d['runs']} 轮。"
+            "CPU/请求：测量期间 gunicorn 各进程的 CPU 时间 ÷ 处理的请求数；倍数为相对裸视图（/healthz）。\n"
         )
         L.append(
-            "| 页面 | 账号 | 路径 | p50 (ms) | p95 (ms) | 吞吐 (req/s) | 占裸视图吞吐 | 超时 | 目标（党支部页面与看板） |"
+            "| 页面 | 账号 | 路径 | p50 (ms) | p95 (ms) | 吞吐 (req/s) | 占裸视图吞吐 | CPU/请求 (ms) | CPU 倍数 | 超时 "
+            "| 目标（党支部页面与看板） |"
         )
-        L.append("|---|---|---|---|---|---|---|---|---|")
+        L.append("|---|---|---|---|---|---|---|---|---|---|---|")
         for r in d["rows"]:
             target = "—"
             if r["branch_page"]:
@@ -646,7 +692,9 @@ def render(scale: str, started: dt.datetime, m: dict, w: World | None, parts: di
             share = fmt(r["floor_share"] * 100, 1) + "%" if r["floor_share"] is not None else "—"
             L.append(
                 f"| {r['page']} | {r['user']} | `{r['path']}` | {fmt(r['p50_ms'], 1)} | {fmt(r['p95_ms'], 1)} | "
-                f"{fmt(r['rps'], 1)} | {share} | {r['timeouts']} | {target} {r['note']} |"
+                f"{fmt(r['rps'], 1)} | {share} | {fmt(r.get('cpu_ms'), 2)} | "
+                f"{fmt(r.get('cpu_ratio'), 1) + '×' if r.get('cpu_ratio') is not None else '—'} | "
+                f"{r['timeouts']} | {target} {r['note']} |"
             )
         L.append("\n超时：wrk 10 s 内未得到响应的请求（不计入延迟分位数）。")
 
@@ -687,6 +735,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync 或 gthread")
+    ap.add_argument("--threads", type=int, default=1, help="gthread 每个 worker 的线程数")
     ap.add_argument("--port", type=int, default=8106)
     ap.add_argument("--import-rows", type=int, default=10_000)
     ap.add_argument("--only", default="", help="逗号分隔：compliance,stale,pages,import,queries")
@@ -705,7 +755,12 @@ def main() -> int:
     plan = [
         ("compliance", lambda: part_compliance(w, args.runs)),
         ("stale", lambda: part_stale(w, args.runs)),
-        ("pages", lambda: part_pages(w, args.port, args.seconds, args.wrk_runs, args.clients, args.workers)),
+        (
+            "pages",
+            lambda: part_pages(
+                w, args.port, args.seconds, args.wrk_runs, args.clients, args.workers, args.worker_class, args.threads
+            ),
+        ),
         ("import", lambda: part_import(w, args.import_rows)),
         ("queries", lambda: part_queries(w)),
     ]

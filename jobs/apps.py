@@ -11,6 +11,34 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         register_jobs_ui()
+        connect_rule_changes()
+
+
+def _queue_due_rebuild(**kwargs) -> None:
+    """A rule row saved may move everyone's next to-do item: recompute them in the background once the
+    change is committed (the nightly run catches it if the broker is down)."""
+    import logging
+
+    from django.db import transaction
+
+    from . import broker
+
+    def send():
+        try:
+            broker.send(broker.DUE_REBUILD, retry=False)
+        except Exception:  # noqa: BLE001 — the broker being down must not fail the rule edit
+            logging.getLogger(__name__).warning("下一待办重算未能排队，将由每晚的任务完成", exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def connect_rule_changes() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from recruitment.models import RuleDefinition
+
+    post_save.connect(_queue_due_rebuild, sender=RuleDefinition, dispatch_uid="jobs-due-rebuild-rule")
+    post_delete.connect(_queue_due_rebuild, sender=RuleDefinition, dispatch_uid="jobs-due-rebuild-rule-del")
 
 
 def _unread(user) -> int:

@@ -9,6 +9,7 @@ from celery import current_app
 
 SEND_EMAIL = "jobs.send_email"
 RUN_JOB = "jobs.run_job"
+DUE_REBUILD = "jobs.due_rebuild_nightly"
 
 
 def send(name: str, *args, **options):

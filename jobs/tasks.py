@@ -54,6 +54,14 @@ def deadline_reminders_daily_task() -> str:
     return job_start_scheduled(kind=JobKind.REMINDERS, today=timezone.localdate()).status
 
 
+@shared_task(name=broker.DUE_REBUILD, soft_time_limit=50 * 60, time_limit=55 * 60, **RETRY)
+def due_rebuild_nightly_task() -> dict:
+    """The stored next to-do item of everyone (applicants.due): rule rows that came into force."""
+    from applicants.due import rebuild
+
+    return rebuild(today=timezone.localdate())
+
+
 @shared_task(name="jobs.requeue", soft_time_limit=5 * 60, time_limit=6 * 60, **RETRY)
 def requeue_task() -> dict:
     return jobs_requeue()

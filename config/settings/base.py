@@ -305,6 +305,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # 到期提醒 to branch secretaries (谈话、半年考察、预备期满、审批临近三个月): every morning.
     "deadline-reminders-daily": {"task": "jobs.deadline_reminders_daily", "schedule": crontab(hour=7, minute=30)},
+    # 下一待办 (applicants.due) recomputed for everyone: rule rows that came into force overnight.
+    "due-rebuild-nightly": {"task": "jobs.due_rebuild_nightly", "schedule": crontab(hour=0, minute=20)},
     # Re-queue jobs that could not be queued (broker down) and emails not yet sent.
     "jobs-requeue": {"task": "jobs.requeue", "schedule": crontab(minute="*/5")},
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from applicants.due import refresh
 from applicants.models import Applicant
 from applicants.services import applicant_create
 from recruitment.idcard import check_char
@@ -54,5 +55,6 @@ def placed(world, *, step: int, **state) -> Applicant:
         actor=world.users.department,
     )
     Applicant.objects.filter(pk=a.pk).update(current_step=step, **state)
+    refresh([a.pk])  # a direct write sends no signal: keep the stored next to-do item as the services do
     a.refresh_from_db()
     return a

@@ -99,6 +99,21 @@ def test_denormalized_applicant_state_matches_the_step_records():
 
 @on_postgres
 @pytest.mark.django_db
+def test_the_stored_next_to_do_item_is_filled_as_the_services_keep_it():
+    from applicants.due import compute
+    from applicants.rulebook import RuleSet
+    from applicants.selectors import with_due_facts
+
+    run()
+    ruleset = RuleSet.load()
+    people = list(with_due_facts(Applicant.objects.all()))
+    assert sum(1 for a in people if a.next_due_on) > 0
+    for a in people:
+        assert (a.next_due_kind, a.next_due_on) == compute(a, today=TODAY, ruleset=ruleset), a.pk
+
+
+@on_postgres
+@pytest.mark.django_db
 def test_everyone_received_passed_all_three_review_tiers_before_the_branch_meeting():
     run()
     received = Applicant.objects.filter(current_step__gte=15)
