@@ -25,6 +25,7 @@ from recruitment.models import Organization
 from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
 from recruitment.uploads import OPINION_UPLOAD, check_upload
 
+from .handoffs import announce_entry
 from .models import (
     CadreRelativeApproval,
     DepartmentOpinion,
@@ -119,6 +120,8 @@ def ledger_submit(
     except IntegrityError as exc:  # the same person submitted twice at once
         raise DomainError.single("INPUT", f"{a.name}已列入{year}年度台账，不能重复报送") from exc
     _log(a, f"列入{year}年度拟接收预备党员预判分析台账，待支部初审", actor)
+    entry.applicant = a
+    announce_entry(entry=entry, actor=actor)
     return entry
 
 
@@ -237,6 +240,8 @@ def review_decide(
                 actor,
                 warnings,
             )
+            e.applicant = a
+            announce_entry(entry=e, actor=actor, decision=decision)
     if refusal is not None:
         _log(a, f"{tier.label}未能通过：{refusal}", actor, refusal.violations, kind=Event.Kind.REFUSED)
         raise refusal
