@@ -9,9 +9,7 @@ from django.urls import reverse
 from applicants.handoffs import HandOff, announce
 from recruitment.scope import Level
 
-from .models import LedgerEntry, ReviewDecision, Tier, Verdict
-
-TIER_LEVEL = {Tier.BRANCH: Level.BRANCH, Tier.COMMITTEE: Level.COMMITTEE, Tier.DEPARTMENT: Level.DEPARTMENT}
+from .models import TIER_LEVEL, LedgerEntry, ReviewDecision, Tier, Verdict
 
 
 def _below(tier: int) -> tuple[Level, ...]:

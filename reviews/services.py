@@ -22,11 +22,12 @@ from applicants.services import applicant_record_step
 from applicants.steps import STEPS
 from recruitment.errors import DomainError, Violation
 from recruitment.models import Organization
-from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
+from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, may_act_at
 from recruitment.uploads import OPINION_UPLOAD, check_upload
 
 from .handoffs import announce_entry
 from .models import (
+    TIER_LEVEL,
     CadreRelativeApproval,
     DepartmentOpinion,
     EntryStatus,
@@ -43,8 +44,6 @@ from .models import (
     Verdict,
 )
 
-# The level that decides each tier: the branch (or staff above acting for it), the committee, the department.
-TIER_LEVEL = {Tier.BRANCH: Level.BRANCH, Tier.COMMITTEE: Level.COMMITTEE, Tier.DEPARTMENT: Level.DEPARTMENT}
 BULK_RECORD_STEPS = tuple(s.number for s in STEPS if s.bulk)  # 备案: many people with one date
 STAFF_STEPS = tuple(s.number for s in STEPS if s.by_staff)  # one form per candidate (审批 17/24 逐个表决)
 
