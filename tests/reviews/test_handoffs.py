@@ -214,3 +214,29 @@ def test_the_unread_count_shows_in_the_navigation(world, everyone, make_candidat
     n = Notification.objects.filter(user=u.committee, read_at__isnull=True).count()
     html = client.get(reverse("home")).content.decode()
     assert f'<span class="badge rounded-pill text-bg-warning">{n}</span>' in html
+
+
+def test_another_countys_staff_hear_nothing(world, everyone, make_candidate, submit, committee_material):
+    """A second county beside the first: its department, committee and branch staff get no message
+    of any hand-off of the first, at any tier, passing, returning or failing."""
+    from recruitment.models import OrgLevel
+    from tests.factories import OrganizationFactory
+
+    root2 = OrganizationFactory(code="ROOT2", name="邻县委组织部", level=OrgLevel.DEPARTMENT, sector="")
+    c2 = OrganizationFactory(code="C2", name="邻县镇党委", level=OrgLevel.COMMITTEE, sector="", parent=root2)
+    b2 = OrganizationFactory(code="C21", name="邻县村党支部", parent=c2)
+    outsiders = [
+        UserFactory(username="dept2", role=Role.DEPARTMENT_STAFF, organization=root2),
+        UserFactory(username="comm2", role=Role.COMMITTEE_STAFF, organization=c2),
+        UserFactory(username="sec2", role=Role.BRANCH_SECRETARY, organization=b2),
+    ]
+    u = everyone
+    entry = submit(make_candidate())
+    decide(entry, Tier.BRANCH, "pass", u.secretary)
+    committee_material(entry)
+    decide(entry, Tier.COMMITTEE, "pass", u.committee)
+    decide(entry, Tier.DEPARTMENT, "return", u.department)
+    decide(entry, Tier.COMMITTEE, "fail", u.committee)
+    assert Notification.objects.filter(key__startswith="handoff:entry:").exists()
+    assert not Notification.objects.filter(user__in=outsiders).exists()
+    assert not EmailLog.objects.filter(recipient__in=outsiders).exists()
