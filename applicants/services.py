@@ -23,6 +23,7 @@ from recruitment.uploads import MATERIAL_UPLOAD, check_upload
 from . import steps as S
 from .effects import apply_step, save_change
 from .gates import identity_change_violations
+from .handoffs import announce, step_handoff
 from .models import (
     AccessKind,
     AccessLog,
@@ -388,6 +389,9 @@ def _apply_step(
     if verdict.warnings:
         message += "；提示：" + "；".join(str(w) for w in verdict.warnings)
     _log(a, Event.Kind.TERMINAL if change.ended else Event.Kind.STEP, message, actor, step.number, verdict.warnings)
+    h = step_handoff(applicant=a, step=step, record=record, actor=actor, ended=change.ended or "")
+    if h is not None:
+        announce(h)
     return record
 
 

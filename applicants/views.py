@@ -57,6 +57,7 @@ from .forms import (
     today_initial,
 )
 from .models import AccessKind, Applicant, Material
+from .registry import todo_panels_for
 from .services import (
     access_record,
     actor_may_record,
@@ -603,6 +604,7 @@ def todo(request):
             "today": today,
             "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
             "overdue": sum(1 for i in items if i.overdue),
+            "panels": todo_panels_for(request.user),
         },
     )
 

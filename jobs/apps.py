@@ -11,6 +11,11 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         register_jobs_ui()
+        from applicants.handoffs import handoff
+
+        from .notify import on_handoff
+
+        handoff.connect(on_handoff, dispatch_uid="jobs-handoff-inbox", weak=False)
         connect_rule_changes()
 
 

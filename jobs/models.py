@@ -211,6 +211,7 @@ class JobRun(models.Model):
 class EmailKind(models.TextChoices):
     COMPLIANCE = "compliance", _("结构比例与预警月报")
     DEADLINE = "deadline", _("到期提醒")
+    HANDOFF = "handoff", _("待办移交（审查、备案、审批）")
 
 
 class EmailStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from applicants.handoffs import HandOff, handoff_recipients
 from applicants.selectors import applicant_list_due
 from quotas.selectors import compliance_for_year
 from recruitment.models import Organization, Role, User
@@ -101,6 +102,42 @@ def notification_unread_count(*, user: User) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# --- hand-offs ------------------------------------------------------------------------------------
+
+
+def handoff_deliver(*, handoff: HandOff) -> list[int]:
+    """Tell the people a file now waits for (``applicants.handoffs``): one 消息 and, for those with an
+    address, one email per hand-off and recipient (the key makes a repeat add nothing). Runs inside
+    the act's transaction; the emails are queued after commit. Returns the email log ids to send."""
+    recipients: dict[int, User] = {}
+    for level in handoff.levels:
+        for user in handoff_recipients(branch=handoff.branch, level=level, exclude=handoff.actor):
+            recipients.setdefault(user.pk, user)
+    link = site_link(handoff.link) if handoff.link else ""
+    text = f"{handoff.body}\n\n{link}\n" if link else f"{handoff.body}\n"
+    to_send = []
+    for user in recipients.values():
+        # the inbox copy keeps the plain title; the email's subject names the system
+        notification_add(user=user, key=f"handoff:{handoff.key}", title=handoff.title, body=text, link=handoff.link)
+        log = email_prepare(
+            kind=EmailKind.HANDOFF,
+            period=f"handoff:{handoff.key}",
+            recipient=user,
+            subject=f"【发展党员】{handoff.title}",
+            text=text,
+            html="",
+            link=handoff.link,
+        )
+        if log is not None:
+            to_send.append(log.pk)
+    email_enqueue(to_send)
+    return to_send
+
+
+def on_handoff(sender, handoff: HandOff, **kwargs) -> None:
+    handoff_deliver(handoff=handoff)
 
 
 # --- email log ------------------------------------------------------------------------------------

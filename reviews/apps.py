@@ -13,6 +13,12 @@ class ReviewsConfig(AppConfig):
         add_nav("reviews:queue", "审批队列", "inbox", roles=STAFF_ROLES, order=31)
         add_applicant_panel("reviews/_applicant_panel.html", order=40)
         add_home_widget("reviews/_home_widget.html", roles=STAFF_ROLES, order=20)
+        # The branch's own 初审, and what a tier above sent back, on its home page and to-do.
+        from applicants.registry import add_todo_panel
+        from recruitment.models import Role
+
+        add_home_widget("reviews/_home_branch.html", roles=(Role.BRANCH_SECRETARY,), order=10)
+        add_todo_panel("reviews/_todo_branch.html", roles=(Role.BRANCH_SECRETARY,), order=10)
 
         # A decision reaches the person through its ledger entry: it bumps the person's version too.
         from django.db.models.signals import post_save

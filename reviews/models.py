@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from applicants.models import Applicant
 from recruitment.bounds import MAX_VERSION, bounded
 from recruitment.models import ScopedQuerySet
+from recruitment.scope import Level
 from recruitment.uploads import random_storage_name
 
 
@@ -20,6 +21,10 @@ class Tier(models.IntegerChoices):
     BRANCH = 1, _("支部初审")
     COMMITTEE = 2, _("党委复审")
     DEPARTMENT = 3, _("组织部终审")
+
+
+# The level that decides each tier: the branch (or staff above acting for it), the committee, the department.
+TIER_LEVEL = {Tier.BRANCH: Level.BRANCH, Tier.COMMITTEE: Level.COMMITTEE, Tier.DEPARTMENT: Level.DEPARTMENT}
 
 
 class Verdict(models.TextChoices):

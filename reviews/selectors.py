@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from applicants.models import Applicant, ApplicantPerson, ApplicantStatus, PersonRole, StepRecord
 from applicants.steps import STEPS, Kind, get_step
 from recruitment.dates import add_months
 from recruitment.models import Role
-from recruitment.scope import STAFF_ROLES, may_act_at
+from recruitment.scope import STAFF_ROLES, Level, may_act_at
 
 from .filters import LedgerFilter
-from .models import DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision
+from .models import TIER_LEVEL, DepartmentOpinion, EntryStatus, LedgerEntry, ReviewDecision, Tier, Verdict
 
 
 # --- the ledger ------------------------------------------------------------------------------------------
@@ -112,13 +113,57 @@ class ReviewQueueItem:
 
 
 @dataclass
-class Queue:
+class QueueSection:
+    """One heading of the queue page: the user's own level's work, or that of the levels below it
+    which the user may also act on (the department may act for a committee)."""
+
+    level: Level
+    own: bool
     steps: dict[int, list[QueueItem]] = field(default_factory=dict)
     reviews: dict[int, list[ReviewQueueItem]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(len(v) for v in self.steps.values()) + sum(len(v) for v in self.reviews.values())
+
+    @property
+    def title(self) -> str:
+        return f"本级待办（{self.level.label}）" if self.own else f"{self.level.label}待办（可代为办理）"
+
+
+@dataclass
+class Queue:
+    steps: dict[int, list[QueueItem]] = field(default_factory=dict)
+    reviews: dict[int, list[ReviewQueueItem]] = field(default_factory=dict)
+    level: Level | None = None  # the user's own level: its work comes first
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in self.steps.values()) + sum(len(v) for v in self.reviews.values())
+
+    @cached_property
+    def sections(self) -> list[QueueSection]:
+        """The user's own level first (the department's 终审 and 备案 above the committees' work),
+        then the other levels from the highest down; empty sections of other levels are left out."""
+        by_level: dict[Level, QueueSection] = {}
+        for step, items in self.steps.items():
+            lv = get_step(step).actor
+            by_level.setdefault(lv, QueueSection(lv, lv == self.level)).steps[step] = items
+        for tier, items in self.reviews.items():
+            lv = TIER_LEVEL[Tier(tier)]
+            by_level.setdefault(lv, QueueSection(lv, lv == self.level)).reviews[tier] = items
+        rank = {Level.DEPARTMENT: 0, Level.COMMITTEE: 1, Level.BRANCH: 2}
+        ordered = sorted(by_level.values(), key=lambda s: (not s.own, rank[s.level]))
+        return [s for s in ordered if s.own or s.total]
+
+
+def queue_level_for(user) -> Level | None:
+    """The level whose work is the user's own (the queue shows it first)."""
+    if user.is_superuser or user.role == Role.DEPARTMENT_STAFF:
+        return Level.DEPARTMENT
+    if user.role == Role.COMMITTEE_STAFF:
+        return Level.COMMITTEE
+    return None
 
 
 def queue_steps_for(user) -> list[int]:
@@ -153,7 +198,7 @@ def approval_queue(
     each with its age; 17/24 with the R12 deadlines. Two queries."""
     steps = queue_steps_for(user) if steps is None else steps
     tiers = queue_tiers_for(user) if tiers is None else tiers
-    queue = Queue(steps={s: [] for s in steps}, reviews={t: [] for t in tiers})
+    queue = Queue(steps={s: [] for s in steps}, reviews={t: [] for t in tiers}, level=queue_level_for(user))
     if steps:
         people = (
             Applicant.objects.visible_to(user)
@@ -303,3 +348,50 @@ def applicant_review_summary(applicant: Applicant) -> dict[str, Any]:
         "negative_checks": list(applicant.negative_list_checks.select_related("checked_by")),
         "negative_hits": list(applicant.negative_list_hits.select_related("item", "recorded_by", "revoked_by")),
     }
+
+
+# --- the branch's own review work (home page and to-do) -------------------------------------------------
+SENT_BACK_DAYS = 30  # a refusal stays on the branch's home page this long; a return until it is acted on
+
+
+@dataclass
+class BranchReviewWork:
+    pending: list[LedgerEntry]  # waiting for the branch's own 初审, oldest first
+    sent_back: list[LedgerEntry]  # returned or refused by a tier above (``last_tier``, ``last_verdict`` …)
+
+    @property
+    def total(self) -> int:
+        return len(self.pending) + len(self.sent_back)
+
+
+def branch_review_work(*, user, today: dt.date, limit: int | None = None) -> BranchReviewWork:
+    """The ledger entries that are the branch's to act on: those waiting for 支部初审, and those a
+    higher tier returned (while still under review) or refused (for ``SENT_BACK_DAYS``). Each entry
+    carries its last decision as ``last_tier`` / ``last_verdict`` / ``last_on`` / ``last_reviewer``.
+    Two queries whatever the number of entries."""
+    latest = ReviewDecision.objects.filter(entry=OuterRef("pk")).order_by("-created_at", "-id")
+    qs = (
+        LedgerEntry.objects.visible_to(user)
+        .select_related("applicant__branch")
+        .annotate(
+            last_tier=Subquery(latest.values("tier")[:1]),
+            last_verdict=Subquery(latest.values("verdict")[:1]),
+            last_on=Subquery(latest.values("decided_on")[:1]),
+        )
+    )
+    pending = qs.filter(status=EntryStatus.IN_REVIEW, tier=Tier.BRANCH).order_by("waiting_since", "id")
+    sent_back = (
+        qs.filter(last_tier__gt=Tier.BRANCH)
+        .filter(
+            Q(last_verdict=Verdict.RETURN, status=EntryStatus.IN_REVIEW)
+            | Q(last_verdict=Verdict.FAIL, last_on__gte=today - dt.timedelta(days=SENT_BACK_DAYS))
+        )
+        .order_by("-last_on", "-id")
+    )
+    if limit is not None:
+        pending, sent_back = pending[:limit], sent_back[:limit]
+    sent_back = list(sent_back)
+    for e in sent_back:
+        what = "退回补充材料" if e.last_verdict == Verdict.RETURN else "不通过"
+        e.sent_back_label = f"{Tier(e.last_tier).label}{what}"
+    return BranchReviewWork(pending=list(pending), sent_back=sent_back)

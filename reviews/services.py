@@ -23,10 +23,12 @@ from applicants.services import applicant_record_step
 from applicants.steps import STEPS
 from recruitment.errors import DomainError, Violation, conflict_on_race
 from recruitment.models import Organization
-from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, Level, may_act_at
+from recruitment.scope import DEPARTMENT_ROLES, STAFF_ROLES, WRITE_ROLES, may_act_at
 from recruitment.uploads import OPINION_UPLOAD, check_upload
 
+from .handoffs import announce_entry
 from .models import (
+    TIER_LEVEL,
     CadreRelativeApproval,
     DepartmentOpinion,
     EntryStatus,
@@ -43,8 +45,6 @@ from .models import (
     Verdict,
 )
 
-# The level that decides each tier: the branch (or staff above acting for it), the committee, the department.
-TIER_LEVEL = {Tier.BRANCH: Level.BRANCH, Tier.COMMITTEE: Level.COMMITTEE, Tier.DEPARTMENT: Level.DEPARTMENT}
 BULK_RECORD_STEPS = tuple(s.number for s in STEPS if s.bulk)  # 备案: many people with one date
 STAFF_STEPS = tuple(s.number for s in STEPS if s.by_staff)  # one form per candidate (审批 17/24 逐个表决)
 
@@ -120,6 +120,8 @@ def ledger_submit(
     except IntegrityError as exc:  # the same person submitted twice at once
         raise DomainError.single("INPUT", f"{a.name}已列入{year}年度台账，不能重复报送") from exc
     _log(a, f"列入{year}年度拟接收预备党员预判分析台账，待支部初审", actor)
+    entry.applicant = a
+    announce_entry(entry=entry, actor=actor)
     return entry
 
 
@@ -242,6 +244,8 @@ def review_decide(
                 actor,
                 warnings,
             )
+            e.applicant = a
+            announce_entry(entry=e, actor=actor, decision=decision)
     if refusal is not None:
         _log(a, f"{tier.label}未能通过：{refusal}", actor, refusal.violations, kind=Event.Kind.REFUSED)
         raise refusal

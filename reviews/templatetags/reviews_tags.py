@@ -23,6 +23,12 @@ def review_queue_counts(user):
     }
 
 
+@register.simple_tag
+def branch_review_work(user, limit=None):
+    """The branch's own 初审 and what came back from above (home widget, to-do panel)."""
+    return selectors.branch_review_work(user=user, today=timezone.localdate(), limit=limit)
+
+
 @register.filter
 def percent(value):
     return "—" if value is None else f"{value * 100:.1f}%"

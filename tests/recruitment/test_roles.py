@@ -119,7 +119,7 @@ MENU = {
 }
 COMMON = {"home", "recruitment:org_list", "recruitment:member_list", "jobs:inbox"}
 WIDGETS = {
-    "secretary": {"applicants/widgets/todo.html", "applicants/widgets/pipeline.html"},
+    "secretary": {"applicants/widgets/todo.html", "applicants/widgets/pipeline.html", "reviews/_home_branch.html"},
     "committee": {
         *("applicants/widgets/todo.html", "applicants/widgets/pipeline.html", "reviews/_home_widget.html"),
         *("quotas/widgets/home_shares.html", "jobs/_home_stale.html"),
