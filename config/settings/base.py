@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "recruitment",
     "applicants",
     "reviews",
+    "inspections",
     "quotas",
     "jobs",
     "bench",
