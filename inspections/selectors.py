@@ -42,7 +42,7 @@ def spot_checks_for(*, user, year: int | None = None) -> QuerySet:
         n_checked=Count("items", filter=Q(items__checked_at__isnull=False), distinct=True),
         n_findings=Count("items__findings", distinct=True),
         n_open=Count("items__findings", filter=Q(items__findings__status=FindingStatus.OPEN), distinct=True),
-    )
+    ).order_by("-drawn_at", "-pk")
 
 
 def sample_items(*, check: SpotCheck) -> QuerySet:
