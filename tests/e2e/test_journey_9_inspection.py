@@ -33,7 +33,7 @@ def test_inspector_draws_records_branch_fixes_inspector_closes(watched_page, ser
     page.get_by_label("抽查范围").select_option(label="当年接收的预备党员（上级党委审批）")
     page.get_by_label("每个乡镇抽查数量").fill("0")
     page.get_by_role("button", name="抽取").click()
-    expect(page.locator("form")).to_contain_text("抽查数量必须是正整数")
+    expect(page.locator("#draw-form")).to_contain_text("抽查数量必须是正整数")
     page.get_by_label(township.name, exact=True).check()
     page.get_by_label("每个乡镇抽查数量").fill("500")
     page.get_by_role("button", name="抽取").click()

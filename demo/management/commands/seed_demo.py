@@ -4,11 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from demo import jobs, pipeline, quotas, reviews
+from demo import inspections, jobs, pipeline, quotas, reviews
 from demo.county import DEMO_PASSWORD, DEMO_USERS, seed_county
 
 # After the county (organizations, members, users), in this order.
-PHASES = [pipeline, reviews, quotas, jobs]
+PHASES = [pipeline, reviews, quotas, jobs, inspections]
 
 
 class Command(BaseCommand):
