@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -72,14 +73,8 @@ def draw(request):
             messages.success(request, f"已在 {len(checks)} 个乡镇抽取档案 {drawn} 本")
             if len(checks) == 1:
                 return redirect("inspections:detail", pk=checks[0].pk)
-            return redirect(f"{_url('inspections:list')}?year={d['year']}")
+            return redirect(f"{reverse('inspections:list')}?year={d['year']}")
     return render(request, "inspections/draw.html", {"form": form})
-
-
-def _url(name: str, **kwargs) -> str:
-    from django.urls import reverse
-
-    return reverse(name, kwargs=kwargs or None)
 
 
 @login_required
