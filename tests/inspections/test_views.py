@@ -226,3 +226,20 @@ def test_item_page_queries_do_not_grow_with_findings(world, case, client_for, dj
         services.finding_fix(finding=f, note="已改", actor=world.users.secretary)
     with django_assert_max_num_queries(len(one)):
         c.get(url)
+
+
+def test_drawing_in_two_townships_lists_both(world, client_for):
+    admitted(world, 2)
+    admitted(world, 1, branch=world.b1, prefix="乙")
+    c = client_for(world.users.department)
+    data = {"townships": [world.a.pk, world.b.pk], "population": "admitted", "year": 2026, "size": 20}
+    r = c.post(reverse("inspections:draw"), data)
+    assert r.status_code == 302 and r["Location"] == reverse("inspections:list") + "?year=2026"
+    rows = {(ch.township.code, ch.n_items) for ch in c.get(r["Location"]).context["checks"]}
+    assert rows == {("A", 2), ("B", 1)}
+
+
+def test_the_inspector_sees_the_archive_panel_without_the_fix_form(world, case, client_for):
+    html = client_for(world.users.inspector).get(reverse("applicants:archive", args=[case[1].applicant_id]))
+    html = html.content.decode()
+    assert 'id="inspection-findings"' in html and "登记整改" not in html
