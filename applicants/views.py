@@ -26,7 +26,7 @@ from recruitment.dates import age_on
 from recruitment.errors import DomainError
 from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
-from recruitment.registry import applicant_panels
+from recruitment.registry import applicant_panels, archive_panels
 from recruitment.scope import (
     DEPARTMENT_ROLES,
     WRITE_ROLES,
@@ -638,6 +638,7 @@ def _archive_context(request, applicant: Applicant, form: MaterialForm | None = 
         "can_write": can_write,
         "withdraw_form": MaterialWithdrawForm(auto_id=False) if can_write else None,
         "material_kinds": sorted({k for s in STEPS for k in s.materials}),
+        "archive_panels": archive_panels(),
     }
 
 

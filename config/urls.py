@@ -34,6 +34,7 @@ urlpatterns = [
     path("applicants/", include("applicants.urls")),
     path("reviews/", include("reviews.urls")),
     path("quotas/", include("quotas.urls")),
+    path("inspections/", include("inspections.urls")),
     path("jobs/", include("jobs.urls")),
     path("ledger/", include("applicants.ledger_urls")),
     path("documents/", include("documents.urls")),

@@ -11,6 +11,7 @@ NAV_EXTRA: list[dict] = []
 NAV_GROUPS = [
     ("发展纪实", "person-lines-fill", {"applicants", "ledger"}),
     ("预审审批", "journal-check", {"reviews"}),
+    ("档案抽查", "clipboard-check", {"inspections"}),
     ("计划与预警", "bar-chart-line", {"quotas", "jobs:stale_list", "jobs:jobs"}),
     ("组织与党员", "diagram-3", {"recruitment", "accounts"}),
 ]

@@ -50,3 +50,18 @@ def add_applicant_panel(template: str, order: int = 50) -> None:
 
 def applicant_panels() -> list[str]:
     return [t for _, t in APPLICANT_PANELS]
+
+
+# Panels on the archive page (一人一档, e.g. the open spot-check findings): templates that receive the
+# archive page's context (``applicant``, ``archive``, ``request``), shown in ``order`` above the checklist.
+ARCHIVE_PANELS: list[tuple[int, str]] = []
+
+
+def add_archive_panel(template: str, order: int = 50) -> None:
+    if all(t != template for _, t in ARCHIVE_PANELS):
+        ARCHIVE_PANELS.append((order, template))
+        ARCHIVE_PANELS.sort()
+
+
+def archive_panels() -> list[str]:
+    return [t for _, t in ARCHIVE_PANELS]

@@ -77,6 +77,9 @@ WRITE_ROLES = ROLES_AT[Level.BRANCH]  # everyone but the read-only inspector
 STAFF_ROLES = ROLES_AT[Level.COMMITTEE]  # committee and department staff
 DEPARTMENT_ROLES = ROLES_AT[Level.DEPARTMENT]
 OVERSIGHT_ROLES: tuple[str, ...] = (*STAFF_ROLES, Role.INSPECTOR)  # staff pages the inspector may read
+# 档案抽查 (inspections): the inspector and the county organization department draw samples, record
+# findings and close them; the branch fixes them (WRITE_ROLES).
+INSPECT_ROLES: tuple[str, ...] = (Role.DEPARTMENT_STAFF, Role.INSPECTOR)
 
 
 def may_act_at(user, level: Level) -> bool:

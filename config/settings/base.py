@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "applicants",
     "reviews",
     "documents",
+    "inspections",
     "quotas",
     "jobs",
     "bench",

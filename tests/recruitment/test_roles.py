@@ -8,6 +8,7 @@ from django.urls import reverse
 from recruitment.models import Role
 from recruitment.scope import (
     DEPARTMENT_ROLES,
+    INSPECT_ROLES,
     OVERSIGHT_ROLES,
     READ_ROLES,
     ROLES_AT,
@@ -28,6 +29,7 @@ def test_the_groups():
     assert set(STAFF_ROLES) == set(ROLES_AT[Level.COMMITTEE]) == {C, D}
     assert set(DEPARTMENT_ROLES) == set(ROLES_AT[Level.DEPARTMENT]) == {D}
     assert set(OVERSIGHT_ROLES) == {C, D, INS}
+    assert set(INSPECT_ROLES) == {D, INS}
     assert {t: TIER_LEVEL[t] for t in Tier} == {
         Tier.BRANCH: Level.BRANCH,
         Tier.COMMITTEE: Level.COMMITTEE,
@@ -74,6 +76,12 @@ PAGES = {
     "recruitment:org_list": (200, 200, 200, 200),
     "recruitment:member_list": (200, 200, 200, 200),
     "jobs:inbox": (200, 200, 200, 200),
+    "inspections:list": (403, 200, 200, 200),
+    "inspections:draw": (403, 403, 200, 200),
+    "inspections:report": (403, 200, 200, 200),
+    "inspections:report_xlsx": (403, 200, 200, 200),
+    "inspections:findings": (200, 200, 200, 200),
+    # per-object inspection URLs (in and out of scope): tests/inspections/test_views.py::OBJECT_PAGES
 }
 
 
@@ -105,17 +113,22 @@ def test_who_reaches_a_persons_documents(world, client_for, name):
 
 
 MENU = {
-    "secretary": {"applicants:list", "applicants:todo", "ledger:import", "reviews:ledger"},
+    "secretary": {"applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "inspections:findings"},
     "committee": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "recruitment:member_import"),
+        *("inspections:list", "inspections:findings"),
     },
     "department": {
         *("applicants:list", "applicants:todo", "ledger:import", "reviews:ledger", "reviews:queue"),
         *("quotas:plans", "quotas:dashboard", "jobs:stale_list", "jobs:jobs", "applicants:access_log"),
         *("accounts:list", "accounts:lockouts", "recruitment:member_import", "recruitment:calendar"),
+        *("inspections:list", "inspections:findings"),
     },
-    "inspector": {"applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"},
+    "inspector": {
+        *("applicants:list", "applicants:todo", "reviews:ledger", "quotas:dashboard", "jobs:stale_list"),
+        *("inspections:list", "inspections:findings"),
+    },
 }
 COMMON = {"home", "recruitment:org_list", "recruitment:member_list", "jobs:inbox"}
 WIDGETS = {
@@ -126,6 +139,7 @@ WIDGETS = {
     },
     "inspector": {"applicants/widgets/todo.html", "applicants/widgets/pipeline.html", "jobs/_home_stale.html"},
 }
+WIDGETS = {who: {*widgets, "inspections/widgets/home_findings.html"} for who, widgets in WIDGETS.items()}
 WIDGETS["department"] = WIDGETS["committee"]
 
 

@@ -5,11 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from applicants.handoffs import handoffs_muted
-from demo import jobs, pipeline, quotas, reviews
+from demo import inspections, jobs, pipeline, quotas, reviews
 from demo.county import DEMO_PASSWORD, DEMO_USERS, seed_county
 
 # After the county (organizations, members, users), in this order.
-PHASES = [pipeline, reviews, quotas, jobs]
+PHASES = [pipeline, reviews, quotas, jobs, inspections]
 
 
 class Command(BaseCommand):
