@@ -169,6 +169,7 @@ def watched_page(page, server):
     page.set_default_timeout(15_000)
     page.outside_requests, page.console_errors = outside, errors
     a11y = AxeWatch(page)
+    page._axe_checked = a11y.checked
     yield page
     a11y.check()
     assert not outside, f"请求了外部地址：{outside}"
@@ -177,14 +178,15 @@ def watched_page(page, server):
 
 
 class AxeWatch:
-    """Runs axe-core on every page the journey loads (the ``load`` event) and once more at the end
-    (the last page, after any htmx swaps). axe is injected as an init script: the page's CSP allows
-    no inline script, and init scripts are not subject to it. A page that navigates away while
-    axe runs is skipped (its successor is checked on its own load)."""
+    """Runs axe-core on every page the journey loads (the ``load`` event: the handler runs before
+    the journey's next browser call returns, so the page is checked before it is left) and once more
+    at the end, on the last page after any htmx swaps. axe is injected as an init script: the page's
+    CSP allows no inline script, and init scripts are not subject to it."""
 
     def __init__(self, page):
         self.page = page
         self.found: list[str] = []
+        self.checked: list[str] = []
         self._seen: set[tuple[str, str, str]] = set()
         page.add_init_script(path=str(AXE_SOURCE))
         page.on("load", lambda _page: self.check())
@@ -198,8 +200,9 @@ class AxeWatch:
         try:
             violations = self.page.evaluate(AXE_RUN)
         except Error:
-            return  # navigated away (or closed) while axe was running
+            return  # the page is gone: navigated away while axe ran (its successor is checked on load)
         path = urlsplit(url).path
+        self.checked.append(path)
         for v in violations or ():
             for target in v["targets"]:
                 key = (path, v["id"], target)

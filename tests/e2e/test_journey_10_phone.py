@@ -23,6 +23,8 @@ NARROW_TEXT = """() => {
     if (r.width === 0 || r.height === 0) continue;
     const cs = getComputedStyle(el);
     if (cs.visibility === "hidden") continue;
+    const head = el.closest("thead");
+    if (head && getComputedStyle(head).clip !== "auto") continue;  // the cards' header: for screen readers only
     const column = r.width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     if (column < 3 * parseFloat(cs.fontSize)) out.push(`${el.tagName} ${Math.round(column)}px: ${text.slice(0, 20)}`);
   }
