@@ -393,12 +393,25 @@ class MaterialForm(forms.Form):
     )
     file = forms.FileField(
         label="文件",
+        required=False,
         help_text=f"扫描件：{MATERIAL_UPLOAD.help_text}",
-        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),  # a hint; the service decides
+        # a hint (image/* lets a phone offer its camera and photos); the service checks the content
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept_with_camera}),
+    )
+    photo = forms.FileField(
+        label="或用手机拍照",
+        required=False,
+        help_text="在手机上直接打开相机拍摄纸质材料",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
     )
 
     def clean(self):
         data = super().clean()
+        if not data.get("file"):
+            if data.get("photo"):
+                data["file"] = data["photo"]
+            elif "file" not in self.errors:
+                self.add_error("file", "请选择要上传的文件，或用手机拍照")
         step, kind = data.get("step"), (data.get("kind") or "").strip()
         owners = [s.number for s in STEPS if kind in s.materials]
         if step and owners and step not in owners:
@@ -416,7 +429,7 @@ class MaterialWithdrawForm(forms.Form):
     file = forms.FileField(
         label="替换为新文件（可不选）",
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept}),
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_UPLOAD.accept_with_camera}),
     )
 
 

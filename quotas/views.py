@@ -27,6 +27,7 @@ from recruitment.scope import (
     role_required,
 )
 from recruitment.tabular import Sheet, write_workbook, write_xlsx
+from recruitment.years import year_from_request
 from reviews.models import Tier
 
 from .filters import AllocationChangeFilter
@@ -54,11 +55,7 @@ from .services import (
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+    return year_from_request(request)
 
 
 def _org(request) -> Organization:

@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .errors import DomainError
 from .models import WorkCalendarDay
 from .scope import DEPARTMENT_ROLES, role_required
 from .services import calendar_day_add, calendar_day_remove, calendar_holidays_add, weekday_label
+from .years import year_from_request
 
 YEARS = (2000, 2100)
 KINDS = [("holiday", "放假（工作日放假）"), ("workday", "调休上班（周末上班）")]
@@ -48,9 +48,7 @@ class HolidaysForm(forms.Form):
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year") or request.POST.get("year") or ""
-    year = int(raw) if raw.isdigit() else timezone.localdate().year
-    return min(max(year, YEARS[0]), YEARS[1])
+    return year_from_request(request, lo=YEARS[0], hi=YEARS[1])
 
 
 def _apply(form: forms.Form, action) -> bool:

@@ -122,7 +122,14 @@ def _read_csv(data: bytes) -> list[list[Any]]:
     try:
         return _bounded_rows([_csv_text(c) for c in row] for row in csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise TableError(f"CSV 文件格式有误：{exc}") from exc
+        # csv's own message ("field larger than field limit", "line contains NUL") is English jargon
+        raise TableError(
+            "无法读取 CSV 文件：某一格内容过长或含有空字符（请在 Excel 中另存为“CSV UTF-8”后再上传）"
+        ) from exc
+
+
+# openpyxl's and zipfile's own words ("File is not a zip file") mean nothing to a branch secretary.
+NOT_XLSX = "无法读取 Excel 文件：文件不是有效的 .xlsx 格式（请用 Excel 或 WPS“另存为”.xlsx 后再上传）"
 
 
 def _check_unpacked_size(data: bytes) -> None:
@@ -141,7 +148,7 @@ def _check_unpacked_size(data: bytes) -> None:
                                 "可能含有大量空白或隐藏内容；请另存为新文件或分批导入"
                             )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise TableError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（请用 Excel 另存为 .xlsx）") from exc
+        raise TableError(NOT_XLSX) from exc
 
 
 def _csv_text(cell: str) -> str:
@@ -156,7 +163,7 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise TableError("无法读取 Excel 文件：文件已损坏或不是 .xlsx 格式（请用 Excel 另存为 .xlsx）") from exc
+        raise TableError(NOT_XLSX) from exc
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # ignore the declared size (A1:XFD1048576 would pad every row)
@@ -164,7 +171,7 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
     except TableError:
         raise
     except Exception as exc:
-        raise TableError("无法读取 Excel 文件：工作表内容有误（请用 Excel 另存为 .xlsx）") from exc
+        raise TableError("无法读取 Excel 文件：工作表内容有误（请用 Excel 或 WPS“另存为”.xlsx 后再上传）") from exc
     finally:
         wb.close()
 

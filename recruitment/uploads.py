@@ -64,6 +64,12 @@ class UploadRule:
         return ",".join([*self.extensions, *(k.mime for k in self.kinds)])
 
     @property
+    def accept_with_camera(self) -> str:
+        """``accept`` that also offers a phone's camera and photo library (``image/*``); the content
+        check still takes only the kinds above."""
+        return ",".join(["image/*", *(k.mime for k in self.kinds if not k.mime.startswith("image/")), *self.extensions])
+
+    @property
     def help_text(self) -> str:
         return f"{self.formats}，单个不超过 {self.max_bytes // MB} MB"
 

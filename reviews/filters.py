@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from recruitment.filters import IntegerFilter, ScopedFilterSet, text_search
+from recruitment.years import YEAR_MAX, YEAR_MIN
 
 from .forms import SELECT, TEXT
 from .models import EntryStatus, LedgerEntry
@@ -18,7 +19,12 @@ TIERS = [("", "全部层级"), (1, "待支部初审"), (2, "待党委复审"), (
 
 
 class LedgerFilter(ScopedFilterSet):
-    year = IntegerFilter(label="年度", widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"}))
+    year = IntegerFilter(
+        label="年度",
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        widget=forms.NumberInput(attrs={**TEXT, "placeholder": "年度"}),
+    )
     status = filters.ChoiceFilter(
         label="状态", choices=EntryStatus.choices, empty_label="全部状态", widget=forms.Select(attrs=SELECT)
     )

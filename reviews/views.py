@@ -27,6 +27,7 @@ from recruitment.scope import (
     may_act_at,
     require_roles,
 )
+from recruitment.years import year_from_request
 
 from . import selectors, services
 from .exports import ledger_xlsx
@@ -74,6 +75,7 @@ def _entry_or_404(request, pk: int) -> LedgerEntry:
 def ledger(request):
     require_roles(request.user, *READ_ROLES)
     today = timezone.localdate()
+    year_from_request(request, default=today.year)  # a bad ?year= is said so; the filter then ignores it
     filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
     year = filters.ledger_year
     qs = selectors.ledger_entries(filters=filters)
@@ -100,8 +102,7 @@ def ledger(request):
 def ledger_submit(request):
     require_roles(request.user, *WRITE_ROLES)
     today = timezone.localdate()
-    raw = str(request.POST.get("year") or request.GET.get("year") or "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today.year  # a bad ?year= is not an error page
+    year = year_from_request(request, default=today.year)  # a bad ?year= is said so, not an error page
     form = SubmitForm(request.POST or None, initial={"year": year})
     candidates = selectors.eligible_for_ledger(user=request.user, year=year)
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,8 @@
 //   <div data-width="42">                   width 42% (progress bars)
 //   <td data-indent="3">                    indented 3em (tree levels)
 //   <button data-print>                     prints the page (the print stylesheet is in app.css)
+//   <table class="table-cards">             on phones one card per row: each cell gets its column's
+//                                            header text as data-label (app.css shows it as the label)
 (function () {
   "use strict";
 
@@ -50,6 +52,18 @@
     each(root, "[data-width]", function (el) {
       const value = parseFloat(el.dataset.width);
       if (!isNaN(value)) el.style.width = Math.max(0, Math.min(100, value)) + "%";
+    });
+    each(root, "table.table-cards", function (table) {
+      const heads = Array.from(table.querySelectorAll(":scope > thead > tr:first-child > th")).map(function (th) {
+        return th.textContent.trim();
+      });
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        let column = 0;
+        Array.from(row.cells).forEach(function (cell) {
+          if (cell.colSpan === 1 && heads[column] && !cell.hasAttribute("data-label")) cell.dataset.label = heads[column];
+          column += cell.colSpan;
+        });
+      });
     });
     each(root, "[data-indent]", function (el) {
       const value = parseFloat(el.dataset.indent);

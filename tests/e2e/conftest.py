@@ -3,7 +3,8 @@ on the demo county (seeded once per session). Run as their own pytest session (s
 the demo data would disturb the unit tests' small world.
 
 Every page's requests are recorded; a journey fails if any request goes to a host other than the
-live server, or if the page logs a console error. Each journey's last page is screenshotted into
+live server, or if the page logs a console error, or if axe-core (vendored in assets/axe-core, no
+CDN) finds a serious or critical accessibility violation on any page the journey loaded. Each journey's last page is screenshotted into
 ``E2E_SCREENSHOT_DIR`` (default var/screenshots) and the paths are printed at the end.
 """
 
@@ -23,6 +24,17 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT_DIR = Path(os.environ.get("E2E_SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots"))
 DEMO_PASSWORD = "Demo@2026dj"
 _shots: list[Path] = []
+AXE_SOURCE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
+# WCAG 2.1 A/AA plus best practices; only serious and critical findings fail a journey.
+AXE_RUN = """async () => {
+  if (!window.axe) return null;
+  const r = await window.axe.run(document, {resultTypes: ["violations"]});
+  return r.violations
+    .filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.html.slice(0, 100)
+                  + (n.any.length ? " — " + n.any[0].message : ""))}));
+}"""
 
 
 def pytest_collection_modifyitems(config, items):
@@ -156,9 +168,47 @@ def watched_page(page, server):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(15_000)
     page.outside_requests, page.console_errors = outside, errors
+    a11y = AxeWatch(page)
+    page._axe_checked = a11y.checked
     yield page
+    a11y.check()
     assert not outside, f"请求了外部地址：{outside}"
     assert not errors, f"浏览器控制台错误：{errors}"
+    assert not a11y.found, "无障碍检查（axe-core）发现严重问题：\n" + "\n".join(a11y.found)
+
+
+class AxeWatch:
+    """Runs axe-core on every page the journey loads (the ``load`` event: the handler runs before
+    the journey's next browser call returns, so the page is checked before it is left) and once more
+    at the end, on the last page after any htmx swaps. axe is injected as an init script: the page's
+    CSP allows no inline script, and init scripts are not subject to it."""
+
+    def __init__(self, page):
+        self.page = page
+        self.found: list[str] = []
+        self.checked: list[str] = []
+        self._seen: set[tuple[str, str, str]] = set()
+        page.add_init_script(path=str(AXE_SOURCE))
+        page.on("load", lambda _page: self.check())
+
+    def check(self) -> None:
+        from playwright.sync_api import Error
+
+        url = self.page.url
+        if not url.startswith("http"):
+            return
+        try:
+            violations = self.page.evaluate(AXE_RUN)
+        except Error:
+            return  # the page is gone: navigated away while axe ran (its successor is checked on load)
+        path = urlsplit(url).path
+        self.checked.append(path)
+        for v in violations or ():
+            for target in v["targets"]:
+                key = (path, v["id"], target)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self.found.append(f"{path} [{v['impact']}] {v['id']}（{v['help']}）：{target}")
 
 
 def login(page, server: str, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -128,4 +128,6 @@ def test_services_refuse_anyone_but_department_staff(world):
 def test_a_bad_year_in_the_address_shows_a_year_in_range(world, client_for):
     client = client_for(world.users.department)
     assert client.get(reverse(PAGE), {"year": "abc"}).context["year"] == 2026
-    assert client.get(reverse(PAGE), {"year": "99999"}).context["year"] == 2100
+    response = client.get(reverse(PAGE), {"year": "99999"})
+    assert response.context["year"] == 2026  # said so (年份无效), not clamped silently to 2100
+    assert "年份无效：“99999”" in response.content.decode()

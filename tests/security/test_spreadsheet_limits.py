@@ -71,7 +71,7 @@ def test_too_many_rows_and_too_large_files_are_refused_naming_the_limit(monkeypa
 def test_a_file_that_is_not_a_zip_says_so_in_plain_chinese():
     with pytest.raises(TableError) as exc:
         read_table(io.BytesIO(b"PK\x03\x04 broken"), "t.xlsx")
-    assert "文件已损坏或不是 .xlsx 格式" in str(exc.value) and "zip" not in str(exc.value)
+    assert "文件不是有效的 .xlsx 格式" in str(exc.value) and "zip" not in str(exc.value)
 
 
 def test_data_after_more_than_a_thousand_blank_rows_is_refused_not_dropped():
