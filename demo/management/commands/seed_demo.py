@@ -11,7 +11,14 @@ from demo.county import DEMO_PASSWORD, DEMO_USERS, seed_county
 
 # After the county (organizations, members, users), in this order.
 PHASES = [pipeline, reviews, quotas, jobs, inspections]
-STAGES = ["组织、党员与演示用户", "发展对象（25 步纪实）", "预判分析台账与审核", "年度计划与比例", "任务与提醒", "档案抽查"]
+STAGES = [
+    "组织、党员与演示用户",
+    "发展对象（25 步纪实）",
+    "预判分析台账与审核",
+    "年度计划与比例",
+    "任务与提醒",
+    "档案抽查",
+]
 
 
 class Command(BaseCommand):
