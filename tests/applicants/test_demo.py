@@ -4,11 +4,13 @@ prints nothing; otherwise each phase reports its counts."""
 
 import datetime as dt
 import io
+import re
 
 from django.core.management import call_command
 from django.db.models import Count, Max
 
 from applicants.models import Applicant, ApplicantStatus, Event, StepRecord
+from demo.management.commands.seed_demo import STAGES
 from tests.clock import TODAY
 
 
@@ -65,8 +67,13 @@ def test_demo_seed_fills_the_county_consistently_and_only_once(db):
     out = io.StringIO()
     call_command("seed_demo", "--today", TODAY.isoformat(), stdout=out)
     assert counts() == before
-    lines = out.getvalue().splitlines()
-    assert lines[1].startswith("组织与党员：") and "个组织" in lines[1] and "名党员" in lines[1]
+    # Each progress line carries the time since the start ("[   0.3 秒] "); the messages follow it.
+    lines = [re.sub(r"^\[\s*[\d.]+ 秒\] ", "", line) for line in out.getvalue().splitlines()]
+    assert [line for line in lines if line.startswith("阶段 ")] == [
+        f"阶段 {n}/{len(STAGES)}：{stage}" for n, stage in enumerate(STAGES, start=1)
+    ]
+    county = next(line for line in lines if line.startswith("组织与党员："))
+    assert "个组织" in county and "名党员" in county
     assert "发展对象：演示县已有数据，未新增" in lines
     assert any(line.startswith("预判分析台账：") for line in lines)
     assert any(line.startswith("计划与比例：") for line in lines)
