@@ -11,6 +11,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from recruitment import bounds
 from recruitment.errors import DomainError
 from recruitment.models import Organization, OrgLevel, PartyMember
 from recruitment.scope import visible_to
@@ -93,13 +94,13 @@ class ApplicantForm(forms.Form):
     frontline = forms.BooleanField(label="生产工作一线", required=False)
     phone = forms.CharField(label="联系电话", max_length=30, required=False)
     household_registration = forms.CharField(label="户籍所在地", max_length=200, required=False)
-    household_org = forms.ModelChoiceField(
+    household_org = bounds.ModelChoiceField(
         label="户籍所在地党组织",
         required=False,
         queryset=Organization.objects.none(),
         help_text="两新组织人员须征求户籍所在地党组织意见（R17）",
     )
-    branch = forms.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(), empty_label=None)
+    branch = bounds.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(), empty_label=None)
     is_league_member = forms.BooleanField(label="共青团员", required=False)
     is_cadre_relative = forms.BooleanField(
         label="村组干部近亲属", required=False, help_text="村组干部近亲属须报县级审批（R18）"
@@ -188,7 +189,7 @@ class ApplicantForm(forms.Form):
 
 
 # --- the form of the next step ------------------------------------------------------------------------------
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(bounds.ModelMultipleChoiceField):
     """Eligible members of the person's branch (``member_queryset``); one in the 影响期 of a lighter
     penalty is marked (R7B, 2026: 不宜作入党介绍人)."""
 
@@ -352,7 +353,7 @@ class PublicityForm(forms.Form):
 
 class TransferForm(forms.Form):
     prefix = "transfer"
-    to_branch = forms.ModelChoiceField(
+    to_branch = bounds.ModelChoiceField(
         label="转入本系统党支部", required=False, queryset=Organization.objects.none(), empty_label="（转往系统外组织）"
     )
     to_outside = forms.CharField(

@@ -4,12 +4,13 @@ from django import forms
 from django.utils import timezone
 
 from applicants.steps import STEPS
+from recruitment import bounds
 
 from .models import DEFAULT_SAMPLE_SIZE, FindingCategory, Population
 
 
 class DrawForm(forms.Form):
-    townships = forms.ModelMultipleChoiceField(
+    townships = bounds.ModelMultipleChoiceField(
         label="乡镇（街道）党(工)委",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from applicants.steps import STEPS
+from recruitment import bounds
 from recruitment.uploads import OPINION_UPLOAD
 
 from .models import NegativeListItem, OpinionVerdict, ReviewDepartment, Tier, Verdict
@@ -37,7 +38,7 @@ class DecisionForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = bounds.ModelChoiceField(
         label="部门", queryset=ReviewDepartment.objects.filter(is_active=True), widget=forms.Select(attrs=SELECT)
     )
     verdict = forms.ChoiceField(label="意见", choices=OpinionVerdict.choices, widget=forms.Select(attrs=SELECT))
@@ -76,7 +77,7 @@ class CadreApprovalForm(forms.Form):
 
 
 class NegativeCheckForm(forms.Form):
-    hits = forms.ModelMultipleChoiceField(
+    hits = bounds.ModelMultipleChoiceField(
         label="命中的条目（未命中则不勾选）",
         required=False,
         queryset=NegativeListItem.objects.filter(is_active=True),

@@ -153,6 +153,18 @@ def test_no_step_form_raises_on_random_input(number, makers):
     run()
 
 
+@pytest.mark.parametrize("pk", ["9223372036854775808", "-9223372036854775809", "9" * 40])
+def test_an_id_beyond_the_database_integer_is_an_invalid_choice_not_a_server_error(pk, makers, world):
+    """Found by the fuzz above: SQLite raised OverflowError for the introducers' id 2**63 (a 500)."""
+    from applicants.forms import ApplicantForm
+
+    _, applicant = makers
+    form = build_step_form(9, applicant, {"step-date": "2026-11-20", "step-introducers": [pk, "1"]}, {})
+    assert not form.is_valid() and "introducers" in form.errors
+    single = ApplicantForm(data={"branch": pk, "household_org": pk}, user=world.users.secretary)
+    assert not single.is_valid() and {"branch", "household_org"} <= set(single.errors)
+
+
 # --- the imports ------------------------------------------------------------------------------------------------
 CELLS = st.one_of(st.none(), VALUES, st.integers(-(10**12), 10**12), st.floats(allow_nan=False, allow_infinity=False))
 
