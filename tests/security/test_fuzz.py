@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 
 import pytest
@@ -32,11 +33,15 @@ from tests.applicants.people import new_applicant
 
 from .test_numeric_bounds import project_form_classes
 
+# CI runs the same examples every time (derandomize: a red build always means a change broke something);
+# FUZZ_EXPLORE=1 (and FUZZ_EXAMPLES=n) searches fresh random inputs, as a developer's hunt for new findings.
+EXPLORE = os.environ.get("FUZZ_EXPLORE") == "1"
 FUZZ = settings(
-    max_examples=30,
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     database=None,
+    derandomize=not EXPLORE,
 )
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
