@@ -14,7 +14,7 @@ from django.db import connection, connections
 from . import scale
 from .scale import LOADED_TABLES, MARKER_PREFIX, Params
 
-APP_LABELS = ("recruitment", "applicants", "reviews", "quotas", "jobs")
+APP_LABELS = ("recruitment", "applicants", "reviews", "inspections", "quotas", "jobs")
 
 
 class GenerationRefused(Exception):

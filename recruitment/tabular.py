@@ -42,7 +42,7 @@ def _clean(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
+        return value.replace("\x00", "").strip()  # NUL: PostgreSQL text cannot hold it (fuzz finding)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int,)) and not isinstance(value, bool):

@@ -88,3 +88,8 @@ def test_data_after_more_than_a_thousand_blank_rows_is_refused_not_dropped():
                 read_table(io.BytesIO(data), "t.xlsx")
         else:
             assert [n for n, _ in read_table(io.BytesIO(data), "t.xlsx").rows] == [row]
+
+
+def test_a_nul_character_in_a_cell_is_dropped_postgresql_text_cannot_hold_it():
+    table = read_table(io.BytesIO("编码,名称\nX1,甲\x00乙\n".encode()), "t.csv", expected_header=HEADER)
+    assert [c for _, c in table.rows] == [{"编码": "X1", "名称": "甲乙"}]
