@@ -32,16 +32,20 @@ LINE = Pt(28.95)
 CN_NUMBERS = "一二三四五六七八九十"
 
 
-def set_font(run, name: str, size) -> None:
-    run.font.name = name
-    run.font.size = size
-    rpr = run._element.get_or_add_rPr()
+def _all_scripts(rpr, name: str) -> None:
+    """The font for every script (w:eastAsia is what Word uses for Chinese)."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+def set_font(run, name: str, size) -> None:
+    run.font.name = name
+    run.font.size = size
+    _all_scripts(run._element.get_or_add_rPr(), name)
 
 
 def _paragraph(doc, text: str, font: str = BODY_FONT, size=SIZE_3, *, align=None, indent: bool = True, right_chars=0):
@@ -102,13 +106,7 @@ def new_document() -> Document:
 def set_font_style(style, name: str, size) -> None:
     style.font.name = name
     style.font.size = size
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+    _all_scripts(style.element.get_or_add_rPr(), name)
 
 
 def title(doc, text: str) -> None:
