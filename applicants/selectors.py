@@ -399,14 +399,10 @@ def applicant_timeline_cached(*, applicant: Applicant, today: dt.date) -> Timeli
 
 
 def rules_fingerprint() -> str:
-    """Changes whenever a rule row or the work calendar changes (two small aggregate queries)."""
-    from django.db.models import Count, Max
+    """Changes whenever a rule row, the work calendar or an organization changes (one query)."""
+    from recruitment.fragments import reference_stamp
 
-    from recruitment.models import RuleDefinition, WorkCalendarDay
-
-    rules = RuleDefinition.history.aggregate(n=Count("history_id"), last=Max("history_date"))
-    days = WorkCalendarDay.history.aggregate(n=Count("history_id"), last=Max("history_date"))
-    return f"{rules['n']}.{rules['last']}.{days['n']}.{days['last']}".replace(" ", "_")
+    return reference_stamp()
 
 
 def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:

@@ -18,9 +18,15 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 
 NOT_SHOWN = {"applicants.AccessLog"}
 CONNECTED: set[str] = set()
+
+
+# Sent after every bump with the people's ids: apps that keep a copy of a person's facts (the
+# reviews' ledger snapshot) refresh it here, whatever the write was.
+person_changed = Signal()
 
 
 def bump(applicant_ids: Iterable[int | None]) -> None:
@@ -29,6 +35,7 @@ def bump(applicant_ids: Iterable[int | None]) -> None:
         from .models import Applicant
 
         Applicant.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        person_changed.send(sender=Applicant, ids=ids)
 
 
 def _on_change(sender, instance, **kwargs) -> None:

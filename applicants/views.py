@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
+from recruitment.fragments import cached_fragment, scope_stamp
 from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.registry import applicant_panels, archive_panels
@@ -141,48 +142,48 @@ def applicant_list(request):
             XLSX,
         )
 
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    selectors.attach_next_due(page.object_list, today=today)
-    for a in page.object_list:
-        a.age = age_on(a.birth_date, today)
-    counts = selectors.applicant_stage_counts(user=request.user, filters=filterset)
-    # A search that finds nobody in the chosen status (by default 培养中) may find someone who has
-    # since become a full member or left: say so, with a link, rather than only "nobody".
-    elsewhere = None
-    if not page.object_list and filters.get("q") and filters.get("status"):
-        n = selectors.applicant_list(
-            user=request.user, filters={k: v for k, v in data.items() if k != "status"}
-        ).count()
-        if n:
-            elsewhere = {
-                "count": n,
-                "query": urlencode({**{k: v for k, v in data.items() if k not in {"page", "status"}}, "status": ""}),
-            }
-    base = {k: v for k, v in data.items() if k not in {"stage", "page", "export"} and v}
-    tabs = [
-        {
-            "number": None,
-            "label": "全部",
-            "count": counts[0],
-            "active": not filters.get("stage"),
-            "query": urlencode(base),
-        }
-    ]
-    for s in STAGES:
-        tabs.append(
+    def build() -> dict:
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        selectors.attach_next_due(page.object_list, today=today)
+        for a in page.object_list:
+            a.age = age_on(a.birth_date, today)
+        counts = selectors.applicant_stage_counts(user=request.user, filters=filterset)
+        # A search that finds nobody in the chosen status (by default 培养中) may find someone who has
+        # since become a full member or left: say so, with a link, rather than only "nobody".
+        elsewhere = None
+        if not page.object_list and filters.get("q") and filters.get("status"):
+            n = selectors.applicant_list(
+                user=request.user, filters={k: v for k, v in data.items() if k != "status"}
+            ).count()
+            if n:
+                elsewhere = {
+                    "count": n,
+                    "query": urlencode(
+                        {**{k: v for k, v in data.items() if k not in {"page", "status"}}, "status": ""}
+                    ),
+                }
+        base = {k: v for k, v in data.items() if k not in {"stage", "page", "export"} and v}
+        tabs = [
             {
-                "number": s.number,
-                "label": s.name,
-                "count": counts[s.number],
-                "active": filters.get("stage") == s.number,
-                "query": urlencode({**base, "stage": s.number}),
+                "number": None,
+                "label": "全部",
+                "count": counts[0],
+                "active": not filters.get("stage"),
+                "query": urlencode(base),
             }
-        )
-    export_query = urlencode({**{k: v for k, v in data.items() if k != "page"}, "export": "xlsx"})
-    return render(
-        request,
-        "applicants/list.html",
-        {
+        ]
+        for s in STAGES:
+            tabs.append(
+                {
+                    "number": s.number,
+                    "label": s.name,
+                    "count": counts[s.number],
+                    "active": filters.get("stage") == s.number,
+                    "query": urlencode({**base, "stage": s.number}),
+                }
+            )
+        export_query = urlencode({**{k: v for k, v in data.items() if k != "page"}, "export": "xlsx"})
+        return {
             "form": filterset.form,
             "show_branch": filterset.show_branch,
             "page": page,
@@ -191,8 +192,21 @@ def applicant_list(request):
             "today": today,
             "elsewhere": elsewhere,
             "can_write": _can_write(request.user),
-        },
+        }
+
+    main = cached_fragment(
+        request,
+        "applicant-list",
+        (
+            scope_stamp(Applicant.objects.visible_to(request.user)),
+            today,
+            selectors.rules_fingerprint(),
+            request.GET.urlencode(),
+        ),
+        "applicants/partials/list_main.html",
+        build,
     )
+    return render(request, "applicants/list.html", {"main": main})
 
 
 def _export_row(a: Applicant, today) -> list:
@@ -291,13 +305,36 @@ def id_check(request):
 
 
 # --- the applicant page --------------------------------------------------------------------------------------
-def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel: str = "", **forms) -> dict:
-    user = request.user
+def _person_page(request, applicant: Applicant, template: str, build, *, fresh: bool = False):
+    """A person's page (the 25 steps, the archive): its body is cached per person version, day and rule
+    rows (recruitment/fragments.py). ``fresh``: a refused form is shown again, never from the cache."""
     today = timezone.localdate()
     if request.method == "POST":
         # A refused act wrote its refusal (an Event) after the person was read: the cached history is
         # keyed by the version, so read the version again or the page shows the history without it.
         applicant.refresh_from_db(fields=["version"])
+    name = template.rsplit("/", 1)[-1].removesuffix(".html")
+    main = cached_fragment(
+        request,
+        f"person-{name}",
+        # the query string presets forms (the archive's upload: step and kind) and return links
+        (applicant.pk, applicant.version, today, selectors.rules_fingerprint(), request.GET.urlencode()),
+        f"applicants/partials/{name}_main.html",
+        build,
+        use_cache=not fresh and request.method == "GET",
+    )
+    return render(request, template, {"applicant": applicant, "main": main})
+
+
+def _detail_page(request, applicant: Applicant, *, fresh: bool = False, **kwargs):
+    return _person_page(
+        request, applicant, "applicants/detail.html", lambda: _detail_context(request, applicant, **kwargs), fresh=fresh
+    )
+
+
+def _detail_context(request, applicant: Applicant, *, step_form=None, open_panel: str = "", **forms) -> dict:
+    user = request.user
+    today = timezone.localdate()
     timeline = selectors.applicant_timeline_cached(applicant=applicant, today=today)
     can_write = _can_write(user) and applicant.is_active
     nxt = timeline.next
@@ -366,7 +403,7 @@ def act_form(request, pk: int, panel: str):
 def applicant_detail(request, pk: int):
     applicant = _applicant_or_404(request, pk)
     log_access(request, AccessKind.VIEW, "人员页面（含完整公民身份号码）", applicant)
-    return render(request, "applicants/detail.html", _detail_context(request, applicant))
+    return _detail_page(request, applicant)
 
 
 def post_else_person_page(view):
@@ -434,7 +471,7 @@ def record_step(request, pk: int, step: int):
                             f"缺{shown}{more}，请在“档案”中补齐上传",
                         )
             return redirect("applicants:detail", pk=applicant.pk)
-    return render(request, "applicants/detail.html", _detail_context(request, applicant, step_form=form))
+    return _detail_page(request, applicant, fresh=True, step_form=form)
 
 
 def _other_act(request, pk: int, form_class, panel: str, act, success: str, **form_kwargs):
@@ -453,11 +490,7 @@ def _other_act(request, pk: int, form_class, panel: str, act, success: str, **fo
         else:
             messages.success(request, success)
             return redirect("applicants:detail", pk=applicant.pk)
-    return render(
-        request,
-        "applicants/detail.html",
-        _detail_context(request, applicant, open_panel=panel, **{f"{panel}_form": form}),
-    )
+    return _detail_page(request, applicant, fresh=True, open_panel=panel, **{f"{panel}_form": form})
 
 
 @login_required
@@ -584,29 +617,47 @@ TODO_HEADER = ["类别", "姓名", "所在党支部", "步骤", "规则", "到�
 @require_GET
 def todo(request):
     today = timezone.localdate()
-    items = selectors.applicant_list_due(user=request.user, today=today)
-    kind = request.GET.get("kind", "")
-    shown = [i for i in items if i.kind == kind] if kind in selectors.DueKind.LABELS else items
     if request.GET.get("export") == "xlsx":
+        shown = _todo_items(request, today)[1]
         rows = [
             [i.kind_label, i.applicant.name, i.applicant.branch.name, str(i.step_obj), i.rule, i.due, i.days, i.message]
             for i in shown
         ]
         return attachment(write_xlsx(TODO_HEADER, rows, "待办提醒"), f"待办提醒_{today:%Y%m%d}.xlsx", XLSX)
-    counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
-    return render(
+    main = cached_fragment(
         request,
-        "applicants/todo.html",
-        {
-            "groups": selectors.group_due_items(shown),
-            "items": items,
-            "kind": kind,
-            "today": today,
-            "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
-            "overdue": sum(1 for i in items if i.overdue),
-            "panels": todo_panels_for(request.user),
-        },
+        "todo",
+        (
+            scope_stamp(Applicant.objects.visible_to(request.user)),
+            today,
+            selectors.rules_fingerprint(),
+            request.GET.urlencode(),
+        ),
+        "applicants/partials/todo_main.html",
+        lambda: _todo_context(request, today),
     )
+    return render(request, "applicants/todo.html", {"main": main})
+
+
+def _todo_items(request, today):
+    items = selectors.applicant_list_due(user=request.user, today=today)
+    kind = request.GET.get("kind", "")
+    shown = [i for i in items if i.kind == kind] if kind in selectors.DueKind.LABELS else items
+    return items, shown, kind
+
+
+def _todo_context(request, today) -> dict:
+    items, shown, kind = _todo_items(request, today)
+    counts = {k: sum(1 for i in items if i.kind == k) for k in selectors.DueKind.ORDER}
+    return {
+        "groups": selectors.group_due_items(shown),
+        "items": items,
+        "kind": kind,
+        "today": today,
+        "kinds": [(k, selectors.DueKind.LABELS[k], counts[k]) for k in selectors.DueKind.ORDER],
+        "overdue": sum(1 for i in items if i.overdue),
+        "panels": todo_panels_for(request.user),
+    }
 
 
 # --- archive (一人一档) ----------------------------------------------------------------------------------------
@@ -614,7 +665,7 @@ def todo(request):
 @require_GET
 def archive(request, pk: int):
     applicant = _applicant_or_404(request, pk)
-    return render(request, "applicants/archive.html", _archive_context(request, applicant))
+    return _person_page(request, applicant, "applicants/archive.html", lambda: _archive_context(request, applicant))
 
 
 def _archive_context(request, applicant: Applicant, form: MaterialForm | None = None) -> dict:
@@ -662,7 +713,9 @@ def material_upload_view(request, pk: int):
         else:
             messages.success(request, f"已上传第{m.step}步材料“{m.kind}”：{m.original_name}")
             return redirect("applicants:archive", pk=applicant.pk)
-    return render(request, "applicants/archive.html", _archive_context(request, applicant, form))
+    return _person_page(
+        request, applicant, "applicants/archive.html", lambda: _archive_context(request, applicant, form), fresh=True
+    )
 
 
 def _material_or_404(applicant: Applicant, material_id: int) -> Material:

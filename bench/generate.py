@@ -211,8 +211,11 @@ def generate(
         from applicants.due import rebuild
 
         rebuilt = rebuild(today=params.today)
+        from reviews.snapshot import rebuild as snapshot_rebuild
+
+        entries = snapshot_rebuild()  # the person's snapshot on each ledger entry
         timings["derived"] = time.monotonic() - t0
-        log(f"下一待办：{rebuilt['active']} 名培养中人员，{timings['derived']:.1f} s")
+        log(f"下一待办：{rebuilt['active']} 名培养中人员；台账人员快照：{entries} 条；{timings['derived']:.1f} s")
         t0 = time.monotonic()
         if vacuum and not connection.in_atomic_block:
             for t in LOADED_TABLES:

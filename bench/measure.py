@@ -130,15 +130,19 @@ SELECT count(*),
 FROM applicants_applicant a JOIN recruitment_organization o ON o.id = a.admitted_branch_id
 WHERE a.admitted_on >= %(start)s AND a.admitted_on < %(end)s AND o.path LIKE %(prefix)s;
 
-SELECT count(*), count(*) FILTER (WHERE p), count(*) FILTER (WHERE p AND b.sector = '农村（社区）'),
-       count(*) FILTER (WHERE p AND b.sector = '非公企业'), count(*) FILTER (WHERE p AND b.sector = '社会组织'),
-       count(*) FILTER (WHERE p AND b.sector = '机关事业单位'), count(*) FILTER (WHERE p AND b.sector = '国有企业'),
-       count(*) FILTER (WHERE p AND a.birth_date > %(youth)s),
-       count(*) FILTER (WHERE p AND a.education IN ('研究生', '大学本科', '大学专科')),
-       count(*) FILTER (WHERE p AND a.gender = '女'), count(*) FILTER (WHERE p AND a.frontline)
-FROM (SELECT a.*, (a.admitted_on IS NULL AND a.status = 'active') AS p FROM applicants_applicant a) a
-JOIN reviews_ledgerentry e ON e.applicant_id = a.id JOIN recruitment_organization b ON b.id = a.branch_id
+SELECT count(*), count(*) FILTER (WHERE e.pending),
+       count(*) FILTER (WHERE e.pending AND b.sector = '农村（社区）'), count(*) FILTER (WHERE e.pending AND b.sector = '非公企业'),
+       count(*) FILTER (WHERE e.pending AND b.sector = '社会组织'), count(*) FILTER (WHERE e.pending AND b.sector = '机关事业单位'),
+       count(*) FILTER (WHERE e.pending AND b.sector = '国有企业')
+FROM reviews_ledgerentry e JOIN recruitment_organization b ON b.id = e.branch_id
 WHERE e.year = %(year)s AND e.status <> 'failed' AND b.path LIKE %(prefix)s;
+
+SELECT count(*) FILTER (WHERE a.birth_date > %(youth)s),
+       count(*) FILTER (WHERE a.education IN ('研究生', '大学本科', '大学专科')),
+       count(*) FILTER (WHERE a.gender = '女'), count(*) FILTER (WHERE a.frontline)
+FROM reviews_ledgerentry e JOIN applicants_applicant a ON a.id = e.applicant_id
+JOIN recruitment_organization b ON b.id = e.branch_id
+WHERE e.year = %(year)s AND e.status <> 'failed' AND e.pending AND b.path LIKE %(prefix)s;
 
 SELECT count(*) FILTER (WHERE a.current_step < 3), count(*) FILTER (WHERE a.current_step >= 3 AND a.current_step < 7),
        count(*) FILTER (WHERE a.current_step >= 7)
@@ -158,6 +162,9 @@ def floor_sql(org: Organization) -> list[str]:
             .replace("AND o.path LIKE %(prefix)s", "AND a.admitted_branch_id IS NOT NULL"),
             statements[1].replace("AND b.path LIKE %(prefix)s", ""),
             statements[2]
+            .replace("JOIN recruitment_organization b ON b.id = e.branch_id", "")
+            .replace("AND b.path LIKE %(prefix)s", ""),
+            statements[3]
             .replace("JOIN recruitment_organization b ON b.id = a.branch_id", "")
             .replace("AND b.path LIKE %(prefix)s", ""),
         ]

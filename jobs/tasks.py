@@ -62,6 +62,14 @@ def due_rebuild_nightly_task() -> dict:
     return rebuild(today=timezone.localdate())
 
 
+@shared_task(name="jobs.ledger_snapshot_nightly", soft_time_limit=50 * 60, time_limit=55 * 60, **RETRY)
+def ledger_snapshot_nightly_task() -> int:
+    """The person's snapshot on every ledger entry (reviews/snapshot.py), rewritten from the people."""
+    from reviews.snapshot import rebuild
+
+    return rebuild()
+
+
 @shared_task(name="jobs.requeue", soft_time_limit=5 * 60, time_limit=6 * 60, **RETRY)
 def requeue_task() -> dict:
     return jobs_requeue()

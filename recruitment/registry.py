@@ -9,6 +9,11 @@ from .context_processors import NAV_EXTRA
 
 # role (or "*") -> list of (order, template name); each template gets the home view's context.
 HOME_WIDGETS: dict[str, list[tuple[int, str]]] = {}
+# Widgets drawn only from data the home stamps cover (the people in the user's scope and what hangs on
+# them): rendered once per stamp and day and cached (recruitment/fragments.py). The others render live.
+CACHED_WIDGETS: set[str] = set()
+# callables(user) -> str: together they change whenever the data of a cached widget may have changed.
+HOME_STAMPS: list = []
 
 
 def add_nav(url: str, label: str, icon: str, roles: tuple[str, ...] | None = None, order: int = 50, badge=None) -> None:
@@ -17,11 +22,25 @@ def add_nav(url: str, label: str, icon: str, roles: tuple[str, ...] | None = Non
         NAV_EXTRA.append({"url": url, "label": label, "icon": icon, "roles": roles, "order": order, "badge": badge})
 
 
-def add_home_widget(template: str, roles: tuple[str, ...] | None = None, order: int = 50) -> None:
+def add_home_widget(
+    template: str, roles: tuple[str, ...] | None = None, order: int = 50, *, cached: bool = False
+) -> None:
+    """``cached``: the widget shows only what the home stamps cover (see ``add_home_stamp``)."""
+    if cached:
+        CACHED_WIDGETS.add(template)
     for role in roles or ("*",):
         widgets = HOME_WIDGETS.setdefault(role, [])
         if all(t != template for _, t in widgets):
             widgets.append((order, template))
+
+
+def add_home_stamp(stamp) -> None:
+    if stamp not in HOME_STAMPS:
+        HOME_STAMPS.append(stamp)
+
+
+def home_stamp(user) -> tuple[str, ...]:
+    return tuple(stamp(user) for stamp in HOME_STAMPS)
 
 
 def home_widgets_for(user) -> list[str]:

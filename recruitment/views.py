@@ -5,15 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from .filters import MemberFilter, OrganizationFilter
 from .forms import UploadForm
+from .fragments import cached_fragment
 from .http import XLSX, attachment
 from .idcard import mask_id_number
 from .members import MEMBER_EXPORT_HEADER, member_export_rows
 from .models import Organization, Role
-from .registry import home_widgets_for
+from .registry import CACHED_WIDGETS, home_stamp, home_widgets_for
 from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
 from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
 from .tabular import TableError, read_table, write_xlsx
@@ -23,9 +25,18 @@ from .tabular import TableError, read_table, write_xlsx
 def home(request):
     user = request.user
     org = user.organization
+    today = timezone.localdate()
+    widgets, stamp = [], None
+    for template in home_widgets_for(user):
+        if template in CACHED_WIDGETS:
+            stamp = home_stamp(user) if stamp is None else stamp
+            html = cached_fragment(request, f"home:{template}", (stamp, today), template, lambda: {"org": org})
+            widgets.append({"html": html})
+        else:
+            widgets.append({"template": template})
     context = {
         "org": org,
-        "widgets": home_widgets_for(user),
+        "widgets": widgets,
         "subtree_count": visible_to(user, Organization).count() if org or user.is_superuser else 0,
     }
     return render(request, "recruitment/home.html", context)

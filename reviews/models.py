@@ -63,6 +63,13 @@ class LedgerEntry(models.Model):
     # When the entry arrived at the tier now waiting (queue age); set by the services.
     waiting_since = models.DateField(_("进入当前层级日期"), null=True, blank=True)
     remarks = models.TextField(_("支部报送说明"), blank=True)
+    # A snapshot of the person, so that the year's counts (quotas) read the entries without joining
+    # every applicant: their branch now, and whether they are still to be admitted (not admitted, in
+    # the pipeline). Kept by reviews.snapshot on every write to the person; rebuilt nightly.
+    branch = models.ForeignKey(
+        "recruitment.Organization", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    pending = models.BooleanField(default=False, editable=False)
 
     objects = LedgerEntryQuerySet.as_manager()
 
@@ -74,10 +81,21 @@ class LedgerEntry(models.Model):
             models.Index(fields=["year", "status"], name="ledger_year_status"),
             # The year's expected intake (not failed), joined to applicants.
             models.Index(fields=["year", "applicant"], condition=~models.Q(status="failed"), name="ledger_year_open"),
+            # The same by the snapshot: counts per branch subtree, the pending ones apart.
+            models.Index(
+                fields=["year", "pending", "branch"], condition=~models.Q(status="failed"), name="ledger_year_branch"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year}年 {self.applicant}"
+
+    def save(self, *args, **kwargs):
+        if self.branch_id is None and self.applicant_id:  # a new entry: the person as they are now
+            from .snapshot import person_facts
+
+            self.branch_id, self.pending = person_facts(self.applicant)
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

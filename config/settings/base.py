@@ -308,6 +308,8 @@ CELERY_BEAT_SCHEDULE = {
     "deadline-reminders-daily": {"task": "jobs.deadline_reminders_daily", "schedule": crontab(hour=7, minute=30)},
     # 下一待办 (applicants.due) recomputed for everyone: rule rows that came into force overnight.
     "due-rebuild-nightly": {"task": "jobs.due_rebuild_nightly", "schedule": crontab(hour=0, minute=20)},
+    # The person's snapshot on the ledger entries (reviews/snapshot.py) rewritten from the people.
+    "ledger-snapshot-nightly": {"task": "jobs.ledger_snapshot_nightly", "schedule": crontab(hour=0, minute=50)},
     # Re-queue jobs that could not be queued (broker down) and emails not yet sent.
     "jobs-requeue": {"task": "jobs.requeue", "schedule": crontab(minute="*/5")},
 }

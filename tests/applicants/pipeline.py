@@ -80,7 +80,7 @@ _serial = [0]
 def new_applicant(world, *, birth=BIRTH, gender="男", applied=APPLIED, **kw):
     _serial[0] += 1
     return applicant_create(
-        actor=world.users.secretary,
+        actor=kw.pop("actor", world.users.secretary),
         branch=kw.pop("branch", world.a1),
         applied_on=applied,
         today=TODAY,
