@@ -131,7 +131,9 @@ def test_a_form_from_the_cached_page_posts_with_its_token(world):
     url = reverse("applicants:detail", args=[person.pk])
     client.get(url)
     html = client.get(url).content.decode()  # the cached body
-    form = re.search(r'<form method="post" action="([^"]*/steps/3/)"[^>]*>.*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]*/steps/3/)"[^>]*>.*?name="csrfmiddlewaretoken" value="([^"]+)"', html, re.S
+    )
     assert form, "the next step's form is on the page"
     response = client.post(form.group(1), {"csrfmiddlewaretoken": form.group(2), "date": "2022-04-01"})
     assert response.status_code != 403
