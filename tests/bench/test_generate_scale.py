@@ -114,6 +114,19 @@ def test_the_stored_next_to_do_item_is_filled_as_the_services_keep_it():
 
 @on_postgres
 @pytest.mark.django_db
+def test_the_ledger_entries_carry_their_persons_snapshot_as_the_services_keep_it():
+    from reviews import snapshot
+    from reviews.models import LedgerEntry
+
+    run()
+    assert (
+        LedgerEntry.objects.filter(pending=True).exists() and LedgerEntry.objects.filter(branch__isnull=False).exists()
+    )
+    assert snapshot.stale() == 0
+
+
+@on_postgres
+@pytest.mark.django_db
 def test_everyone_received_passed_all_three_review_tiers_before_the_branch_meeting():
     run()
     received = Applicant.objects.filter(current_step__gte=15)
