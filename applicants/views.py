@@ -256,7 +256,16 @@ def applicant_create_view(request):
                 + (f"，已登记第1步“递交入党申请书”（{applicant.applied_on:%Y-%m-%d}）" if applicant.applied_on else ""),
             )
             return redirect("applicants:detail", pk=applicant.pk)
-    return render(request, "applicants/form.html", {"form": form, "title": "新增入党申请人"})
+    context = {"form": form, "title": "新增入党申请人"}
+    if request.method == "GET":  # the blank form: its choosers list the organizations (reference stamp)
+        context["main"] = cached_fragment(
+            request,
+            "applicant-create",
+            (timezone.localdate(), selectors.rules_fingerprint()),
+            "applicants/partials/form_main.html",
+            lambda: context,
+        )
+    return render(request, "applicants/form.html", context)
 
 
 @login_required

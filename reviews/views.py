@@ -17,6 +17,7 @@ from applicants.models import AccessKind, Applicant, ApplicantStatus
 from applicants.services import access_record, applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
+from recruitment.fragments import cached_fragment, reference_stamp, scope_stamp
 from recruitment.http import XLSX, attachment, client_ip, stored_attachment
 from recruitment.scope import (
     DEPARTMENT_ROLES,
@@ -81,20 +82,35 @@ def ledger(request):
     qs = selectors.ledger_entries(filters=filters)
     if request.GET.get("export") == "xlsx":
         return attachment(ledger_xlsx(entries=list(qs), year=year), f"ledger_{year}.xlsx", XLSX)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page]
-    return render(
-        request,
-        "reviews/ledger.html",
-        {
+
+    def build() -> dict:
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        rows = [
+            {"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page
+        ]
+        return {
             "form": filters.form,
             "page": page,
             "rows": rows,
             "year": year,
             "counts": selectors.ledger_counts(user=request.user, year=year),
             "can_submit": request.user.has_role(*WRITE_ROLES),
-        },
+        }
+
+    # entries and decisions hang on their people: the scope's stamp moves with every one of them
+    main = cached_fragment(
+        request,
+        "review-ledger",
+        (
+            scope_stamp(Applicant.objects.visible_to(request.user)),
+            today,
+            reference_stamp(),
+            request.GET.urlencode(),
+        ),
+        "reviews/partials/ledger_main.html",
+        build,
     )
+    return render(request, "reviews/ledger.html", {"main": main})
 
 
 @login_required
@@ -137,6 +153,13 @@ def ledger_submit(request):
 @login_required
 def entry_detail(request, pk: int):
     entry = _entry_or_404(request, pk)
+    panels = entry_panels(request, entry)  # e.g. quotas' effect of the final review on the shares
+    return _person_page(
+        request, entry.applicant, "entry_detail", lambda: _entry_context(request, entry, panels), cache=not panels
+    )
+
+
+def _entry_context(request, entry: LedgerEntry, panels: list) -> dict:
     user = request.user
     summary = selectors.applicant_review_summary(entry.applicant)
     entry = next(e for e in summary["entries"] if e.pk == entry.pk)
@@ -148,13 +171,28 @@ def entry_detail(request, pk: int):
         "by_tier": selectors.decisions_by_tier(entry),
         "returned": selectors.last_return(entry),
         "tiers": Tier,
+        "panels": panels,
     }
     if entry.status == EntryStatus.IN_REVIEW and services.may_decide(user, entry.tier):
         context["decision_form"] = DecisionForm(initial={"version": entry.version, "tier": entry.tier})
     if entry.status == EntryStatus.IN_REVIEW and entry.tier == Tier.COMMITTEE and user.has_role(*STAFF_ROLES):
         context["opinion_form"] = OpinionForm()
-    context["panels"] = entry_panels(request, entry)  # e.g. quotas' effect of the final review on the shares
-    return render(request, "reviews/entry_detail.html", context)
+    return context
+
+
+def _person_page(request, applicant: Applicant, name: str, build, *, cache: bool = True):
+    """A review page of one person: its body cached per person version (entries, decisions, opinions
+    and checks all bump it), day and reference stamp (recruitment/fragments.py). A page that shows
+    another app's panel (drawn from more than the person) is drawn every time."""
+    main = cached_fragment(
+        request,
+        f"review-{name}",
+        (applicant.pk, applicant.version, timezone.localdate(), reference_stamp(), request.GET.urlencode()),
+        f"reviews/partials/{name}_main.html",
+        build,
+        use_cache=cache,
+    )
+    return render(request, f"reviews/{name}.html", {"applicant": applicant, "main": main})
 
 
 @login_required
@@ -211,27 +249,27 @@ def _applicant_or_404(request, pk: int) -> Applicant:
 @login_required
 def applicant_checks(request, pk: int):
     a = _applicant_or_404(request, pk)
+    return _person_page(request, a, "applicant_checks", lambda: _checks_context(request, a))
+
+
+def _checks_context(request, a: Applicant) -> dict:
     user = request.user
     summary = selectors.applicant_review_summary(a)
     active = a.status == ApplicantStatus.ACTIVE
-    return render(
-        request,
-        "reviews/applicant_checks.html",
-        {
-            "applicant": a,
-            **summary,
-            "chain": selectors.responsibility_chain(a),
-            "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
-            "household_form": HouseholdOpinionForm() if active and user.has_role(*WRITE_ROLES) else None,
-            "negative_form": NegativeCheckForm() if active and user.has_role(*WRITE_ROLES) else None,
-            "cadre_form": CadreApprovalForm()
-            if active and a.is_cadre_relative and user.has_role(*DEPARTMENT_ROLES)
-            else None,
-            "joint_form": OpinionForm() if active and user.has_role(*STAFF_ROLES) else None,
-            "can_revoke": user.has_role(*STAFF_ROLES),
-            "two_new": a.branch.sector in {"非公企业", "社会组织"},
-        },
-    )
+    return {
+        "applicant": a,
+        **summary,
+        "chain": selectors.responsibility_chain(a),
+        "joint_opinions": [o for o in summary["opinions"] if o.purpose == OpinionPurpose.JOINT_REVIEW],
+        "household_form": HouseholdOpinionForm() if active and user.has_role(*WRITE_ROLES) else None,
+        "negative_form": NegativeCheckForm() if active and user.has_role(*WRITE_ROLES) else None,
+        "cadre_form": CadreApprovalForm()
+        if active and a.is_cadre_relative and user.has_role(*DEPARTMENT_ROLES)
+        else None,
+        "joint_form": OpinionForm() if active and user.has_role(*STAFF_ROLES) else None,
+        "can_revoke": user.has_role(*STAFF_ROLES),
+        "two_new": a.branch.sector in {"非公企业", "社会组织"},
+    }
 
 
 def _post_check(request, pk: int, roles, form_class, call, ok: str):
