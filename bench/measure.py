@@ -379,7 +379,7 @@ def run_wrk(wrk: str, port: int, user: str, paths: list[str], seconds: int, clie
     }
     cmd = [
         wrk,
-        "-t2",
+        f"-t{min(2, clients)}",
         f"-c{clients}",
         f"-d{seconds}s",
         "--timeout",

@@ -5,8 +5,10 @@ A fragment is cached under a key made of:
   ``Applicant.version`` (bumped by every write that touches the person, applicants.versions), or the
   :func:`scope stamp <scope_stamp>` of everyone a user sees; the caller adds the day and the rule rows'
   fingerprint where the rules judge the data;
-- the user (id, role, organization): what a user may see and do is never served to another user;
-- the browser's CSRF secret: a cached form carries a token valid for that browser only.
+- the user (id, role, organization): what a user may see and do is never served to another user.
+
+A cached form holds a placeholder where its CSRF token goes; each response puts in the token of the
+browser that receives it, so one user's cached body serves their phone and their desktop alike.
 
 So a key is never invalidated: a write makes a new key and the old entry ages out (``FRAGMENT_TTL``).
 Only GET pages without form errors are cached; the flash messages and the menu are outside the fragment.
@@ -25,6 +27,10 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 FRAGMENT_TTL = 24 * 3600
+# A cached body is rendered with this as its CSRF token; every serve replaces the whole hidden input that
+# {% csrf_token %} writes (text typed by users is escaped, so it can never form that element).
+CSRF_PLACEHOLDER = "csrf-token-of-the-receiving-browser"
+CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 def scope_stamp(queryset) -> str:
@@ -56,8 +62,7 @@ def reference_stamp() -> str:
 def fragment_key(request, name: str, parts: Iterable) -> str:
     user = request.user
     who = (user.pk, getattr(user, "role", ""), getattr(user, "organization_id", None), user.is_superuser)
-    secret = get_token(request) and request.META.get("CSRF_COOKIE", "")
-    raw = repr((name, who, secret, tuple(parts)))
+    raw = repr((name, who, tuple(parts)))
     return f"frag:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
@@ -72,9 +77,12 @@ def cached_fragment(
     if html is None:
         from .models import Role
 
-        context = {"request": request, "user": request.user, "csrf_token": get_token(request), "Role": Role}
+        context = {"request": request, "user": request.user, "csrf_token": CSRF_PLACEHOLDER, "Role": Role}
         context.update(build())
         html = get_template(template).render(context)
         if use_cache:
             cache.set(key, html, FRAGMENT_TTL)
+    blank = CSRF_INPUT.format(CSRF_PLACEHOLDER)
+    if blank in html:
+        html = html.replace(blank, CSRF_INPUT.format(get_token(request)))
     return mark_safe(html)
