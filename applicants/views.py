@@ -128,13 +128,10 @@ LIST_HEADER = [
 @login_required
 @require_GET
 def applicant_list(request):
-    filterset = selectors.applicant_filter(user=request.user, data=request.GET)
-    data, filters = filterset.data, filterset.values
     today = timezone.localdate()
-    qs = selectors.applicant_list(user=request.user, filters=filterset)
-
     if request.GET.get("export") == "xlsx":
-        rows = list(qs)
+        filterset = selectors.applicant_filter(user=request.user, data=request.GET)
+        rows = list(selectors.applicant_list(user=request.user, filters=filterset))
         selectors.attach_next_due(rows, today=today)
         return attachment(
             write_xlsx(LIST_HEADER, [_export_row(a, today) for a in rows], "发展党员台账"),
@@ -143,6 +140,9 @@ def applicant_list(request):
         )
 
     def build() -> dict:
+        filterset = selectors.applicant_filter(user=request.user, data=request.GET)
+        data, filters = filterset.data, filterset.values
+        qs = selectors.applicant_list(user=request.user, filters=filterset)
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         selectors.attach_next_due(page.object_list, today=today)
         for a in page.object_list:

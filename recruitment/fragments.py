@@ -17,6 +17,7 @@ The cache is Redis in production (shared by the workers) and local memory by def
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 
@@ -47,16 +48,23 @@ def reference_stamp() -> str:
     names organizations."""
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute(_reference_sql(connection.vendor))
+        row = cursor.fetchone()
+    return ".".join(str(v or 0) for v in row)
+
+
+@functools.cache
+def _reference_sql(vendor: str) -> str:
+    from django.db import connection
+
     from .models import Organization, RuleDefinition, WorkCalendarDay
 
     parts = []
     for model in (RuleDefinition, WorkCalendarDay, Organization):
         table = connection.ops.quote_name(model.history.model._meta.db_table)
         parts.append(f"(SELECT MAX(history_id) FROM {table})")  # the history's own key: every save adds one
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return ".".join(str(v or 0) for v in row)
+    return "SELECT " + ", ".join(parts)
 
 
 def fragment_key(request, name: str, parts: Iterable) -> str:

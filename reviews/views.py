@@ -77,13 +77,16 @@ def ledger(request):
     require_roles(request.user, *READ_ROLES)
     today = timezone.localdate()
     year_from_request(request, default=today.year)  # a bad ?year= is said so; the filter then ignores it
-    filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
-    year = filters.ledger_year
-    qs = selectors.ledger_entries(filters=filters)
     if request.GET.get("export") == "xlsx":
-        return attachment(ledger_xlsx(entries=list(qs), year=year), f"ledger_{year}.xlsx", XLSX)
+        filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
+        year = filters.ledger_year
+        entries = list(selectors.ledger_entries(filters=filters))
+        return attachment(ledger_xlsx(entries=entries, year=year), f"ledger_{year}.xlsx", XLSX)
 
     def build() -> dict:
+        filters = selectors.ledger_filter(user=request.user, data=request.GET, today=today)
+        year = filters.ledger_year
+        qs = selectors.ledger_entries(filters=filters)
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         rows = [
             {"entry": e, "by_tier": selectors.decisions_by_tier(e), "returned": selectors.last_return(e)} for e in page
