@@ -650,8 +650,8 @@ def render(scale: str, started: dt.datetime, m: dict, w: World | None, parts: di
     L.append(f"# 基准测试结果（{'省级规模' if scale == 'full' else scale}）\n")
     L.append(f"- 日期：{started:%Y-%m-%d %H:%M}（数据“今天”为 {marker.get('today') if marker else '—'}）")
     L.append(
-        f"- 机器：{m['nproc']} 核（{m['cpu']}），内存 {m['memory']}，开始时负载 {', '.join(f'{x:.2f}' for x in m['load'])}"
-        "（与其他开发任务共用）"
+        f"- 机器：{m['nproc']} 核（{m['cpu']}），内存 {m['memory']}，写报告时负载 {', '.join(f'{x:.2f}' for x in m['load'])}"
+        "（含刚结束的测量本身；负载须在测量前确认为空闲）"
     )
     L.append(f"- PostgreSQL {m['postgres']}（{m['pg_settings']}），Python {m['python']}")
     if marker:
