@@ -41,6 +41,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from recruitment import changes as change_marks
 from recruitment.errors import Violation, conflict_on_race
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.models import Organization, PartyMember
@@ -803,8 +804,12 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
     _insert(Event, EVENT_COLUMNS, events)
     # No signals in bulk: the stored next to-do item of everyone written (applicants.due).
     from .due import refresh
+    from .versions import person_changed
 
     refresh([p.applicant.pk for p in plans])
+    # ... the change marks of their branches (recruitment.changes) and what keeps copies of a person.
+    change_marks.touch_paths({p.applicant.branch.path for p in plans})
+    person_changed.send(sender=Applicant, ids={p.applicant.pk for p in plans})
 
 
 STEP_RECORD_COLUMNS = (

@@ -174,6 +174,13 @@ class Applicant(models.Model):
             ),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The branch as read: a save that moves the person marks the branch they left (applicants.versions).
+        instance._db_branch_id = instance.__dict__.get("branch_id")
+        return instance
+
     def __str__(self) -> str:
         return self.name
 

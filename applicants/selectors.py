@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 
 from recruitment.dates import add_months, add_years
 from recruitment.errors import DomainError, Violation
+from recruitment.fragments import reference_stamp, release
 from recruitment.scope import visible_to
 
 from . import steps as S
@@ -387,22 +388,15 @@ class Timeline:
 
 def applicant_timeline_cached(*, applicant: Applicant, today: dt.date) -> Timeline:
     """The timeline, cached until the person changes (``Applicant.version``), the day turns or the rule
-    rows or the work calendar change (their fingerprint is part of the key)."""
+    rows, the work calendar or an organization change (``reference_stamp`` is part of the key)."""
     from django.core.cache import cache
 
-    key = f"timeline:1:{applicant.pk}:{applicant.version}:{today.isoformat()}:{rules_fingerprint()}"
+    key = f"timeline:{release()}:{applicant.pk}:{applicant.version}:{today.isoformat()}:{reference_stamp()}"
     timeline = cache.get(key)
     if timeline is None:
         timeline = applicant_timeline(applicant=applicant, today=today)
         cache.set(key, timeline, 24 * 3600)
     return timeline
-
-
-def rules_fingerprint() -> str:
-    """Changes whenever a rule row, the work calendar or an organization changes (one query)."""
-    from recruitment.fragments import reference_stamp
-
-    return reference_stamp()
 
 
 def applicant_timeline(*, applicant: Applicant, today: dt.date) -> Timeline:

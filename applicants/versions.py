@@ -7,7 +7,8 @@ hits, approvals) bumps on save and delete — connected in ``ApplicantsConfig.re
 registry, so a new model is covered without a line here. Apps whose models reach the person another
 way (a review decision through its entry, a member through the people who named them) call
 :func:`bump` from their own ready(). Bulk writes that send no signals (the ledger import) bump
-explicitly. ``NOT_SHOWN`` lists the models whose writes the page does not show (the access log: a view
+explicitly. Every bump also adds change marks for the person's branch and the organizations above it
+(recruitment.changes), which key the pages of a whole scope. ``NOT_SHOWN`` lists the models whose writes the page does not show (the access log: a view
 is not a change). tests/applicants/test_versions.py holds the invariant.
 """
 
@@ -19,6 +20,9 @@ from django.apps import apps
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
+
+from recruitment import changes
+from recruitment.models import Organization
 
 NOT_SHOWN = {"applicants.AccessLog"}
 CONNECTED: set[str] = set()
@@ -35,6 +39,7 @@ def bump(applicant_ids: Iterable[int | None]) -> None:
         from .models import Applicant
 
         Applicant.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        changes.touch_paths(Applicant.objects.filter(pk__in=ids).values_list("branch__path", flat=True).distinct())
         person_changed.send(sender=Applicant, ids=ids)
 
 
@@ -47,6 +52,14 @@ def _on_applicant_save(sender, instance, update_fields=None, **kwargs) -> None:
         return
     bump([instance.pk])
     instance.version = (instance.version or 0) + 1
+    left = getattr(instance, "_db_branch_id", None)
+    if left is not None and left != instance.branch_id:  # moved: the branch left no longer shows them
+        changes.touch_paths(Organization.objects.filter(pk=left).values_list("path", flat=True))
+    instance._db_branch_id = instance.branch_id
+
+
+def _on_applicant_delete(sender, instance, **kwargs) -> None:
+    changes.touch_paths(Organization.objects.filter(pk=instance.branch_id).values_list("path", flat=True))
 
 
 def _on_member_change(sender, instance, **kwargs) -> None:
@@ -75,6 +88,7 @@ def connect() -> None:
     from .models import Applicant
 
     post_save.connect(_on_applicant_save, sender=Applicant, dispatch_uid="applicant-version-self")
+    post_delete.connect(_on_applicant_delete, sender=Applicant, dispatch_uid="applicant-version-self-del")
     for model in (PartyMember, MemberPenalty):
         post_save.connect(_on_member_change, sender=model, dispatch_uid=f"applicant-version-{model._meta.label}")
         post_delete.connect(_on_member_change, sender=model, dispatch_uid=f"applicant-version-del-{model._meta.label}")

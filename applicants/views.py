@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recruitment.dates import age_on
 from recruitment.errors import DomainError
-from recruitment.fragments import cached_fragment, scope_stamp
+from recruitment.fragments import cached_fragment, reference_stamp, scope_parts
 from recruitment.http import XLSX, ZIP, attachment, client_ip, stored_attachment
 from recruitment.idcard import IdNumberError, mask_id_number, parse_id_number
 from recruitment.registry import applicant_panels, archive_panels
@@ -197,12 +197,7 @@ def applicant_list(request):
     main = cached_fragment(
         request,
         "applicant-list",
-        (
-            scope_stamp(Applicant.objects.visible_to(request.user)),
-            today,
-            selectors.rules_fingerprint(),
-            request.GET.urlencode(),
-        ),
+        scope_parts(request),
         "applicants/partials/list_main.html",
         build,
     )
@@ -261,7 +256,7 @@ def applicant_create_view(request):
         context["main"] = cached_fragment(
             request,
             "applicant-create",
-            (timezone.localdate(), selectors.rules_fingerprint()),
+            (timezone.localdate(), reference_stamp()),
             "applicants/partials/form_main.html",
             lambda: context,
         )
@@ -327,7 +322,7 @@ def _person_page(request, applicant: Applicant, template: str, build, *, fresh: 
         request,
         f"person-{name}",
         # the query string presets forms (the archive's upload: step and kind) and return links
-        (applicant.pk, applicant.version, today, selectors.rules_fingerprint(), request.GET.urlencode()),
+        (applicant.pk, applicant.version, today, reference_stamp(), request.GET.urlencode()),
         f"applicants/partials/{name}_main.html",
         build,
         use_cache=not fresh and request.method == "GET",
@@ -636,12 +631,7 @@ def todo(request):
     main = cached_fragment(
         request,
         "todo",
-        (
-            scope_stamp(Applicant.objects.visible_to(request.user)),
-            today,
-            selectors.rules_fingerprint(),
-            request.GET.urlencode(),
-        ),
+        scope_parts(request),
         "applicants/partials/todo_main.html",
         lambda: _todo_context(request, today),
     )

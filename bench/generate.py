@@ -214,6 +214,9 @@ def generate(
         from reviews.snapshot import rebuild as snapshot_rebuild
 
         entries = snapshot_rebuild()  # the person's snapshot on each ledger entry
+        from django.core.cache import cache
+
+        cache.clear()  # pages cached from an earlier generation: their change marks may be the same numbers
         timings["derived"] = time.monotonic() - t0
         log(f"下一待办：{rebuilt['active']} 名培养中人员；台账人员快照：{entries} 条；{timings['derived']:.1f} s")
         t0 = time.monotonic()

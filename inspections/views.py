@@ -17,6 +17,7 @@ from applicants.models import AccessKind
 from applicants.selectors import applicant_archive, archive_requirements
 from applicants.services import access_record
 from recruitment.errors import DomainError
+from recruitment.fragments import cached_fragment, scope_parts
 from recruitment.http import XLSX, attachment, client_ip
 from recruitment.scope import INSPECT_ROLES, OVERSIGHT_ROLES, READ_ROLES, WRITE_ROLES, get_visible_or_404, require_roles
 from recruitment.tabular import Sheet, write_workbook
@@ -164,13 +165,15 @@ def finding_create(request, pk: int, item_pk: int):
 def finding_list(request):
     require_roles(request.user, *READ_ROLES)
     status = request.GET.get("status", "unresolved")
-    qs = selectors.findings_for(user=request.user, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    main = cached_fragment(  # a finding hangs on a person: every write of it moves the scope's mark
         request,
-        "inspections/findings.html",
-        {
-            "page": page,
+        "findings",
+        scope_parts(request),
+        "inspections/partials/findings_main.html",
+        lambda: {
+            "page": Paginator(selectors.findings_for(user=request.user, status=status), 50).get_page(
+                request.GET.get("page")
+            ),
             "status": status,
             "statuses": [("unresolved", "未销号"), *FindingStatus.choices, ("all", "全部")],
             "today": timezone.localdate(),
@@ -178,6 +181,7 @@ def finding_list(request):
             "may_inspect": request.user.has_role(*INSPECT_ROLES),
         },
     )
+    return render(request, "inspections/findings.html", {"main": main})
 
 
 def _finding_or_404(request, pk: int) -> FindingItem:

@@ -70,6 +70,14 @@ def ledger_snapshot_nightly_task() -> int:
     return rebuild()
 
 
+@shared_task(name="jobs.change_marks_prune", soft_time_limit=20 * 60, time_limit=25 * 60, **RETRY)
+def change_marks_prune_task() -> int:
+    """Every change mark but the newest of each scope (recruitment/changes.py): the keys stay the same."""
+    from recruitment.changes import prune
+
+    return prune()
+
+
 @shared_task(name="jobs.requeue", soft_time_limit=5 * 60, time_limit=6 * 60, **RETRY)
 def requeue_task() -> dict:
     return jobs_requeue()

@@ -8,6 +8,31 @@ class QuotasConfig(AppConfig):
     def ready(self) -> None:
         register_plan_ui()
         register_review_panel()
+        connect_change_marks()
+
+
+def connect_change_marks() -> None:
+    """Every write of a plan, an allocation or a ratio rule marks ``quotas`` (recruitment.changes):
+    the cached dashboard is keyed by it."""
+    from django.db.models.signals import post_delete, post_save
+
+    from . import models
+
+    for model in (
+        models.AnnualPlan,
+        models.PlanAllocation,
+        models.AllocationChange,
+        models.RatioRuleSet,
+        models.RatioRule,
+    ):
+        post_save.connect(_touch_quotas, sender=model, dispatch_uid=f"quotas-mark-{model.__name__}")
+        post_delete.connect(_touch_quotas, sender=model, dispatch_uid=f"quotas-mark-del-{model.__name__}")
+
+
+def _touch_quotas(sender, **kwargs) -> None:
+    from recruitment.changes import QUOTAS, touch
+
+    touch([QUOTAS])
 
 
 def register_plan_ui() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from recruitment import changes
 from recruitment.errors import DomainError
+from recruitment.fragments import FRAGMENT_TTL, marks_stamp, release
 from recruitment.http import XLSX, attachment
 from recruitment.models import Organization, OrgLevel, Role, Sector
 from recruitment.scope import (
@@ -348,6 +351,20 @@ def dashboard_context(*, org: Organization, year: int) -> dict:
     }
 
 
+def dashboard_context_cached(*, org: Organization, year: int) -> dict:
+    """``dashboard_context``, kept in the cache until a person of the subtree, a plan, an allocation, a
+    ratio rule, a rule row, the calendar or an organization changes, or the day turns (one query to
+    know: recruitment.changes). The same for every user who may see the organization."""
+    today = timezone.localdate()
+    stamp = marks_stamp(changes.org_scope(org.pk), changes.QUOTAS)
+    key = f"dashboard:{release()}:{org.pk}:{year}:{today.isoformat()}:{stamp}"
+    ctx = cache.get(key)
+    if ctx is None:
+        ctx = dashboard_context(org=org, year=year)
+        cache.set(key, ctx, FRAGMENT_TTL)
+    return ctx
+
+
 def _dashboard_xlsx(ctx: dict) -> bytes:
     c, org, year = ctx["compliance"], ctx["org"], ctx["year"]
     caption = f"{year} 年度 {org.name}（{org.code}）"
@@ -433,12 +450,12 @@ def _dashboard_xlsx(ctx: dict) -> bytes:
 @role_required(*OVERSIGHT_ROLES)
 def dashboard(request):
     org, year = _org(request), _year(request)
-    ctx = dashboard_context(org=org, year=year)
+    ctx = dashboard_context_cached(org=org, year=year)
     if request.GET.get("export") == "xlsx":
         return attachment(_dashboard_xlsx(ctx), f"compliance_{org.code}_{year}.xlsx", XLSX)
     this_year = timezone.localdate().year
-    ctx.update({"years": range(this_year + 1, this_year - 6, -1), "breadcrumbs": _breadcrumbs(request.user, org)})
-    return render(request, "quotas/dashboard.html", ctx)
+    extra = {"years": range(this_year + 1, this_year - 6, -1), "breadcrumbs": _breadcrumbs(request.user, org)}
+    return render(request, "quotas/dashboard.html", {**ctx, **extra})
 
 
 def final_review_panel(request, entry) -> QuotaEffect | None:

@@ -62,4 +62,18 @@ def navigation(request):
         groups[index]["children"].append(item)
         groups[index]["active"] |= item["active"]
     menu = [g["children"][0] if "children" in g and len(g["children"]) == 1 else g for g in menu]
-    return {"nav_items": visible, "nav_menu": menu, "Role": Role}
+    return {"nav_items": visible, "nav_menu": menu, "Role": Role, "nav_html": lambda: _nav_html(request, menu)}
+
+
+def _nav_html(request, menu: list[dict]):
+    """The menu, rendered once per user, page and badge counts (issue 14: reversing its two dozen URLs
+    is a good part of a page's cost); only when a page draws it (a callable in the context)."""
+    from .fragments import cached_fragment
+
+    user = request.user
+    badges = tuple(i.get("badge_count", 0) for g in menu for i in g.get("children", [g]))
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    org = user.organization
+    items = tuple((i["url"], i["label"], i["icon"]) for g in menu for i in g.get("children", [g]))
+    parts = (current, badges, items, str(user), user.is_staff, org.name if org else "")
+    return cached_fragment(request, "nav", parts, "partials/nav.html", lambda: {"nav_menu": menu})

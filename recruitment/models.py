@@ -438,3 +438,20 @@ class WorkCalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {'上班' if self.is_workday else '放假'} {self.note}".strip()
+
+
+class ChangeMark(models.Model):
+    """One write seen from a scope (issue 14): a person's write adds a mark for their branch and each
+    organization above it, a quota setting's write one for ``quotas``. The newest mark of a scope
+    (``MAX(id)``, one index lookup) keys the pages cached for it, so a committee's page costs the same
+    to validate as a branch's. Insert-only: writers never wait on each other; the marks become visible
+    with the write's commit. Pruned nightly to the newest mark per scope (recruitment.changes)."""
+
+    id = models.BigAutoField(primary_key=True)
+    scope = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "id"], name="changemark_scope_id")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}#{self.id}"

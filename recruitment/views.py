@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from .filters import MemberFilter, OrganizationFilter
 from .forms import UploadForm
-from .fragments import cached_fragment
+from .fragments import cached_fragment, history_stamp, scope_parts
 from .http import XLSX, attachment
 from .idcard import mask_id_number
 from .members import MEMBER_EXPORT_HEADER, member_export_rows
-from .models import Organization, Role
+from .models import Organization, PartyMember, Role
 from .registry import CACHED_WIDGETS, home_stamp, home_widgets_for
 from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
 from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
@@ -52,8 +52,14 @@ def org_list(request):
             for o in qs
         ]
         return attachment(write_xlsx(ORG_EXPORT_HEADER, rows, "党组织"), "organizations.xlsx", XLSX)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "recruitment/org_list.html", {"form": filters.form, "page": page})
+    main = cached_fragment(  # organizations: the reference stamp; their dates of last admission: the people
+        request,
+        "org-list",
+        scope_parts(request),
+        "recruitment/partials/org_list_main.html",
+        lambda: {"form": filters.form, "page": Paginator(qs, 50).get_page(request.GET.get("page"))},
+    )
+    return render(request, "recruitment/org_list.html", {"main": main})
 
 
 @login_required
@@ -141,12 +147,18 @@ def member_list(request):
             for row in rows:
                 row[ID_COLUMN] = mask_id_number(row[ID_COLUMN])
         return attachment(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"), "party_members.xlsx", XLSX)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    main = cached_fragment(  # every write of a member adds a history row; a person's write moves the scope's mark
         request,
-        "recruitment/member_list.html",
-        {"form": filters.form, "page": page, "export_query": _without(request.GET, "page", "export")},
+        "member-list",
+        (*scope_parts(request), history_stamp(PartyMember)),
+        "recruitment/partials/member_list_main.html",
+        lambda: {
+            "form": filters.form,
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
+            "export_query": _without(request.GET, "page", "export"),
+        },
     )
+    return render(request, "recruitment/member_list.html", {"main": main})
 
 
 MEMBER_EXPORT_MAX = 50_000

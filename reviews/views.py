@@ -17,7 +17,7 @@ from applicants.models import AccessKind, Applicant, ApplicantStatus
 from applicants.services import access_record, applicant_record_step
 from applicants.steps import get_step
 from recruitment.errors import DomainError
-from recruitment.fragments import cached_fragment, reference_stamp, scope_stamp
+from recruitment.fragments import cached_fragment, reference_stamp, scope_parts
 from recruitment.http import XLSX, attachment, client_ip, stored_attachment
 from recruitment.scope import (
     DEPARTMENT_ROLES,
@@ -104,12 +104,7 @@ def ledger(request):
     main = cached_fragment(
         request,
         "review-ledger",
-        (
-            scope_stamp(Applicant.objects.visible_to(request.user)),
-            today,
-            reference_stamp(),
-            request.GET.urlencode(),
-        ),
+        scope_parts(request),
         "reviews/partials/ledger_main.html",
         build,
     )
@@ -150,7 +145,15 @@ def ledger_submit(request):
             messages.error(request, r)
         if done and not refused:
             return redirect(f"{reverse('reviews:ledger')}?year={form.cleaned_data['year']}")
-    return render(request, "reviews/ledger_submit.html", {"form": form, "candidates": candidates, "year": year})
+    main = cached_fragment(  # the candidates are people of the scope; a bound form is drawn each time
+        request,
+        "ledger-submit",
+        scope_parts(request),
+        "reviews/partials/ledger_submit_main.html",
+        lambda: {"form": form, "candidates": candidates, "year": year},
+        use_cache=request.method == "GET",
+    )
+    return render(request, "reviews/ledger_submit.html", {"main": main})
 
 
 @login_required

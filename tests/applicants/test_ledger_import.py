@@ -506,3 +506,15 @@ def test_rows_are_judged_in_memory_and_written_in_batches(world, tmp_path):
     reads = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
     assert len(reads) <= 6
     assert len(ctx.captured_queries) < 400 / 3
+
+
+def test_an_import_marks_the_branches_it_wrote_and_refreshes_copies_of_the_people(world, tmp_path):
+    """No signals in bulk: the import adds the change marks itself (recruitment.changes), so the cached
+    pages of the branch, its committee and the department are drawn anew."""
+    from recruitment import changes
+
+    orgs = (world.root, world.a, world.a1, world.b1)
+    before = [changes.mark(changes.org_scope(o.pk)) for o in orgs]
+    run(write(tmp_path, [row()]))
+    after = [changes.mark(changes.org_scope(o.pk)) for o in orgs]
+    assert [x != y for x, y in zip(before, after, strict=True)] == [True, True, True, False]

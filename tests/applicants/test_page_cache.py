@@ -9,7 +9,6 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from applicants.models import Applicant
 from recruitment.fragments import CSRF_INPUT, CSRF_PLACEHOLDER, fragment_key, reference_stamp, scope_stamp
 from recruitment.models import Organization, RuleDefinition, WorkCalendarDay
 from tests.factories import UserFactory
@@ -27,7 +26,7 @@ def page(client, url) -> str:
 
 
 def stamp(user) -> str:
-    return scope_stamp(Applicant.objects.visible_to(user))
+    return scope_stamp(user)
 
 
 # --- the stamps ----------------------------------------------------------------------------------------------
@@ -71,7 +70,26 @@ def _write_step(world, person):
     attempt(world, person, 3, D(2022, 4, 1))
 
 
+def _write_member(world, person):
+    from tests.factories import PartyMemberFactory
+
+    PartyMemberFactory(name="新党员庚", branch=world.a1)
+
+
+def _write_org(world, person):
+    org = Organization.objects.get(pk=world.a1.pk)
+    org.name = "甲村第一党支部"
+    org.save()
+
+
+def _write_candidate(world, person):
+    advance(world, person, until=7)  # a 发展对象 now: a candidate for the ledger
+
+
 PAGES = [
+    ("recruitment:member_list", False, _write_member, "新党员庚"),
+    ("recruitment:org_list", False, _write_org, "甲村第一党支部"),
+    ("reviews:ledger_submit", False, _write_candidate, "已完成第7步"),
     ("applicants:list", False, _write_new_person, "新来的申请人"),
     ("applicants:todo", False, _write_new_person, "新来的申请人"),
     ("home", False, _write_new_person, None),

@@ -138,3 +138,15 @@ def test_overdue_is_open_past_its_deadline(world, finding):
     services.finding_fix(finding=finding, note="已补", actor=world.users.secretary)
     finding.refresh_from_db()
     assert not finding.is_overdue(TODAY)  # fixed: waiting for the inspector, not the branch
+
+
+def test_the_findings_page_is_cached_until_a_finding_moves(world, finding, client_for):
+    """Issue 14: the list is one cached body keyed by the scope's change mark; a finding fixed (a write of
+    a finding, which hangs on its person) shows at once."""
+    client = client_for(world.users.secretary)
+    first = client.get("/inspections/findings/").content.decode()
+    assert "入党志愿书缺介绍人签字" in first
+    assert client.get("/inspections/findings/").content.decode().count("待整改") == first.count("待整改")
+    services.finding_fix(finding=finding, note="已由介绍人补签", actor=world.users.secretary, version=0)
+    fresh = client.get("/inspections/findings/").content.decode()
+    assert fresh != first

@@ -142,3 +142,22 @@ def test_the_headline_names_a_projection_that_fails_with_its_gap(data, client_fo
     assert [r.key for r in c.expected_failing] == ["非公企业"]
     assert "含台账预计 1 项将不达标" in html
     assert "非公企业：预计 64.71%（要求 ≤ 20%），超出上限 8 名，或再发展其他类 38 名" in html
+
+
+def test_the_dashboard_is_drawn_once_until_a_person_a_plan_or_a_rule_behind_it_changes(
+    data, client_for, django_assert_max_num_queries
+):
+    """Issue 14: the dashboard's figures are cached under the change marks of its organization and of the
+    quota settings (one query to check); any write behind them is shown at once."""
+    client = client_for(data.users.department)
+    assert client.get(URL, {"year": Y}).context["compliance"].admitted == 16
+    with django_assert_max_num_queries(6):  # session, user, the stamp, breadcrumbs: the figures from the cache
+        assert client.get(URL, {"year": Y}).context["compliance"].admitted == 16
+    admitted(data.b1, dt.date(Y, 5, 1))
+    assert client.get(URL, {"year": Y}).context["compliance"].admitted == 17
+    plan_set_total(department=data.root, year=Y, total=25, actor=data.users.department, reason="追加指标")
+    assert client.get(URL, {"year": Y}).context["compliance"].plan.total == 25
+    committee = client_for(data.users.committee)
+    assert committee.get(URL, {"year": Y}).context["compliance"].admitted == 12
+    admitted(data.a2, dt.date(Y, 5, 1))  # in the committee's subtree
+    assert committee.get(URL, {"year": Y}).context["compliance"].admitted == 13

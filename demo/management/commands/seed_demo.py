@@ -1,6 +1,7 @@
 import datetime as dt
 import time
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             for number, (module, stage) in enumerate(zip(PHASES, STAGES[1:], strict=True), start=2):
                 log(f"阶段 {number}/{len(STAGES)}：{stage}")
                 module.seed(county=county, today=today, log=log)
+        cache.clear()  # pages cached from an earlier database: its change marks may be the same numbers
         if not quiet:
             self.progress("全部阶段完成")
             self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))

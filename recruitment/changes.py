@@ -1,0 +1,81 @@
+"""Change marks (issue 14): what a cached page of a scope is keyed by.
+
+A page that shows the people of a user's subtree (the pipeline list, the to-do list, the home widgets,
+the 预判分析台账) was keyed by a *scope stamp* — one aggregate over everyone the user sees. For a county
+committee that is thousands of rows per request; for the department, two million. Instead, every write
+that touches a person adds a :class:`~recruitment.models.ChangeMark` for the person's branch and each
+organization above it (its path names them, no query), and a page reads the newest mark of the user's
+organization: one index lookup whatever the subtree's size.
+
+Where marks are added:
+- ``applicants.versions.bump`` — every write that bumps a person's version (the generic hook);
+- a person moved to another branch marks the branch they left as well (``Applicant.from_db`` keeps the
+  branch the row was read with);
+- bulk writes that send no signals call :func:`touch_paths` themselves (the ledger import);
+- quota plans, allocations and ratio rules mark ``quotas`` (their post_save/post_delete).
+
+A mark is inserted in the writer's transaction, so a reader sees it together with the data: a page
+built before the commit is cached under the older mark, never the newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Max
+
+from .models import PATH_STEP, ChangeMark
+
+QUOTAS = "quotas"
+
+
+def org_scope(org_id: int) -> str:
+    return f"org:{org_id}"
+
+
+def path_ids(path: str) -> list[int]:
+    """The organization and every organization above it, from its path."""
+    return [int(path[i : i + PATH_STEP], 16) for i in range(0, len(path), PATH_STEP)]
+
+
+def touch(scopes: Iterable[str]) -> None:
+    marks = [ChangeMark(scope=s) for s in sorted(set(scopes))]
+    if marks:
+        ChangeMark.objects.bulk_create(marks)
+
+
+def touch_paths(paths: Iterable[str | None]) -> None:
+    """Mark the organizations of these paths and everything above them."""
+    touch(org_scope(i) for p in paths if p for i in path_ids(p))
+
+
+def mark(scope: str | None) -> int:
+    """The newest mark of a scope (None: of any scope); 0 before the first."""
+    table = connection.ops.quote_name(ChangeMark._meta.db_table)
+    with connection.cursor() as cursor:
+        if scope is None:
+            cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 — the table name is ours
+        else:
+            cursor.execute(f"SELECT MAX(id) FROM {table} WHERE scope = %s", [scope])  # noqa: S608
+        return cursor.fetchone()[0] or 0
+
+
+def user_mark(user) -> str:
+    """The newest write among the people ``user`` sees (applicants' ``visible_to``): the user's
+    organization's mark; anything for a superuser; nothing for a user without organization."""
+    if not getattr(user, "is_authenticated", False):
+        return "anon"
+    if user.is_superuser:
+        return f"all.{mark(None)}"
+    if user.organization_id is None:
+        return "none"
+    return f"{user.organization_id}.{mark(org_scope(user.organization_id))}"
+
+
+def prune() -> int:
+    """Delete every mark but the newest of each scope (the nightly job). A scope's newest mark, and so
+    every key built from it, stays what it was."""
+    newest = ChangeMark.objects.values("scope").annotate(m=Max("id")).values("m")
+    deleted, _ = ChangeMark.objects.exclude(id__in=newest).delete()
+    return deleted
