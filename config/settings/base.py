@@ -163,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # attempt, or until department staff unlock it (组织与党员 → 登录锁定). The lockout page is Chinese.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
-    "django.contrib.auth.backends.ModelBackend",
+    "recruitment.backends.UserWithOrganizationBackend",  # ModelBackend, the organization read with the user
 ]
 AXES_FAILURE_LIMIT = _env_or_fail(env.int, "DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_or_fail(env.int, "DJANGO_LOGIN_COOLOFF_MINUTES", default=30))
