@@ -98,7 +98,9 @@ class ApplicantForm(forms.Form):
         label="户籍所在地党组织",
         required=False,
         queryset=Organization.objects.none(),
-        help_text="两新组织人员须征求户籍所在地党组织意见（R17）",
+        to_field_name="code",  # typed or chosen by its code: a province has 200,000 organizations, no list
+        error_messages={"invalid_choice": "没有编码为“%(value)s”的党组织：请输入名称或编码，从提示中选择"},
+        help_text="输入名称或编码查找，从提示中选择（填写编码）；两新组织人员须征求户籍所在地党组织意见（R17）",
     )
     branch = bounds.ModelChoiceField(label="所在党支部", queryset=Organization.objects.none(), empty_label=None)
     is_league_member = forms.BooleanField(label="共青团员", required=False)
@@ -124,7 +126,17 @@ class ApplicantForm(forms.Form):
         self.fields["household_org"].queryset = (
             Organization.objects.filter(is_active=True).exclude(level=OrgLevel.DEPARTMENT).order_by("path")
         )
-        self.fields["household_org"].label_from_instance = lambda o: f"{o.name}（{o.code}）"
+        self.fields["household_org"].widget = forms.TextInput(
+            attrs={
+                "list": "household-org-options",
+                "autocomplete": "off",
+                "hx-get": reverse("recruitment:org_search"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#household-org-options",
+                "hx-sync": "this:replace",
+                "maxlength": "50",
+            }
+        )
         if instance is not None:
             del self.fields["applied_on"]
             self.fields["branch"].disabled = True
@@ -164,6 +176,7 @@ class ApplicantForm(forms.Form):
                 Column("phone", css_class="col-md-3"),
             ),
             Row(Column("branch", css_class="col-md-6"), Column("household_org", css_class="col-md-6")),
+            HTML('<datalist id="household-org-options"></datalist>'),
             Row(Column("household_registration", css_class="col-md-8"), Column("is_mobile", css_class="col-md-4")),
             Row(
                 Column("frontline", css_class="col-md-3"),

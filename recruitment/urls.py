@@ -5,6 +5,7 @@ from . import calendar_views, member_views, views
 app_name = "recruitment"
 urlpatterns = [
     path("orgs/", views.org_list, name="org_list"),
+    path("orgs/search/", views.org_search, name="org_search"),
     path("orgs/import/", views.org_import, name="org_import"),
     path("orgs/import/template.xlsx", views.org_import_template, name="org_import_template"),
     path("orgs/<path:code>/", views.org_detail, name="org_detail"),  # codes imported before validation may hold "/"

@@ -14,7 +14,7 @@ from .fragments import cached_fragment, history_stamp, scope_parts
 from .http import XLSX, attachment
 from .idcard import mask_id_number
 from .members import MEMBER_EXPORT_HEADER, member_export_rows
-from .models import Organization, PartyMember, Role
+from .models import Organization, OrgLevel, PartyMember, Role
 from .registry import CACHED_WIDGETS, home_stamp, home_widgets_for
 from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
 from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
@@ -60,6 +60,22 @@ def org_list(request):
         lambda: {"form": filters.form, "page": Paginator(qs, 50).get_page(request.GET.get("page"))},
     )
     return render(request, "recruitment/org_list.html", {"main": main})
+
+
+@login_required
+def org_search(request):
+    """Suggestions for a field that names any active organization by its code (the 户籍所在地党组织 of a
+    new person may be in another county): up to 20 whose code starts with, or name holds, the typed text,
+    as the options of a <datalist>."""
+    q = request.GET.get("q") or next((v for k, v in request.GET.items() if k != "q"), "")
+    q = q.strip()[:50]
+    found = Organization.objects.none()
+    if q:
+        active = Organization.objects.filter(is_active=True).exclude(level=OrgLevel.DEPARTMENT)
+        found = active.filter(code__istartswith=q) | active.filter(name__contains=q)
+    return render(
+        request, "recruitment/partials/org_options.html", {"orgs": found.order_by("code")[:20].only("code", "name")}
+    )
 
 
 @login_required

@@ -160,3 +160,16 @@ def test_a_form_from_the_cached_page_carries_the_receiving_browsers_token(world)
     assert response.status_code != 403
     # a user's text cannot turn into a token: it is escaped before it could form the hidden input
     assert CSRF_INPUT.format(CSRF_PLACEHOLDER) not in phone.get(url).content.decode()
+
+
+def test_the_cached_menu_shows_a_new_message_at_once_and_marks_the_page_it_is_on(world, client_for):
+    """The menu is cached per user, page and badge counts (recruitment/context_processors.py)."""
+    from jobs.models import Notification
+
+    client = client_for(world.users.secretary)
+    html = page(client, reverse("applicants:list"))
+    assert 'text-bg-warning">1<' not in html
+    Notification.objects.create(user=world.users.secretary, key="t", title="提醒", body="有一条待办")
+    assert 'text-bg-warning">1<' in page(client, reverse("applicants:list"))
+    assert ' active" href="/applicants/todo/"' in page(client, reverse("applicants:todo"))
+    assert ' active" href="/applicants/todo/"' not in page(client, reverse("applicants:list"))

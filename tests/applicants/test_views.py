@@ -577,3 +577,21 @@ def test_archiving_without_the_required_materials_is_refused_until_each_is_prese
     assert response.status_code == 302, texts(response)
     warning = next(m for m in texts(response) if "档案材料尚未齐全" in m)
     assert "缺第" in warning and "请在“档案”中补齐上传" in warning
+
+
+def test_the_household_organization_is_named_by_its_code_with_suggestions(world, client_for):
+    """Issue 14: a province has 200,000 organizations — the form offers a search, not a list of them all."""
+    client = client_for(world.users.secretary)
+    html = client.get(reverse("applicants:create")).content.decode()
+    assert 'list="household-org-options"' in html and "<option" not in html.split('name="household_org"')[1][:300]
+    found = client.get(reverse("recruitment:org_search"), {"household_org": "乙"}).content.decode()
+    assert '<option value="B1">乙公司党支部（B1）</option>' in found and "A1" not in found
+    assert client.get(reverse("recruitment:org_search"), {"q": "a"}).content.decode().count("<option") == 3
+    from applicants.forms import ApplicantForm
+
+    data = {"branch": world.a1.pk, "household_org": "B1"}
+    form = ApplicantForm(data=data, user=world.users.secretary)
+    form.is_valid()
+    assert form.cleaned_data["household_org"] == world.b1
+    form = ApplicantForm(data={**data, "household_org": "NOPE"}, user=world.users.secretary)
+    assert not form.is_valid() and "没有编码为“NOPE”的党组织" in form.errors["household_org"][0]
