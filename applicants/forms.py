@@ -8,6 +8,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -123,9 +124,10 @@ class ApplicantForm(forms.Form):
         super().__init__(*args, **kwargs)
         branches = visible_to(user, Organization).filter(level=OrgLevel.BRANCH, is_active=True).order_by("path")
         self.fields["branch"].queryset = branches
-        self.fields["household_org"].queryset = (
-            Organization.objects.filter(is_active=True).exclude(level=OrgLevel.DEPARTMENT).order_by("path")
-        )
+        offered = Q(is_active=True) & ~Q(level=OrgLevel.DEPARTMENT)
+        if instance is not None and instance.household_org_id:  # kept when revoked since
+            offered |= Q(pk=instance.household_org_id)
+        self.fields["household_org"].queryset = Organization.objects.filter(offered)
         self.fields["household_org"].widget = forms.TextInput(
             attrs={
                 "list": "household-org-options",

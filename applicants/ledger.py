@@ -807,9 +807,11 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
     from .versions import person_changed
 
     refresh([p.applicant.pk for p in plans])
-    # ... the change marks of their branches (recruitment.changes) and what keeps copies of a person.
-    change_marks.touch_paths({p.applicant.branch.path for p in plans})
-    person_changed.send(sender=Applicant, ids={p.applicant.pk for p in plans})
+    # ... the change marks of their branches (recruitment.changes) and what keeps copies of a person —
+    # for the people written (a row that changed nothing leaves the pages as they are).
+    written = [p for p in plans if p.existing is None or p.changed or p.new_steps or p.add_training]
+    change_marks.touch_paths({p.applicant.branch.path for p in written})
+    person_changed.send(sender=Applicant, ids={p.applicant.pk for p in written})
 
 
 STEP_RECORD_COLUMNS = (

@@ -39,7 +39,9 @@ def bump(applicant_ids: Iterable[int | None]) -> None:
         from .models import Applicant
 
         Applicant.objects.filter(pk__in=ids).update(version=F("version") + 1)
-        changes.touch_paths(Applicant.objects.filter(pk__in=ids).values_list("branch__path", flat=True).distinct())
+        # their branch, and the branch that admitted them (the yearly figures count people there)
+        paths = Applicant.objects.filter(pk__in=ids).values_list("branch__path", "admitted_branch__path").distinct()
+        changes.touch_paths(p for pair in paths for p in pair)
         person_changed.send(sender=Applicant, ids=ids)
 
 

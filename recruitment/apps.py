@@ -6,6 +6,14 @@ class RecruitmentConfig(AppConfig):
     verbose_name = "组织与人员"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import changes
+        from .models import PartyMember
+
+        post_save.connect(changes.on_member_write, sender=PartyMember, dispatch_uid="change-marks-member")
+        post_delete.connect(changes.on_member_write, sender=PartyMember, dispatch_uid="change-marks-member-del")
+
         from .registry import add_nav
         from .scope import DEPARTMENT_ROLES, STAFF_ROLES
 

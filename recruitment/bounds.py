@@ -39,7 +39,9 @@ class ModelChoiceField(forms.ModelChoiceField):
     (SQLite raises OverflowError, which Django does not catch: found by tests/security/test_fuzz.py)."""
 
     def to_python(self, value):
-        if value not in self.empty_values and _pk_out_of_range(value):
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in self.empty_values and not self.to_field_name and _pk_out_of_range(value):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

@@ -8,21 +8,24 @@ organization above it (its path names them, no query), and a page reads the newe
 organization: one index lookup whatever the subtree's size.
 
 Where marks are added:
-- ``applicants.versions.bump`` — every write that bumps a person's version (the generic hook);
+- ``applicants.versions.bump`` — every write that bumps a person's version (the generic hook): their
+  branch and the branch that admitted them (the yearly figures count people where they were admitted);
 - a person moved to another branch marks the branch they left as well (``Applicant.from_db`` keeps the
   branch the row was read with);
 - bulk writes that send no signals call :func:`touch_paths` themselves (the ledger import);
+- a member written (the register: post_save/post_delete, and the register import) marks their branch;
 - quota plans, allocations and ratio rules mark ``quotas`` (their post_save/post_delete).
 
-A mark is inserted in the writer's transaction, so a reader sees it together with the data: a page
-built before the commit is cached under the older mark, never the newer one.
+A mark is inserted in the writer's transaction and once more after its commit (:func:`touch`), so
+the newest mark a reader sees is never older than the data it reads, whatever order overlapping
+writers commit in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 
 from .models import PATH_STEP, ChangeMark
@@ -40,14 +43,35 @@ def path_ids(path: str) -> list[int]:
 
 
 def touch(scopes: Iterable[str]) -> None:
-    marks = [ChangeMark(scope=s) for s in sorted(set(scopes))]
-    if marks:
-        ChangeMark.objects.bulk_create(marks)
+    """Mark these scopes now (seen with the write's commit) and once more after the commit.
+
+    The second mark matters when writers overlap: a mark's id is drawn at insert, not at commit, so a
+    writer that commits after a later one would otherwise leave its data behind a mark that is not the
+    newest — and a page drawn before its commit cached under the newest. A mark inserted after the commit
+    is newer than every mark before it, so the page is drawn anew. (Tests run inside one transaction that
+    never commits: the first mark serves them.)"""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    ChangeMark.objects.bulk_create([ChangeMark(scope=s) for s in scopes])
+    if connection.in_atomic_block:
+        transaction.on_commit(
+            lambda: ChangeMark.objects.bulk_create([ChangeMark(scope=s) for s in scopes]), robust=True
+        )
 
 
 def touch_paths(paths: Iterable[str | None]) -> None:
     """Mark the organizations of these paths and everything above them."""
     touch(org_scope(i) for p in paths if p for i in path_ids(p))
+
+
+def on_member_write(sender, instance, **kwargs) -> None:
+    """A member saved or deleted marks their branch — and the branch they left, when moved."""
+    from .models import Organization
+
+    ids = {instance.branch_id, getattr(instance, "_db_branch_id", None)} - {None}
+    touch_paths(Organization.objects.filter(pk__in=ids).values_list("path", flat=True))
+    instance._db_branch_id = instance.branch_id
 
 
 def mark(scope: str | None) -> int:
@@ -59,18 +83,6 @@ def mark(scope: str | None) -> int:
         else:
             cursor.execute(f"SELECT MAX(id) FROM {table} WHERE scope = %s", [scope])  # noqa: S608
         return cursor.fetchone()[0] or 0
-
-
-def user_mark(user) -> str:
-    """The newest write among the people ``user`` sees (applicants' ``visible_to``): the user's
-    organization's mark; anything for a superuser; nothing for a user without organization."""
-    if not getattr(user, "is_authenticated", False):
-        return "anon"
-    if user.is_superuser:
-        return f"all.{mark(None)}"
-    if user.organization_id is None:
-        return "none"
-    return f"{user.organization_id}.{mark(org_scope(user.organization_id))}"
 
 
 def prune() -> int:

@@ -61,14 +61,6 @@ def marks_stamp(*scopes: str) -> str:
     return _stamp(_marks_sql(connection.vendor, len(scopes)), list(scopes))
 
 
-def history_stamp(*models) -> str:
-    """The newest history row of each model (simple-history: every save, bulk writes with history too)."""
-    sql = "SELECT " + ", ".join(
-        f"(SELECT MAX(history_id) FROM {connection.ops.quote_name(m.history.model._meta.db_table)})" for m in models
-    )
-    return _stamp(sql, [])
-
-
 def scope_parts(request) -> tuple:
     """What a page of the people a user sees is drawn from: their scope's stamp, the day (the rules
     count days) and the query string (filters, page)."""

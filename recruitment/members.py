@@ -380,6 +380,11 @@ def _write(plans: list[_Plan], *, actor, source: str) -> None:
     updated = [p.penalty for p in plans if p.penalty is not None and not p.penalty_is_new]
     if updated:
         MemberPenalty.objects.bulk_update(updated, ["influence_until"], batch_size=BATCH)
+    # No signals in bulk: the register pages of the members' branches are drawn anew (recruitment.changes).
+    from . import changes
+
+    branch_ids = {p.member.branch_id for p in plans}
+    changes.touch_paths(Organization.objects.filter(pk__in=branch_ids).values_list("path", flat=True))
 
 
 # --- export: the same columns, so the register re-imports unchanged ---------------------------------

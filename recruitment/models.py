@@ -322,6 +322,13 @@ class PartyMember(models.Model):
 
     Q_ELIGIBLE = Q(status=MemberStatus.FULL, under_probation_watch=False, is_active=True)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # The branch as read: a save that moves the member marks the branch they left (recruitment.changes).
+        instance._db_branch_id = instance.__dict__.get("branch_id")
+        return instance
+
 
 class PenaltyKind(models.TextChoices):
     WARNING = "警告", _("警告")

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods
 
 from .filters import MemberFilter, OrganizationFilter
 from .forms import UploadForm
-from .fragments import cached_fragment, history_stamp, scope_parts
+from .fragments import cached_fragment, scope_parts
 from .http import XLSX, attachment
 from .idcard import mask_id_number
 from .members import MEMBER_EXPORT_HEADER, member_export_rows
-from .models import Organization, OrgLevel, PartyMember, Role
+from .models import Organization, OrgLevel, Role
 from .registry import CACHED_WIDGETS, home_stamp, home_widgets_for
 from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
 from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
@@ -163,10 +163,10 @@ def member_list(request):
             for row in rows:
                 row[ID_COLUMN] = mask_id_number(row[ID_COLUMN])
         return attachment(write_xlsx(MEMBER_EXPORT_HEADER, rows, "党员名册"), "party_members.xlsx", XLSX)
-    main = cached_fragment(  # every write of a member adds a history row; a person's write moves the scope's mark
+    main = cached_fragment(  # a member's write, and a person's (转正, 转接), moves the scope's mark
         request,
         "member-list",
-        (*scope_parts(request), history_stamp(PartyMember)),
+        scope_parts(request),
         "recruitment/partials/member_list_main.html",
         lambda: {
             "form": filters.form,

@@ -589,7 +589,7 @@ def test_the_household_organization_is_named_by_its_code_with_suggestions(world,
     assert client.get(reverse("recruitment:org_search"), {"q": "a"}).content.decode().count("<option") == 3
     from applicants.forms import ApplicantForm
 
-    data = {"branch": world.a1.pk, "household_org": "B1"}
+    data = {"branch": world.a1.pk, "household_org": " B1 "}
     form = ApplicantForm(data=data, user=world.users.secretary)
     form.is_valid()
     assert form.cleaned_data["household_org"] == world.b1

@@ -91,3 +91,37 @@ def test_the_nightly_job_prunes_and_is_scheduled(world, settings):
     assert tasks.change_marks_prune_task.apply().get() > 0
     assert ChangeMark.objects.count() == ChangeMark.objects.values("scope").distinct().count()
     assert any(v["task"] == tasks.change_marks_prune_task.name for v in settings.CELERY_BEAT_SCHEDULE.values())
+
+
+def test_a_mark_is_added_again_after_the_commit_so_the_newest_is_never_older_than_the_data(
+    world, django_capture_on_commit_callbacks
+):
+    """Overlapping writers commit in any order; the mark inserted after the commit is newer than any
+    page drawn before the data was visible."""
+    a = advance(world, new_applicant(world), until=2)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        attempt(world, a, 3, D(2022, 4, 1))
+        in_transaction = changes.mark(changes.org_scope(world.a1.pk))
+    assert callbacks and changes.mark(changes.org_scope(world.a1.pk)) > in_transaction
+
+
+def test_a_person_admitted_elsewhere_marks_the_branch_that_admitted_them(world):
+    """The yearly figures count people where they were admitted: a write to them reaches that branch."""
+    a = person(world.b1)
+    Applicant.objects.filter(pk=a.pk).update(admitted_on=D(2025, 6, 1), admitted_branch=world.a2)
+    before = marks(world)
+    Applicant.objects.get(pk=a.pk).save()
+    assert moved(before, marks(world)) == {"ROOT", "A", "A2", "B", "B1"}
+
+
+def test_a_member_written_or_moved_marks_their_branch_and_the_one_they_left(world):
+    from recruitment.models import PartyMember
+
+    before = marks(world)
+    member = PartyMember.objects.get(pk=world.members.full1.pk)
+    member.branch = world.b1
+    member.save()
+    assert moved(before, marks(world)) == {"ROOT", "A", "A1", "B", "B1"}
+    again = marks(world)
+    PartyMember.objects.get(pk=member.pk).delete()
+    assert moved(again, marks(world)) == {"ROOT", "B", "B1"}

@@ -409,3 +409,15 @@ def test_uploads_with_nothing_to_import_and_files_left_behind_are_removed(world,
     assert waiting.is_file()
     client.post(reverse("recruitment:member_import_confirm"), {"token": response.context["token"]})
     assert not waiting.exists()
+
+
+def test_an_import_marks_the_branches_of_the_members_it_wrote(world, tmp_path):
+    """No signals in bulk: the import adds the change marks (recruitment.changes) so the register pages of
+    the branch and everything above it are drawn anew."""
+    from recruitment import changes
+
+    orgs = (world.root, world.a, world.a1, world.b1)
+    before = [changes.mark(changes.org_scope(o.pk)) for o in orgs]
+    members_import(table=read_table(csv_file(tmp_path, row(name="新人"))), actor=world.users.department)
+    after = [changes.mark(changes.org_scope(o.pk)) for o in orgs]
+    assert [x != y for x, y in zip(before, after, strict=True)] == [True, True, True, False]
