@@ -16,7 +16,7 @@ from .idcard import mask_id_number
 from .members import MEMBER_EXPORT_HEADER, member_export_rows
 from .models import Organization, OrgLevel, Role
 from .registry import CACHED_WIDGETS, home_stamp, home_widgets_for
-from .scope import STAFF_ROLES, get_visible_or_404, role_required, visible_to
+from .scope import STAFF_ROLES, WRITE_ROLES, get_visible_or_404, role_required, visible_to
 from .services import ORG_EXPORT_HEADER, ORG_IMPORT_HEADER, ORG_IMPORT_OPTIONAL, organizations_import
 from .tabular import TableError, read_table, write_xlsx
 
@@ -63,10 +63,11 @@ def org_list(request):
 
 
 @login_required
+@role_required(*WRITE_ROLES)
 def org_search(request):
     """Suggestions for a field that names any active organization by its code (the 户籍所在地党组织 of a
     new person may be in another county): up to 20 whose code starts with, or name holds, the typed text,
-    as the options of a <datalist>."""
+    as the options of a <datalist>. For the roles that enter people (the form offered them all before)."""
     q = request.GET.get("q") or next((v for k, v in request.GET.items() if k != "q"), "")
     q = q.strip()[:50]
     found = Organization.objects.none()

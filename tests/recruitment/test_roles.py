@@ -73,6 +73,7 @@ PAGES = {
     "documents:work_ledger_pdf": (200, 200, 200, 200),  # ID numbers masked: every role reads its subtree
     "documents:prereview_ledger_pdf": (200, 200, 200, 200),
     "applicants:todo": (200, 200, 200, 200),
+    "recruitment:org_search": (200, 200, 200, 403),  # every organization's name: for those who enter people
     "recruitment:org_list": (200, 200, 200, 200),
     "recruitment:member_list": (200, 200, 200, 200),
     "jobs:inbox": (200, 200, 200, 200),
