@@ -14,7 +14,8 @@ Where marks are added:
   branch the row was read with);
 - bulk writes that send no signals call :func:`touch_paths` themselves (the ledger import);
 - a member written (the register: post_save/post_delete, and the register import) marks their branch;
-- quota plans, allocations and ratio rules mark ``quotas`` (their post_save/post_delete).
+- quota plans, allocations and ratio rules mark ``quotas`` (their post_save/post_delete);
+- rule rows, work calendar days and organizations mark ``reference`` (the reference stamp).
 
 A mark is inserted in the writer's transaction and once more after its commit (:func:`touch`), so
 the newest mark a reader sees is never older than the data it reads, whatever order overlapping
@@ -31,6 +32,7 @@ from django.db.models import Max
 from .models import PATH_STEP, ChangeMark
 
 QUOTAS = "quotas"
+REFERENCE = "reference"  # rule rows, the work calendar, organizations: what every page is judged or named by
 
 
 def org_scope(org_id: int) -> str:
@@ -63,6 +65,10 @@ def touch(scopes: Iterable[str]) -> None:
 def touch_paths(paths: Iterable[str | None]) -> None:
     """Mark the organizations of these paths and everything above them."""
     touch(org_scope(i) for p in paths if p for i in path_ids(p))
+
+
+def on_reference_write(sender, **kwargs) -> None:
+    touch([REFERENCE])
 
 
 def on_member_write(sender, instance, **kwargs) -> None:

@@ -40,9 +40,9 @@ CSRF_INPUT = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 
 
 def reference_stamp() -> str:
-    """Changes whenever a rule row, the work calendar or an organization changes (their history tables:
-    every save adds a row), in one query. What the rules judge depends on the first two; every page
-    names organizations."""
+    """Changes whenever a rule row, the work calendar or an organization changes (their ``reference``
+    change mark), in one query. What the rules judge depends on the first two; every page names
+    organizations."""
     return _stamp(_reference_sql(connection.vendor), [])
 
 
@@ -76,13 +76,10 @@ def _stamp(sql: str, params: list) -> str:
 
 @functools.cache
 def _reference_parts(vendor: str) -> tuple[str, ...]:
-    from .models import Organization, RuleDefinition, WorkCalendarDay
-
-    parts = []
-    for model in (RuleDefinition, WorkCalendarDay, Organization):
-        table = connection.ops.quote_name(model.history.model._meta.db_table)
-        parts.append(f"(SELECT MAX(history_id) FROM {table})")  # the history's own key: every save adds one
-    return tuple(parts)
+    """The newest ``reference`` change mark: every save or delete of a rule row, a work calendar day or an
+    organization adds one (recruitment.changes), in the writer's transaction and after its commit."""
+    table = connection.ops.quote_name(ChangeMark._meta.db_table)
+    return (f"(SELECT MAX(id) FROM {table} WHERE scope = '{changes.REFERENCE}')",)
 
 
 @functools.cache

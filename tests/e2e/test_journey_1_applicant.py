@@ -56,10 +56,18 @@ def test_secretary_adds_applicant_and_records_first_steps(watched_page, server, 
     expect(page.locator("#id_birth_date")).to_have_value(birth.isoformat())
     expect(page.locator("#id_gender")).to_have_value("女")
     expect(page.locator("#id_applied_on")).to_have_value(applied.isoformat())
+    # The 户籍所在地党组织 is found by typing (a province has 200,000 organizations): htmx suggestions.
+    page.fill("#id_household_org", "HC01")
+    options = page.locator("#household-org-options option")
+    expect(options.first).to_be_attached()
+    household = options.first.get_attribute("value")
+    assert household.startswith("HC01"), household
+    page.fill("#id_household_org", household)
     page.get_by_role("button", name="保存").click()
 
     page.wait_for_url(re.compile(r"/applicants/\d+/$"))
     expect(page.locator(".alert-success")).to_contain_text(f"已建档：{name}")
+    assert Applicant.objects.get(name=name).household_org.code == household
     expect(page.locator("#step-1")).to_contain_text(applied.isoformat())
     expect(page.locator("#next-step")).to_contain_text("第2步 党组织派人谈话")
     detail_url = page.url

@@ -125,3 +125,17 @@ def test_a_member_written_or_moved_marks_their_branch_and_the_one_they_left(worl
     again = marks(world)
     PartyMember.objects.get(pk=member.pk).delete()
     assert moved(again, marks(world)) == {"ROOT", "B", "B1"}
+
+
+def test_the_reference_stamp_moves_with_a_calendar_day_removed_and_an_organization_moved(world):
+    from recruitment.fragments import reference_stamp
+    from recruitment.models import Organization, WorkCalendarDay
+
+    day = WorkCalendarDay.objects.create(date=D(2026, 12, 31), is_workday=False, note="测试")
+    first = reference_stamp()
+    day.delete()
+    second = reference_stamp()
+    org = Organization.objects.get(pk=world.a2.pk)
+    org.parent = world.b
+    org.save()
+    assert len({first, second, reference_stamp()}) == 3
