@@ -27,6 +27,11 @@ _shots: list[Path] = []
 AXE_SOURCE = Path(__file__).resolve().parent / "assets" / "axe-core" / "axe.min.js"
 # WCAG 2.1 A/AA plus best practices; only serious and critical findings fail a journey.
 AXE_RUN = """async () => {
+  // The load handler may run once the journey has already clicked on: wait until this document and its
+  // stylesheets are loaded, or axe judges unstyled markup (default link colours on the navbar).
+  if (document.readyState !== "complete") {
+    await new Promise(resolve => window.addEventListener("load", resolve, {once: true}));
+  }
   if (!window.axe) return null;
   const r = await window.axe.run(document, {resultTypes: ["violations"]});
   return r.violations
@@ -194,11 +199,11 @@ class AxeWatch:
     def check(self) -> None:
         from playwright.sync_api import Error
 
-        url = self.page.url
-        if not url.startswith("http"):
+        if not self.page.url.startswith("http"):
             return
         try:
             violations = self.page.evaluate(AXE_RUN)
+            url = self.page.url  # the document axe ran on (it waited for it to load)
         except Error:
             return  # the page is gone: navigated away while axe ran (its successor is checked on load)
         path = urlsplit(url).path
